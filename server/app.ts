@@ -1,0 +1,140 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { bodyLimit } from 'hono/body-limit';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Deps } from './deps.ts';
+import { AppError, type ErrorBody } from './errors.ts';
+import { createRouter, type AppEnv } from './http.ts';
+import { redactPath } from './logger.ts';
+import { loadStaffSession } from './staff-auth/middleware.ts';
+import { staffAuthRoutes } from './staff-auth/routes.ts';
+import { auditRoutes } from './audit/routes.ts';
+import { staffRoutes } from './staff/routes.ts';
+import { docsPage } from './openapi/docs-page.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const adminDistDir = join(root, 'dist', 'admin');
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Builds the whole HTTP application without listening, so tests drive it
+ * through `app.request()` and `main.ts` serves it.
+ */
+export function createApp(deps: Deps) {
+  const app = createRouter();
+
+  app.use('*', requestId({ headerName: 'X-Request-Id', generator: () => deps.random(12).toString('base64url') }));
+
+  // Access log: method, path with tokens cut out, status, time. Never bodies or headers.
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    deps.logger.info(
+      { requestId: c.get('requestId'), method: c.req.method, path: redactPath(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) },
+      'request',
+    );
+  });
+
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"], // MUI (emotion) injects style elements at run time
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+      strictTransportSecurity: deps.config.secureCookies ? 'max-age=31536000; includeSubDomains' : false,
+      referrerPolicy: 'no-referrer',
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
+  for (const prefix of ['/api/*', '/admin/api/*']) {
+    app.use(prefix, bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: () => { throw new AppError('payload_too_large'); } }));
+    // JSON only: a form post from another site cannot reach a handler (CSRF defence in depth).
+    app.use(prefix, async (c, next) => {
+      if (UNSAFE.has(c.req.method) && c.req.header('content-length') !== '0' && (c.req.header('content-length') || c.req.header('transfer-encoding'))) {
+        const type = c.req.header('content-type') ?? '';
+        if (!/^application\/json\b/i.test(type)) throw new AppError('unsupported_media_type');
+      }
+      c.header('Cache-Control', 'no-store');
+      await next();
+    });
+  }
+
+  app.get('/healthz', (c) => {
+    deps.sqlite.prepare('SELECT 1').get();
+    return c.json({ status: 'ok' });
+  });
+
+  const admin = createRouter();
+  admin.use('*', loadStaffSession(deps));
+  admin.route('/', staffAuthRoutes(deps));
+  admin.route('/', auditRoutes(deps));
+  admin.route('/', staffRoutes(deps));
+  app.route('/admin/api', admin);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'staffSession', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: deps.config.secureCookies ? '__Host-rebind_staff' : 'rebind_staff',
+    description: 'Staff session cookie from /admin/api/auth/login/totp; unsafe methods also need X-CSRF-Token',
+  });
+  app.doc('/openapi.json', {
+    openapi: '3.0.3',
+    info: { title: 'Rebind API', version: '0.1.0', description: 'End-user 2FA endpoints (/api/v1) and the review desk API (/admin/api).' },
+  });
+  app.get('/docs', (c) => c.html(docsPage()));
+  app.get('/docs/assets/*', serveStatic({ root: join(root, 'node_modules', 'swagger-ui-dist'), rewriteRequestPath: (p) => p.replace(/^\/docs\/assets/, '') }));
+  app.get('/docs/init.js', (c) => c.body(docsInitScript, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
+
+  // Unknown API paths get a JSON 404, never the SPA.
+  app.all('/api/*', () => { throw new AppError('not_found'); });
+  app.all('/admin/api/*', () => { throw new AppError('not_found'); });
+
+  // The desk: built assets, and index.html for every other GET (client-side routes).
+  app.use('/*', serveStatic({ root: adminDistDir }));
+  app.get('*', (c) => {
+    const index = join(adminDistDir, 'index.html');
+    if (!existsSync(index)) return c.text('The desk is not built yet: run `npm run build` (npm start does it for you).', 503);
+    return c.html(readFileSync(index, 'utf8'));
+  });
+
+  app.notFound(() => { throw new AppError('not_found'); });
+
+  app.onError((err, c) => {
+    const requestIdValue = c.get('requestId') ?? '';
+    let error: AppError;
+    if (err instanceof AppError) error = err;
+    else if (err instanceof HTTPException && err.status === 400) error = new AppError('invalid_json', err.message.includes('JSON') ? undefined : 'The request is malformed.');
+    else if (err instanceof HTTPException && err.status === 413) error = new AppError('payload_too_large');
+    else {
+      deps.logger.error({ requestId: requestIdValue, err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
+      error = new AppError('internal_error');
+    }
+    const body: ErrorBody = { code: error.code, message: error.message, requestId: requestIdValue };
+    if (error.details) body.details = error.details;
+    if (error.retryAfterSeconds) c.header('Retry-After', String(error.retryAfterSeconds));
+    return c.json(body, error.status);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+const docsInitScript = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });
+});`;

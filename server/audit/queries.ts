@@ -1,0 +1,115 @@
+import { and, asc, count, desc, eq, gt, gte, inArray, like, lt, lte, or, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { auditEvents } from '../../db/schema/index.ts';
+import { filterDate, filterIds, filterString, type ListQuery } from '../platform/list-query.ts';
+import { AppError } from '../errors.ts';
+
+export const auditSortable = ['id', 'ts', 'action', 'actorType'] as const;
+export type AuditSortField = (typeof auditSortable)[number];
+
+export interface AuditEventView {
+  id: number;
+  ts: string;
+  actorType: 'staff' | 'user' | 'system';
+  actorId: string | null;
+  actorLabel: string | null;
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  ip: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+  hash: string;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
+
+function whereOf(filter: Record<string, unknown>): SQL | undefined {
+  const conditions: (SQL | undefined)[] = [];
+  const ids = filterIds(filter);
+  if (ids) conditions.push(inArray(auditEvents.id, ids));
+  const action = filterString(filter, 'action');
+  if (action) {
+    conditions.push(action.endsWith('*') ? like(auditEvents.action, `${escapeLike(action.slice(0, -1))}%`) : eq(auditEvents.action, action));
+  }
+  const actorType = filterString(filter, 'actorType');
+  if (actorType) {
+    if (!['staff', 'user', 'system'].includes(actorType)) throw new AppError('validation_failed', 'filter.actorType must be staff, user or system', { fields: { 'filter.actorType': 'unknown actor type' } });
+    conditions.push(eq(auditEvents.actorType, actorType as 'staff'));
+  }
+  const actorId = filterString(filter, 'actorId');
+  if (actorId) conditions.push(eq(auditEvents.actorId, actorId));
+  const targetType = filterString(filter, 'targetType');
+  if (targetType) conditions.push(eq(auditEvents.targetType, targetType));
+  const targetId = filterString(filter, 'targetId');
+  if (targetId) conditions.push(eq(auditEvents.targetId, targetId));
+  const from = filterDate(filter, 'ts_gte');
+  if (from) conditions.push(gte(auditEvents.ts, from));
+  const to = filterDate(filter, 'ts_lte');
+  if (to) conditions.push(lte(auditEvents.ts, to));
+  const q = filterString(filter, 'q');
+  if (q) {
+    const pattern = `%${escapeLike(q)}%`;
+    conditions.push(
+      or(
+        sqlLike(auditEvents.action, pattern),
+        sqlLike(auditEvents.actorLabel, pattern),
+        sqlLike(auditEvents.targetId, pattern),
+        sqlLike(auditEvents.requestId, pattern),
+        sqlLike(auditEvents.ip, pattern),
+      ),
+    );
+  }
+  return conditions.length ? and(...conditions) : undefined;
+}
+
+function sqlLike(column: Parameters<typeof like>[0], pattern: string): SQL {
+  return like(column, pattern);
+}
+
+function orderOf(q: ListQuery<AuditSortField>) {
+  const column = { id: auditEvents.id, ts: auditEvents.ts, action: auditEvents.action, actorType: auditEvents.actorType }[q.sortField];
+  const dir = q.sortOrder === 'ASC' ? asc : desc;
+  // id breaks ties so pages are stable
+  return q.sortField === 'id' ? [dir(auditEvents.id)] : [dir(column), dir(auditEvents.id)];
+}
+
+function toView(row: typeof auditEvents.$inferSelect): AuditEventView {
+  return {
+    id: row.id,
+    ts: row.ts.toISOString(),
+    actorType: row.actorType,
+    actorId: row.actorId,
+    actorLabel: row.actorLabel,
+    action: row.action,
+    targetType: row.targetType,
+    targetId: row.targetId,
+    ip: row.ip,
+    requestId: row.requestId,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    hash: row.hash,
+  };
+}
+
+export function listAuditEvents(db: Db, q: ListQuery<AuditSortField>): { rows: AuditEventView[]; total: number } {
+  const where = whereOf(q.filter);
+  const rows = db.select().from(auditEvents).where(where).orderBy(...orderOf(q)).limit(q.limit).offset(q.offset).all();
+  const total = db.select({ n: count() }).from(auditEvents).where(where).get()?.n ?? 0;
+  return { rows: rows.map(toView), total };
+}
+
+/**
+ * All matching events in sequence order (ascending unless `order` is DESC), read
+ * in keyset batches so an export of millions of rows stays in constant memory.
+ */
+export function* iterateAuditEvents(db: Db, filter: Record<string, unknown>, order: 'ASC' | 'DESC' = 'ASC'): Generator<AuditEventView> {
+  const where = whereOf(filter);
+  let cursor: number | undefined;
+  for (;;) {
+    const after = cursor === undefined ? undefined : order === 'ASC' ? gt(auditEvents.id, cursor) : lt(auditEvents.id, cursor);
+    const batch = db.select().from(auditEvents).where(and(where, after)).orderBy(order === 'ASC' ? asc(auditEvents.id) : desc(auditEvents.id)).limit(1000).all();
+    for (const row of batch) yield toView(row);
+    if (batch.length < 1000) return;
+    cursor = batch[batch.length - 1]!.id;
+  }
+}

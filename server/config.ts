@@ -1,0 +1,105 @@
+import { z } from 'zod';
+
+const minutes = (def: number) => z.coerce.number().int().positive().default(def);
+const hours = minutes;
+
+/** Every configuration variable Rebind reads, validated at start-up. */
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(8787),
+  DATABASE_PATH: z.string().min(1).default('./data/rebind.db'),
+  REBIND_MASTER_KEY: z.string().optional(),
+  REBIND_OLD_MASTER_KEYS: z.string().optional(),
+  ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
+  RP_ID: z.string().regex(/^[a-z0-9.-]+$/i, 'a host name such as example.com').optional(),
+  RP_NAME: z.string().min(1).default('Rebind'),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().min(3).default('Rebind <no-reply@rebind.example>'),
+  SMS_PROVIDER_URL: z.url({ protocol: /^https?$/ }).optional(),
+  BIOMETRIC_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
+  STAFF_IDLE_TIMEOUT_MINUTES: minutes(30),
+  STAFF_SESSION_MAX_HOURS: hours(12),
+  SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
+  SIGNIN_LOCK_MINUTES: minutes(15),
+  DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  host: string;
+  port: number;
+  databasePath: string;
+  masterKey?: string;
+  oldMasterKeys: string[];
+  origin: string;
+  rpId: string;
+  rpName: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  smsProviderUrl?: string;
+  biometricWebhookSecret?: string;
+  logLevel: Env['LOG_LEVEL'];
+  trustProxy: boolean;
+  bodyLimitBytes: number;
+  secureCookies: boolean;
+  staffIdleTimeoutMs: number;
+  staffSessionMaxMs: number;
+  signinMaxFailures: number;
+  signinLockMs: number;
+  demoSeed: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads and validates the environment; throws ConfigError listing every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  // Empty strings count as unset, as in most shells' `VAR= npm start`.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const origin = (e.ORIGIN ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const rpId = e.RP_ID ?? new URL(origin).hostname;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production' && !e.REBIND_MASTER_KEY) {
+    problems.push('REBIND_MASTER_KEY: required in production (32 random bytes, base64; see README)');
+  }
+  if (!new URL(origin).hostname.endsWith(rpId)) problems.push(`RP_ID: must be the ORIGIN's host or a parent domain of it (${origin})`);
+  if (problems.length) throw new ConfigError(problems);
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    databasePath: e.DATABASE_PATH,
+    masterKey: e.REBIND_MASTER_KEY,
+    oldMasterKeys: (e.REBIND_OLD_MASTER_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    origin,
+    rpId,
+    rpName: e.RP_NAME,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    smsProviderUrl: e.SMS_PROVIDER_URL,
+    biometricWebhookSecret: e.BIOMETRIC_WEBHOOK_SECRET,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    secureCookies: origin.startsWith('https://'),
+    staffIdleTimeoutMs: e.STAFF_IDLE_TIMEOUT_MINUTES * 60_000,
+    staffSessionMaxMs: e.STAFF_SESSION_MAX_HOURS * 3_600_000,
+    signinMaxFailures: e.SIGNIN_MAX_FAILURES,
+    signinLockMs: e.SIGNIN_LOCK_MINUTES * 60_000,
+    demoSeed: e.DEMO_SEED === 'auto' && e.NODE_ENV !== 'production',
+  };
+}

@@ -1,0 +1,25 @@
+import { hash, verify, Algorithm } from '@node-rs/argon2';
+
+/** argon2id at OWASP's recommended minimum: 19 MiB, 2 iterations, 1 lane. */
+const params = { algorithm: Algorithm.Argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return hash(password, params);
+}
+
+export async function verifyPassword(hashed: string, password: string): Promise<boolean> {
+  try {
+    return await verify(hashed, password);
+  } catch {
+    return false;
+  }
+}
+
+// Verified against when the account does not exist, so an unknown email costs
+// the same time as a wrong password (no account enumeration by timing).
+let dummyHash: Promise<string> | undefined;
+export async function verifyAgainstDummy(password: string): Promise<false> {
+  dummyHash ??= hash('rebind-dummy-password-for-timing', params);
+  await verifyPassword(await dummyHash, password);
+  return false;
+}

@@ -1,0 +1,21 @@
+import { randomBytes } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Config } from './config.ts';
+import type { Db } from '../db/client.ts';
+import type { Keyring } from './crypto/encryption.ts';
+import type { Random } from './crypto/tokens.ts';
+import type { Logger } from './logger.ts';
+
+/** Everything a request handler may touch, passed in so tests can fix the clock and randomness. */
+export interface Deps {
+  config: Config;
+  db: Db;
+  sqlite: Database.Database;
+  keyring: Keyring;
+  clock: () => Date;
+  random: Random;
+  logger: Logger;
+}
+
+export const systemClock = (): Date => new Date();
+export const systemRandom: Random = (bytes) => randomBytes(bytes);

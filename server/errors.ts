@@ -1,0 +1,75 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** The closed list of error codes Rebind answers with, each mapped to its status once. */
+export const errorStatus = {
+  validation_failed: 400,
+  invalid_json: 400,
+  unauthenticated: 401,
+  invalid_credentials: 401,
+  invalid_code: 401,
+  challenge_expired: 401,
+  session_expired: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  not_found: 404,
+  conflict: 409,
+  stale_version: 409,
+  invalid_state: 409,
+  already_exists: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rule_violation: 422,
+  last_factor: 422,
+  self_action: 422,
+  locked: 429,
+  rate_limited: 429,
+  internal_error: 500,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ErrorCode = keyof typeof errorStatus;
+
+const defaultMessages: Record<ErrorCode, string> = {
+  validation_failed: 'The request is not valid.',
+  invalid_json: 'The request body is not valid JSON.',
+  unauthenticated: 'Sign in first.',
+  invalid_credentials: 'The email or password is not correct.',
+  invalid_code: 'The code is not correct.',
+  challenge_expired: 'This sign-in attempt has expired; start again.',
+  session_expired: 'Your session has expired; sign in again.',
+  forbidden: 'You are not allowed to do this.',
+  csrf_failed: 'The request is missing its CSRF token; reload the page.',
+  not_found: 'Not found.',
+  conflict: 'The request conflicts with the current state.',
+  stale_version: 'Someone else changed this record; reload it.',
+  invalid_state: 'This is not possible in the current state.',
+  already_exists: 'It already exists.',
+  payload_too_large: 'The request body is too large.',
+  unsupported_media_type: 'Send the body as application/json.',
+  rule_violation: 'A business rule forbids this.',
+  last_factor: 'This is your last 2FA tool; bind another before removing it.',
+  self_action: 'You cannot do this to your own account.',
+  locked: 'Too many failed attempts; try again later.',
+  rate_limited: 'Too many requests; try again later.',
+  internal_error: 'Something went wrong on our side.',
+};
+
+/** Thrown by services; the app's onError turns it into the flat error body. */
+export class AppError extends Error {
+  readonly status: ContentfulStatusCode;
+  constructor(
+    readonly code: ErrorCode,
+    message?: string,
+    readonly details?: Record<string, unknown>,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message ?? defaultMessages[code]);
+    this.status = errorStatus[code];
+  }
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+  requestId: string;
+}

@@ -1,0 +1,44 @@
+import { loadConfig, ConfigError, type Config } from './config.ts';
+import { openDatabase } from '../db/client.ts';
+import { createKeyring } from './crypto/encryption.ts';
+import { resolveMasterKey, type MasterKeySource } from './crypto/master-key.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { systemClock, systemRandom, type Deps } from './deps.ts';
+
+export interface Runtime {
+  deps: Deps;
+  keySource: MasterKeySource;
+  close(): void;
+}
+
+/**
+ * Configuration, master key, database (migrated) and logger: what both the
+ * server and the operator CLI start from. Exits with a readable message on a
+ * configuration problem instead of a stack trace.
+ */
+export function openRuntime(options: { logger?: Logger; env?: Record<string, string | undefined> } = {}): Runtime {
+  let config: Config;
+  try {
+    config = loadConfig(options.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const keySource = resolveMasterKey(config);
+  if (keySource.origin !== 'environment') {
+    logger.warn(
+      { keyFile: keySource.path },
+      keySource.origin === 'dev-key-file-created'
+        ? 'DEVELOPMENT MASTER KEY GENERATED: secrets are encrypted with a key file beside the database. Set REBIND_MASTER_KEY for any real deployment.'
+        : 'DEVELOPMENT MASTER KEY IN USE: secrets are encrypted with a key file beside the database. Set REBIND_MASTER_KEY for any real deployment.',
+    );
+  }
+  const keyring = createKeyring(keySource.key, config.oldMasterKeys);
+  const { db, sqlite, close } = openDatabase(config.databasePath);
+  const deps: Deps = { config, db, sqlite, keyring, clock: systemClock, random: systemRandom, logger };
+  return { deps, keySource, close };
+}

@@ -1,0 +1,65 @@
+import { createRoute } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import type { AppEnv } from '../http.ts';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { safeEqual } from '../crypto/tokens.ts';
+import { findStaffSession, staffCookieName } from './session.ts';
+import { roleHasPermission, type Permission } from './permissions.ts';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Loads the staff session (if any) for every /admin/api request. Never rejects by itself. */
+export function loadStaffSession(deps: Deps): MiddlewareHandler<AppEnv> {
+  const cookieName = staffCookieName(deps.config.secureCookies);
+  return async (c, next) => {
+    const token = getCookie(c, cookieName);
+    if (token) {
+      const found = findStaffSession(deps, token);
+      if (found === 'expired') c.set('staffSessionProblem', 'expired');
+      else if (found) c.set('staff', found);
+    }
+    await next();
+  };
+}
+
+/**
+ * The checks every protected /admin/api route opens with, in this order:
+ * signed in (401), CSRF token on unsafe methods (403), permission (403).
+ */
+export function requireStaff(permission: Permission): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const principal = c.get('staff');
+    if (!principal) {
+      throw c.get('staffSessionProblem') === 'expired' ? new AppError('session_expired') : new AppError('unauthenticated');
+    }
+    if (UNSAFE.has(c.req.method)) {
+      const sent = c.req.header('x-csrf-token') ?? '';
+      if (!principal.csrfToken || !safeEqual(sent, principal.csrfToken)) throw new AppError('csrf_failed');
+    }
+    if (!roleHasPermission(principal.role, permission)) throw new AppError('forbidden');
+    await next();
+  };
+}
+
+type RouteConfig = Parameters<typeof createRoute>[0];
+
+/**
+ * A back-office route: the permission is enforced by middleware and recorded in
+ * the OpenAPI document (`x-rebind-permission`), which is where the route × role
+ * test matrix finds every route.
+ */
+export function staffRoute<R extends Omit<RouteConfig, 'middleware'>>(permission: Permission, config: R) {
+  return createRoute({
+    ...config,
+    middleware: [requireStaff(permission)] as const,
+    security: [{ staffSession: [] }],
+    'x-rebind-permission': permission,
+  } as R & { middleware: readonly [MiddlewareHandler<AppEnv>] });
+}
+
+/** A back-office route open to anonymous callers (the sign-in steps). */
+export function publicStaffRoute<R extends RouteConfig>(config: R) {
+  return createRoute({ ...config, 'x-rebind-permission': 'public' } as R);
+}

@@ -1,0 +1,19 @@
+import type { StaffRole } from '../../db/schema/index.ts';
+
+/**
+ * The one permission table the code consults. Routes name a permission, never
+ * a role, so changing who may do what is an edit here and nowhere else.
+ */
+export const permissions = {
+  'session.self': ['agent', 'supervisor', 'auditor', 'admin'],
+  'audit.read': ['auditor', 'admin'],
+  'staff.read': ['admin'],
+  'staff.manage': ['admin'],
+  'outbox.read': ['admin'],
+} as const satisfies Record<string, readonly StaffRole[]>;
+
+export type Permission = keyof typeof permissions;
+
+export function roleHasPermission(role: StaffRole, permission: Permission): boolean {
+  return (permissions[permission] as readonly StaffRole[]).includes(role);
+}

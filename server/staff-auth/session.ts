@@ -1,0 +1,56 @@
+import { and, eq, gt, isNull } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { staff, staffSessions, type StaffRole } from '../../db/schema/index.ts';
+import { generateToken, sha256Hex } from '../crypto/tokens.ts';
+
+export interface StaffPrincipal {
+  sessionId: string; // sha256 of the cookie token
+  staffId: number;
+  email: string;
+  name: string;
+  role: StaffRole;
+  userId: number | null;
+  csrfToken: string;
+}
+
+/** `__Host-` needs Secure, so the prefix is used only when served over HTTPS. */
+export function staffCookieName(secure: boolean): string {
+  return secure ? '__Host-rebind_staff' : 'rebind_staff';
+}
+
+// Writing last_seen_at on every request would make every read a write; a
+// minute's granularity is plenty for a 30-minute idle limit.
+const TOUCH_INTERVAL_MS = 60_000;
+
+/** Looks up an active session for a cookie token, enforcing the idle and absolute limits. */
+export function findStaffSession(deps: Deps, token: string): StaffPrincipal | 'expired' | null {
+  const now = deps.clock();
+  const id = sha256Hex(token);
+  const row = deps.db
+    .select({ session: staffSessions, member: staff })
+    .from(staffSessions)
+    .innerJoin(staff, eq(staff.id, staffSessions.staffId))
+    .where(and(eq(staffSessions.id, id), eq(staffSessions.state, 'active'), isNull(staffSessions.revokedAt)))
+    .get();
+  if (!row) return null;
+  const { session, member } = row;
+  const idleDeadline = session.lastSeenAt.getTime() + deps.config.staffIdleTimeoutMs;
+  if (member.disabledAt || session.expiresAt <= now || idleDeadline <= now.getTime()) return 'expired';
+  if (now.getTime() - session.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
+    deps.db.update(staffSessions).set({ lastSeenAt: now }).where(and(eq(staffSessions.id, id), gt(staffSessions.expiresAt, now))).run();
+  }
+  return {
+    sessionId: id,
+    staffId: member.id,
+    email: member.email,
+    name: member.name,
+    role: member.role,
+    userId: member.userId,
+    csrfToken: session.csrfToken ?? '',
+  };
+}
+
+export function newSessionToken(deps: Deps): { token: string; id: string } {
+  const token = generateToken(deps.random);
+  return { token, id: sha256Hex(token) };
+}
