@@ -65,7 +65,7 @@ export function createApp(deps: Deps) {
     app.use(prefix, bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: () => { throw new AppError('payload_too_large'); } }));
     // JSON only: a form post from another site cannot reach a handler (CSRF defence in depth).
     app.use(prefix, async (c, next) => {
-      if (UNSAFE.has(c.req.method) && c.req.header('content-length') !== '0' && (c.req.header('content-length') || c.req.header('transfer-encoding'))) {
+      if (UNSAFE.has(c.req.method) && c.req.raw.body !== null && c.req.header('content-length') !== '0') {
         const type = c.req.header('content-type') ?? '';
         if (!/^application\/json\b/i.test(type)) throw new AppError('unsupported_media_type');
       }
@@ -105,7 +105,7 @@ export function createApp(deps: Deps) {
   app.all('/admin/api/*', () => { throw new AppError('not_found'); });
 
   // The desk: built assets, and index.html for every other GET (client-side routes).
-  app.use('/*', serveStatic({ root: adminDistDir }));
+  if (existsSync(adminDistDir)) app.use('/*', serveStatic({ root: adminDistDir }));
   app.get('*', (c) => {
     const index = join(adminDistDir, 'index.html');
     if (!existsSync(index)) return c.text('The desk is not built yet: run `npm run build` (npm start does it for you).', 503);

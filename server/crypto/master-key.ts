@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from '../config.ts';
 import { generateMasterKey } from './encryption.ts';
@@ -26,6 +26,7 @@ export function resolveMasterKey(config: Config): MasterKeySource {
     if (mode & 0o077) chmodSync(path, 0o600); // tighten a key file someone loosened
     return { key: readFileSync(path, 'utf8').trim(), origin: 'dev-key-file', path };
   }
+  mkdirSync(base, { recursive: true });
   writeFileSync(path, generateMasterKey() + '\n', { mode: 0o600, flag: 'wx' });
   return { key: readFileSync(path, 'utf8').trim(), origin: 'dev-key-file-created', path };
 }

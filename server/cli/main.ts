@@ -1,0 +1,145 @@
+import { Command } from 'commander';
+import pino from 'pino';
+import { openRuntime, type Runtime } from '../runtime.ts';
+import { createLogger } from '../logger.ts';
+import { AppError } from '../errors.ts';
+import { staffRoles, type StaffRole } from '../../db/schema/index.ts';
+import { createStaffMember, disableStaffByEmail, listStaff } from '../staff/service.ts';
+import { createUser } from '../users/service.ts';
+import { verifyAuditChain } from '../audit/audit-log.ts';
+import { isDatabaseEmpty, seedDemo, formatDemoCredentials } from '../../fixtures/seed.ts';
+
+/**
+ * The operator CLI: `npm run cli -- <command>`. Every command takes --json and
+ * then prints exactly one JSON document on stdout (logs go to stderr).
+ */
+const program = new Command().name('rebind').description('Rebind operator commands').showHelpAfterError();
+const operator = { type: 'system' as const, label: 'operator cli' };
+
+function runtime(): Runtime {
+  return openRuntime({ logger: createLogger(process.env.LOG_LEVEL ?? 'warn', pino.destination(2)) });
+}
+
+/** Runs a command body with the runtime open, printing a result or a clear error. */
+async function run<T>(json: boolean | undefined, body: (rt: Runtime) => Promise<T> | T, human: (result: T) => string, exitCode?: (result: T) => number): Promise<void> {
+  const rt = runtime();
+  try {
+    const result = await body(rt);
+    console.log(json ? JSON.stringify(result, null, 2) : human(result));
+    process.exitCode = exitCode?.(result) ?? 0;
+  } catch (err) {
+    const error = err instanceof AppError ? { code: err.code, message: err.message, details: err.details } : { code: 'error', message: (err as Error).message };
+    if (json) console.log(JSON.stringify({ error }, null, 2));
+    else console.error(`error: ${error.message}`);
+    process.exitCode = 1;
+  } finally {
+    rt.close();
+  }
+}
+
+const staffCmd = program.command('staff').description('staff accounts');
+staffCmd
+  .command('create')
+  .description('create a staff member; prints the initial password and TOTP key once')
+  .requiredOption('--email <email>')
+  .requiredOption('--role <role>', `one of ${staffRoles.join(', ')}`)
+  .option('--name <name>')
+  .option('--json', 'machine-readable output')
+  .action((o: { email: string; role: string; name?: string; json?: boolean }) =>
+    run(
+      o.json,
+      async (rt) => {
+        if (!staffRoles.includes(o.role as StaffRole)) throw new AppError('validation_failed', `--role must be one of ${staffRoles.join(', ')}`);
+        const created = await createStaffMember(rt.deps, { email: o.email, name: o.name ?? o.email, role: o.role as StaffRole }, operator);
+        return { ...created.member, password: created.password, totpSecret: created.totpSecret, otpauthUri: created.otpauthUri };
+      },
+      (r) =>
+        [
+          `Created ${r.role} ${r.email} (id ${r.id}). Shown once, hand over securely:`,
+          `  password:    ${r.password}`,
+          `  TOTP key:    ${r.totpSecret}`,
+          `  otpauth URI: ${r.otpauthUri}`,
+        ].join('\n'),
+    ),
+  );
+staffCmd
+  .command('disable')
+  .description('disable a staff member and revoke their sessions')
+  .requiredOption('--email <email>')
+  .option('--json', 'machine-readable output')
+  .action((o: { email: string; json?: boolean }) => run(o.json, (rt) => disableStaffByEmail(rt.deps, o.email), (r) => `Disabled ${r.email}; their sessions are revoked.`));
+staffCmd
+  .command('list')
+  .description('list staff members')
+  .option('--json', 'machine-readable output')
+  .action((o: { json?: boolean }) =>
+    run(
+      o.json,
+      (rt) => listStaff(rt.deps, { filter: {}, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 500 }).rows,
+      (rows) => rows.map((r) => `${String(r.id).padStart(4)}  ${r.role.padEnd(10)} ${r.email}${r.disabled ? '  (disabled)' : ''}`).join('\n'),
+    ),
+  );
+
+program
+  .command('user')
+  .description('end-user accounts')
+  .command('create')
+  .description('create an end-user account')
+  .requiredOption('--email <email>')
+  .requiredOption('--password <password>')
+  .option('--name <name>')
+  .option('--json', 'machine-readable output')
+  .action((o: { email: string; password: string; name?: string; json?: boolean }) =>
+    run(o.json, (rt) => createUser(rt.deps, { email: o.email, password: o.password, displayName: o.name }, operator), (r) => `Created user ${r.email} (id ${r.id}).`),
+  );
+
+program
+  .command('audit')
+  .description('the audit trail')
+  .command('verify')
+  .description('verify the hash chain; exit status 0 only when it is intact')
+  .option('--json', 'machine-readable output')
+  .action((o: { json?: boolean }) =>
+    run(
+      o.json,
+      (rt) => verifyAuditChain(rt.deps.sqlite),
+      (v) => (v.ok ? `Audit chain intact: ${v.count} events, head ${v.headHash}.` : `AUDIT CHAIN BROKEN at event ${v.firstBadEventId} (${v.problem}): ${v.message}`),
+      (v) => (v.ok ? 0 : 1),
+    ),
+  );
+
+program
+  .command('db')
+  .description('database maintenance')
+  .command('backup')
+  .description('online backup to FILE (safe while the server runs)')
+  .argument('<file>')
+  .option('--json', 'machine-readable output')
+  .action((file: string, o: { json?: boolean }) =>
+    run(
+      o.json,
+      async (rt) => {
+        const started = Date.now();
+        const result = await rt.deps.sqlite.backup(file);
+        return { file, pages: result.totalPages, ms: Date.now() - started };
+      },
+      (r) => `Backed up ${r.pages} pages to ${r.file} in ${r.ms} ms.`,
+    ),
+  );
+
+program
+  .command('seed')
+  .description('load the demo data into an empty database')
+  .option('--json', 'machine-readable output')
+  .action((o: { json?: boolean }) =>
+    run(
+      o.json,
+      async (rt) => {
+        if (!isDatabaseEmpty(rt.deps)) throw new AppError('conflict', 'The database already has data; the demo seed only loads into an empty one.');
+        return { staff: await seedDemo(rt.deps), origin: rt.deps.config.origin };
+      },
+      (r) => formatDemoCredentials(r.staff, r.origin),
+    ),
+  );
+
+await program.parseAsync(process.argv);

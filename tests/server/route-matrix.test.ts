@@ -1,0 +1,109 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { staffRoles, userSessions, users, type StaffRole } from '../../db/schema/index.ts';
+import { roleHasPermission, type Permission } from '../../server/staff-auth/permissions.ts';
+import { createTestContext, makeStaff, StaffClient, type StaffAccount, type TestContext } from './helpers.ts';
+
+/**
+ * Every /admin/api route, found in the OpenAPI document (so new routes join
+ * automatically), called as anonymous, as an end user with a valid bearer
+ * token, and as each staff role.
+ */
+interface Operation {
+  method: string;
+  path: string; // OpenAPI form, /admin/api/staff/{id}
+  permission: Permission | 'public';
+}
+
+let ctx: TestContext;
+let operations: Operation[];
+let userToken: string;
+const accounts = new Map<StaffRole, StaffAccount>();
+const clients = new Map<StaffRole, StaffClient>();
+
+async function signIn(role: StaffRole) {
+  ctx.clock.advance(31_000); // a fresh TOTP time step for every sign-in
+  const client = new StaffClient(ctx);
+  const res = await client.signIn(accounts.get(role)!);
+  expect(res.status).toBe(200);
+  clients.set(role, client);
+}
+
+beforeAll(async () => {
+  ctx = createTestContext();
+  for (const role of staffRoles) {
+    accounts.set(role, await makeStaff(ctx, role));
+    await signIn(role);
+  }
+  const now = ctx.clock();
+  const userId = ctx.deps.db.insert(users).values({ email: 'enduser@example.com', passwordHash: 'x', createdAt: now, updatedAt: now }).returning().get().id;
+  userToken = randomBytes(32).toString('base64url');
+  ctx.deps.db.insert(userSessions).values({ id: createHash('sha256').update(userToken).digest('hex'), userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + 3_600_000) }).run();
+  const doc = (await (await ctx.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { 'x-rebind-permission'?: Permission | 'public' }>> };
+  operations = Object.entries(doc.paths)
+    .filter(([path]) => path.startsWith('/admin/api/'))
+    .flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, permission: op['x-rebind-permission']! })));
+});
+
+const concrete = (path: string) => path.replace(/\{[^}]+\}/g, '1');
+
+describe('route × role matrix for /admin/api', () => {
+  it('finds the routes, each with a declared permission', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(9);
+    for (const op of operations) expect(op.permission, `${op.method} ${op.path}`).toBeTruthy();
+    // Only the two sign-in steps are open to anonymous callers.
+    expect(operations.filter((o) => o.permission === 'public').map((o) => o.path).sort()).toEqual(['/admin/api/auth/login', '/admin/api/auth/login/totp']);
+  });
+
+  it('documents every route the app serves under /admin/api', () => {
+    const documented = new Set(operations.map((o) => `${o.method} ${o.path.replace(/\{([^}]+)\}/g, ':$1')}`));
+    const served = ctx.app.routes
+      .filter((r) => r.path.startsWith('/admin/api/') && r.method !== 'ALL' && !r.path.endsWith('*'))
+      .map((r) => `${r.method} ${r.path}`);
+    expect(new Set(served).size).toBe(documented.size);
+    for (const route of served) expect(documented.has(route), `${route} is served but not in /openapi.json`).toBe(true);
+  });
+
+  it('answers anonymous callers with 401 on every route but sign-in', async () => {
+    for (const op of operations.filter((o) => o.permission !== 'public')) {
+      const res = await ctx.app.request(concrete(op.path), { method: op.method, headers: { 'content-type': 'application/json' }, body: op.method === 'GET' ? undefined : '{}' });
+      expect(res.status, `${op.method} ${op.path}`).toBe(401);
+      expect(((await res.json()) as { code: string }).code).toBe('unauthenticated');
+    }
+  });
+
+  it('answers an end user bearer token with 401 on every staff route', async () => {
+    for (const op of operations.filter((o) => o.permission !== 'public')) {
+      const res = await ctx.app.request(concrete(op.path), { method: op.method, headers: { authorization: `Bearer ${userToken}`, 'content-type': 'application/json' }, body: op.method === 'GET' ? undefined : '{}' });
+      expect(res.status, `${op.method} ${op.path}`).toBe(401);
+    }
+  });
+
+  for (const role of staffRoles) {
+    it(`gives ${role} exactly what the permission table allows`, async () => {
+      for (const op of operations.filter((o) => o.permission !== 'public')) {
+        const client = clients.get(role)!;
+        const res = await client.request(op.method, concrete(op.path), op.method === 'GET' ? undefined : {});
+        const label = `${role} ${op.method} ${op.path} → ${res.status}`;
+        if (roleHasPermission(role, op.permission as Permission)) {
+          expect(res.status, label).not.toBe(401);
+          expect(res.status, label).not.toBe(403);
+          expect(res.status, label).toBeLessThan(500);
+          if (op.method === 'GET' && !op.path.includes('{')) expect(res.status, label).toBe(200);
+        } else {
+          expect(res.status, label).toBe(403);
+          expect(((await res.json()) as { code: string }).code).toBe('forbidden');
+        }
+        if ((await client.get('/admin/api/auth/me')).status !== 200) await signIn(role); // e.g. after logout
+      }
+    });
+  }
+
+  it('refuses an unsafe request without the CSRF token before any role check', async () => {
+    for (const op of operations.filter((o) => o.permission !== 'public' && o.method !== 'GET')) {
+      const res = await clients.get('admin')!.request(op.method, concrete(op.path), {}, { 'x-csrf-token': '' });
+      expect(res.status, `${op.method} ${op.path}`).toBe(403);
+      expect(((await res.json()) as { code: string }).code).toBe('csrf_failed');
+    }
+  });
+});
