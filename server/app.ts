@@ -58,6 +58,7 @@ export function createApp(deps: Deps) {
       strictTransportSecurity: deps.config.secureCookies ? 'max-age=31536000; includeSubDomains' : false,
       referrerPolicy: 'no-referrer',
       crossOriginEmbedderPolicy: false,
+      xFrameOptions: 'DENY',
     }),
   );
 

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eq } from 'drizzle-orm';
+import { createTestContext, signedInStaff } from './helpers.ts';
+import { auditEvents } from '../../db/schema/index.ts';
+
+describe('platform', () => {
+  it('answers /healthz', async () => {
+    const ctx = createTestContext();
+    const res = await ctx.app.request('/healthz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('sends security headers with a CSP, and a request id', async () => {
+    const ctx = createTestContext();
+    const res = await ctx.app.request('/healthz');
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('x-request-id')).toMatch(/^[A-Za-z0-9_-]{16}$/);
+  });
+
+  it('answers unknown API paths with the flat JSON error body, never the SPA', async () => {
+    const ctx = createTestContext();
+    for (const path of ['/api/v1/nothing', '/admin/api/nothing']) {
+      const res = await ctx.app.request(path);
+      expect(res.status).toBe(404);
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(body).toMatchObject({ code: 'not_found', message: expect.any(String), requestId: res.headers.get('x-request-id') });
+    }
+  });
+
+  it('refuses a body over the limit with 413 before any work', async () => {
+    const ctx = createTestContext({ BODY_LIMIT_BYTES: '2048' });
+    const res = await ctx.app.request('/admin/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@b.test', password: 'x'.repeat(5000) }) });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { code: string }).code).toBe('payload_too_large');
+  });
+
+  it('answers malformed JSON and wrong shapes with 400 and per-field details', async () => {
+    const ctx = createTestContext();
+    const bad = await ctx.app.request('/admin/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { code: string }).code).toBe('invalid_json');
+    const shape = await ctx.app.request('/admin/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 5 }) });
+    expect(shape.status).toBe(400);
+    const body = (await shape.json()) as { code: string; details: { fields: Record<string, string> } };
+    expect(body.code).toBe('validation_failed');
+    expect(Object.keys(body.details.fields).sort()).toEqual(['email', 'password']);
+  });
+
+  it('publishes /openapi.json from the same validators, and a page that renders it', async () => {
+    const ctx = createTestContext();
+    const doc = (await (await ctx.app.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, any>; components: any };
+    expect(doc.openapi).toMatch(/^3\./);
+    const login = doc.paths['/admin/api/auth/login'].post;
+    expect(login.requestBody.content['application/json'].schema.required).toEqual(['email', 'password']);
+    expect(doc.paths['/admin/api/audit-events'].get['x-rebind-permission']).toBe('audit.read');
+    expect(doc.components.securitySchemes.staffSession).toMatchObject({ type: 'apiKey', in: 'cookie' });
+    const page = await ctx.app.request('/docs');
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('/docs/assets/swagger-ui-bundle.js');
+    expect(html).not.toMatch(/<script>[^<]/); // no inline script: the CSP forbids it
+    expect((await ctx.app.request('/docs/assets/swagger-ui-bundle.js')).status).toBe(200);
+  });
+
+  it('logs requests as JSON without tokens, passwords or codes', async () => {
+    const ctx = createTestContext();
+    const { account, client } = await signedInStaff(ctx, 'admin');
+    await client.get('/api/v1/freeze/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+    const lines = ctx.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.some((l) => l.msg === 'request' && l.path === '/admin/api/auth/login/totp' && l.status === 200)).toBe(true);
+    expect(lines.some((l) => l.path === '/api/v1/freeze/:redacted')).toBe(true);
+    const text = ctx.logs.join('');
+    for (const secret of [account.password, account.totpSecret, client.csrfToken, client.cookie.split('=')[1]!, 'AAAAAAAAAAAAAAAAAAAA']) expect(text).not.toContain(secret);
+  });
+
+  it('never answers a 500 with a stack trace', async () => {
+    const ctx = createTestContext();
+    const { client } = await signedInStaff(ctx, 'admin');
+    ctx.deps.sqlite.exec('DROP TABLE staff_sessions'); // make the next request fail inside
+    const res = await client.get('/admin/api/auth/me');
+    expect(res.status).toBe(500);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toEqual({ code: 'internal_error', message: 'Something went wrong on our side.', requestId: expect.any(String) });
+  });
+});
+
+describe('staff management', () => {
+  it('creates staff with a one-time password and TOTP key that work at once', async () => {
+    const ctx = createTestContext();
+    const { client } = await signedInStaff(ctx, 'admin');
+    const res = await client.post('/admin/api/staff', { email: 'New.Agent@staff.test', name: 'New Agent', role: 'agent' });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const created = (await res.json()) as { id: number; email: string; password: string; totpSecret: string; otpauthUri: string };
+    expect(created.email).toBe('new.agent@staff.test');
+    expect(created.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(created.otpauthUri).toBe(`otpauth://totp/Rebind:new.agent%40staff.test?secret=${created.totpSecret}&issuer=Rebind`);
+    const listed = (await (await client.get(`/admin/api/staff/${created.id}`)).json()) as Record<string, unknown>;
+    expect(listed).not.toHaveProperty('password');
+    expect(listed).not.toHaveProperty('totpSecret');
+    const { StaffClient } = await import('./helpers.ts');
+    expect((await new StaffClient(ctx).signIn({ id: created.id, email: created.email, password: created.password, totpSecret: created.totpSecret, role: 'agent' })).status).toBe(200);
+    const dup = await client.post('/admin/api/staff', { email: 'new.agent@staff.test', name: 'Again', role: 'agent' });
+    expect(dup.status).toBe(409);
+    const event = ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.create')).all().at(-1)!;
+    expect(event).toMatchObject({ actorType: 'staff', targetId: String(created.id) });
+    expect(event.details).not.toContain(created.password);
+  });
+
+  it('changes roles with an audit event, but nobody changes their own role or disables themselves', async () => {
+    const ctx = createTestContext();
+    const admin = await signedInStaff(ctx, 'admin');
+    const agent = await signedInStaff(ctx, 'agent');
+    const promote = await admin.client.put(`/admin/api/staff/${agent.account.id}`, { role: 'supervisor', id: agent.account.id, email: 'ignored@x.test' });
+    expect(promote.status).toBe(200);
+    expect(((await promote.json()) as { role: string; email: string })).toMatchObject({ role: 'supervisor', email: agent.account.email });
+    expect((await agent.client.get('/admin/api/auth/me')).status).toBe(401); // a new role needs a new session
+    const update = ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.update')).get()!;
+    expect(JSON.parse(update.details)).toEqual({ changes: { role: { from: 'agent', to: 'supervisor' } } });
+    const self = await admin.client.put(`/admin/api/staff/${admin.account.id}`, { role: 'agent' });
+    expect(self.status).toBe(422);
+    expect(((await self.json()) as { code: string }).code).toBe('self_action');
+    expect((await admin.client.put(`/admin/api/staff/${admin.account.id}`, { disabled: true })).status).toBe(422);
+    expect((await admin.client.put('/admin/api/staff/999', { name: 'x' })).status).toBe(404);
+    expect((await admin.client.put(`/admin/api/staff/${agent.account.id}`, { role: 'owner' })).status).toBe(400);
+  });
+});
+
+describe('operator CLI', () => {
+  it('staff create --json prints the password and a 32-character base32 TOTP key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rebind-cli-'));
+    try {
+      const env = { ...process.env, DATABASE_PATH: join(dir, 'rebind.db'), LOG_LEVEL: 'silent', NODE_ENV: 'development' };
+      const out = execFileSync('node_modules/.bin/tsx', ['server/cli/main.ts', 'staff', 'create', '--email', 'a@b.test', '--role', 'agent', '--json'], { env, encoding: 'utf8' });
+      const created = JSON.parse(out) as Record<string, string>;
+      expect(created).toMatchObject({ email: 'a@b.test', role: 'agent' });
+      expect(created.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
+      expect(created.password.length).toBeGreaterThanOrEqual(20);
+      expect(created.otpauthUri).toContain(created.totpSecret);
+      const bad = (() => {
+        try {
+          execFileSync('node_modules/.bin/tsx', ['server/cli/main.ts', 'staff', 'create', '--email', 'c@b.test', '--role', 'wizard', '--json'], { env, encoding: 'utf8' });
+          return null;
+        } catch (err) {
+          return err as { status: number; stdout: string };
+        }
+      })();
+      expect(bad?.status).toBe(1);
+      expect(JSON.parse(bad!.stdout).error.message).toContain('--role');
+      const backup = JSON.parse(execFileSync('node_modules/.bin/tsx', ['server/cli/main.ts', 'db', 'backup', join(dir, 'copy.db'), '--json'], { env, encoding: 'utf8' })) as { pages: number };
+      expect(backup.pages).toBeGreaterThan(10);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
