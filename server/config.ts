@@ -30,6 +30,9 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/** The names of every variable read (the README documents each). */
+export const configVariables = Object.keys(envSchema.shape);
+
 export interface Config {
   env: Env['NODE_ENV'];
   host: string;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { eq } from 'drizzle-orm';
 import { createTestContext, makeStaff, StaffClient, signedInStaff } from './helpers.ts';
 import { totpCodeAt } from '../../server/crypto/totp.ts';
@@ -41,6 +42,18 @@ describe('staff sign-in: password, then TOTP', () => {
     const events = ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.login')).all();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorType: 'staff', actorId: String(account.id), ip: '203.0.113.10' });
+  });
+
+  it('accepts a code from oathtool, an independent TOTP client, exactly once', async () => {
+    const ctx = createTestContext();
+    ctx.clock.set(new Date()); // oathtool reads the real clock
+    const account = await makeStaff(ctx, 'agent');
+    const code = execFileSync('oathtool', ['--totp', '-b', account.totpSecret], { encoding: 'utf8' }).trim();
+    expect(code).toMatch(/^\d{6}$/);
+    expect((await new StaffClient(ctx).signIn(account, code)).status).toBe(200);
+    const again = await new StaffClient(ctx).signIn(account, code);
+    expect(again.status).toBe(401);
+    expect(((await again.json()) as { code: string }).code).toBe('invalid_code');
   });
 
   it('uses a __Host- prefixed Secure cookie when served over HTTPS', async () => {

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { configVariables } from '../../server/config.ts';
+import { demoStaff } from '../../fixtures/demo-people.ts';
+import { demoTotpSecret } from '../../fixtures/seed.ts';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+describe('README stays true', () => {
+  it('documents every configuration variable the server reads', () => {
+    for (const name of configVariables) expect(readme, name).toContain(`| \`${name}\` |`);
+  });
+
+  it('lists the demo staff with the credentials the seed creates', () => {
+    for (const s of demoStaff) {
+      const row = readme.split('\n').find((l) => l.includes(`\`${s.email}\``));
+      expect(row, s.email).toBeDefined();
+      expect(row).toContain(`\`${s.password}\``);
+      expect(row).toContain(`\`${demoTotpSecret(s.key)}\``);
+      expect(row).toContain(`| ${s.role} |`);
+    }
+  });
+});
