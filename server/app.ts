@@ -15,6 +15,11 @@ import { staffAuthRoutes } from './staff-auth/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
 import { staffRoutes } from './staff/routes.ts';
 import { docsPage } from './openapi/docs-page.ts';
+import { outboxRoutes } from './messaging/routes.ts';
+import { endUserAuthRoutes } from './end-user-auth/routes.ts';
+import { securityOperationRoutes } from './security-operations/routes.ts';
+import { accountRoutes } from './account/routes.ts';
+import { freezeScript } from './account/freeze-page.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const adminDistDir = join(root, 'dist', 'admin');
@@ -85,7 +90,15 @@ export function createApp(deps: Deps) {
   admin.route('/', staffAuthRoutes(deps));
   admin.route('/', auditRoutes(deps));
   admin.route('/', staffRoutes(deps));
+  admin.route('/', outboxRoutes(deps));
   app.route('/admin/api', admin);
+
+  const api = createRouter();
+  api.route('/', endUserAuthRoutes(deps));
+  api.route('/', securityOperationRoutes(deps));
+  api.route('/', accountRoutes(deps));
+  app.route('/api/v1', api);
+  app.get('/freeze.js', (c) => c.body(freezeScript, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'staffSession', {
     type: 'apiKey',
@@ -93,6 +106,7 @@ export function createApp(deps: Deps) {
     name: deps.config.secureCookies ? '__Host-rebind_staff' : 'rebind_staff',
     description: 'Staff session cookie from /admin/api/auth/login/totp; unsafe methods also need X-CSRF-Token',
   });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerSession', { type: 'http', scheme: 'bearer', description: 'End-user session token from /api/v1/auth/login' });
   app.doc('/openapi.json', {
     openapi: '3.0.3',
     info: { title: 'Rebind API', version: '0.1.0', description: 'End-user 2FA endpoints (/api/v1) and the review desk API (/admin/api).' },

@@ -25,6 +25,7 @@ const envSchema = z.object({
   STAFF_SESSION_MAX_HOURS: hours(12),
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
   SIGNIN_LOCK_MINUTES: minutes(15),
+  WITHDRAWAL_LOCK_HOURS: hours(24),
   DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
 });
 
@@ -56,6 +57,7 @@ export interface Config {
   signinMaxFailures: number;
   signinLockMs: number;
   demoSeed: boolean;
+  withdrawalLockMs: number;
 }
 
 export class ConfigError extends Error {
@@ -104,5 +106,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     signinMaxFailures: e.SIGNIN_MAX_FAILURES,
     signinLockMs: e.SIGNIN_LOCK_MINUTES * 60_000,
     demoSeed: e.DEMO_SEED === 'auto' && e.NODE_ENV !== 'production',
+    withdrawalLockMs: e.WITHDRAWAL_LOCK_HOURS * 3_600_000,
   };
 }

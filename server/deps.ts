@@ -5,6 +5,7 @@ import type { Db } from '../db/client.ts';
 import type { Keyring } from './crypto/encryption.ts';
 import type { Random } from './crypto/tokens.ts';
 import type { Logger } from './logger.ts';
+import type { Transports } from './messaging/transports.ts';
 
 /** Everything a request handler may touch, passed in so tests can fix the clock and randomness. */
 export interface Deps {
@@ -15,6 +16,8 @@ export interface Deps {
   clock: () => Date;
   random: Random;
   logger: Logger;
+  /** Email and SMS providers; a missing one means the development outbox. */
+  transports: Transports;
 }
 
 export const systemClock = (): Date => new Date();

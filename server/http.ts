@@ -1,12 +1,14 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { StaffPrincipal } from './staff-auth/session.ts';
+import type { UserPrincipal } from './end-user-auth/session.ts';
 
 export type AppEnv = {
   Variables: {
     requestId: string;
     staff?: StaffPrincipal;
     staffSessionProblem?: 'expired';
+    user?: UserPrincipal;
   };
 };
 

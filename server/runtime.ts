@@ -4,6 +4,7 @@ import { createKeyring } from './crypto/encryption.ts';
 import { resolveMasterKey, type MasterKeySource } from './crypto/master-key.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { systemClock, systemRandom, type Deps } from './deps.ts';
+import { transportsFromConfig } from './messaging/transports.ts';
 
 export interface Runtime {
   deps: Deps;
@@ -39,6 +40,6 @@ export function openRuntime(options: { logger?: Logger; env?: Record<string, str
   }
   const keyring = createKeyring(keySource.key, config.oldMasterKeys);
   const { db, sqlite, close } = openDatabase(config.databasePath);
-  const deps: Deps = { config, db, sqlite, keyring, clock: systemClock, random: systemRandom, logger };
+  const deps: Deps = { config, db, sqlite, keyring, clock: systemClock, random: systemRandom, logger, transports: transportsFromConfig(config) };
   return { deps, keySource, close };
 }

@@ -27,6 +27,9 @@ export const userSessions = sqliteTable('user_sessions', {
   lastSeenAt: ts('last_seen_at').notNull(),
   expiresAt: ts('expires_at').notNull(),
   revokedAt: ts('revoked_at'),
+  // A fresh 2FA verification inside this session (step-up), for sensitive settings.
+  stepUpAt: ts('step_up_at'),
+  stepUpChallenge: text('step_up_challenge'), // pending WebAuthn challenge for the step-up
   ip: text('ip'),
   userAgent: text('user_agent'),
 }, (t) => [index('user_sessions_user_idx').on(t.userId)]);

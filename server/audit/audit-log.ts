@@ -75,7 +75,7 @@ export function recordAuditEvent(tx: DbOrTx, now: Date, input: AuditInput): { id
     details: canonicalJson(input.details ?? {}),
   };
   const hash = hashAuditEvent(prevHash, fields);
-  tx.insert(auditEvents).values({ ...fields, ts: new Date(fields.ts), prevHash, hash }).run();
+  tx.insert(auditEvents).values({ ...fields, actorType: input.actor.type, ts: new Date(fields.ts), prevHash, hash }).run();
   tx.insert(auditHead)
     .values({ id: 1, lastId: fields.id, lastHash: hash })
     .onConflictDoUpdate({ target: auditHead.id, set: { lastId: fields.id, lastHash: hash } })

@@ -30,7 +30,7 @@ export function checkTotpCode(secret: string, code: string, now: Date, lastTimeS
   const epoch = Math.floor(now.getTime() / 1000);
   const result = verifySync({ secret, token: code, epoch, epochTolerance: STEP_SECONDS });
   if (!result.valid) return { ok: false, reason: 'invalid' };
-  const timeStep = result.timeStep as number;
+  const timeStep = (result as { timeStep: number }).timeStep;
   if (lastTimeStep !== null && timeStep <= lastTimeStep) return { ok: false, reason: 'replayed' };
   return { ok: true, timeStep };
 }

@@ -50,16 +50,11 @@ type RouteConfig = Parameters<typeof createRoute>[0];
  * the OpenAPI document (`x-rebind-permission`), which is where the route × role
  * test matrix finds every route.
  */
-export function staffRoute<R extends Omit<RouteConfig, 'middleware'>>(permission: Permission, config: R) {
-  return createRoute({
-    ...config,
-    middleware: [requireStaff(permission)] as const,
-    security: [{ staffSession: [] }],
-    'x-rebind-permission': permission,
-  } as R & { middleware: readonly [MiddlewareHandler<AppEnv>] });
+export function staffRoute<const R extends RouteConfig>(permission: Permission, config: R) {
+  return createRoute({ ...config, middleware: [requireStaff(permission)], security: [{ staffSession: [] }], 'x-rebind-permission': permission } as R);
 }
 
 /** A back-office route open to anonymous callers (the sign-in steps). */
-export function publicStaffRoute<R extends RouteConfig>(config: R) {
+export function publicStaffRoute<const R extends RouteConfig>(config: R) {
   return createRoute({ ...config, 'x-rebind-permission': 'public' } as R);
 }

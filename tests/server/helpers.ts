@@ -40,7 +40,7 @@ export function createTestContext(env: Record<string, string> = {}): TestContext
   const logs: string[] = [];
   const logger = createLogger('info', { write: (line: string) => void logs.push(line) });
   const clock = testClock();
-  const deps: Deps = { config, db, sqlite, keyring: createKeyring(TEST_MASTER_KEY), clock, random: (n) => randomBytes(n), logger };
+  const deps: Deps = { config, db, sqlite, keyring: createKeyring(TEST_MASTER_KEY), clock, random: (n) => randomBytes(n), logger, transports: {} };
   return { deps, app: createApp(deps), clock, logs };
 }
 

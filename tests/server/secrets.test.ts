@@ -101,6 +101,7 @@ describe('nothing secret in clear in the SQLite file', () => {
         clock,
         random: (n) => randomBytes(n),
         logger: createLogger('debug', { write: (l: string) => void logs.push(l) }),
+        transports: {},
       };
       const created = await createStaffMember(deps, { email: 'clear@staff.test', name: 'Clear', role: 'admin' }, { type: 'system' });
       const app = createApp(deps);

@@ -1,0 +1,34 @@
+import type { Deps } from '../deps.ts';
+import type { DbOrTx } from '../../db/client.ts';
+import { freezeTokens } from '../../db/schema/index.ts';
+import { generateToken, sha256Hex } from '../crypto/tokens.ts';
+import { enqueueMessage } from '../messaging/outbox.ts';
+import { templates } from '../messaging/templates.ts';
+import { maskEmail, maskPhone } from '../platform/masking.ts';
+
+export const FREEZE_LINK_TTL_MS = 14 * 24 * 3_600_000;
+
+export interface ChannelsBefore {
+  email: string;
+  phones: { e164: string; callingCode: string | null; last: string | null }[];
+}
+
+/**
+ * Tells every channel the account had before a change what happened, each
+ * message with its own one-click "this wasn't me" link that freezes the
+ * account. Runs inside the change's transaction.
+ */
+export function notifySecurityChange(tx: DbOrTx, deps: Deps, userId: number, before: ChannelsBefore, what: string, reason: string): void {
+  const now = deps.clock();
+  const link = () => {
+    const token = generateToken(deps.random);
+    tx.insert(freezeTokens).values({ id: sha256Hex(token), userId, reason, createdAt: now, expiresAt: new Date(now.getTime() + FREEZE_LINK_TTL_MS) }).run();
+    return `${deps.config.origin}/api/v1/freeze/${token}`;
+  };
+  const email = templates.securityChange(what, now, link());
+  enqueueMessage(tx, deps, { channel: 'email', to: before.email, recipientMasked: maskEmail(before.email), subject: email.subject, body: email.body, template: 'security_change', userId });
+  for (const phone of before.phones) {
+    const sms = templates.securityChangeSms(what, link());
+    enqueueMessage(tx, deps, { channel: 'sms', to: phone.e164, recipientMasked: maskPhone(phone.callingCode, phone.last), subject: sms.subject, body: sms.body, template: 'security_change', userId });
+  }
+}

@@ -1,0 +1,130 @@
+import { and, eq, isNull, notInArray } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import type { RequestContext } from '../http.ts';
+import { AppError } from '../errors.ts';
+import { freezeTokens, securityOperations, securityQuestions, users, userSessions } from '../../db/schema/index.ts';
+import { hashPassword } from '../crypto/password.ts';
+import { sha256Hex } from '../crypto/tokens.ts';
+import { recordAuditEvent } from '../audit/audit-log.ts';
+import { maskEmail } from '../platform/masking.ts';
+import { activeFactors, factorView, openPhone } from '../factors/factor-store.ts';
+import { challengeOrVerify, type ProofInput } from '../factors/verify-factor.ts';
+import { revokeAllUserSessions, type UserPrincipal } from '../end-user-auth/session.ts';
+import { terminalStates } from '../security-operations/operation-state.ts';
+import { notifySecurityChange } from './notify.ts';
+import { normaliseAnswer } from './security-questions.ts';
+
+export const STEP_UP_TTL_MS = 10 * 60_000;
+
+/** The user's security overview: tools (never a secret), protection level, locks, reminders. */
+export function securityOverview(deps: Deps, userId: number) {
+  const now = deps.clock();
+  const user = deps.db.select().from(users).where(eq(users.id, userId)).get()!;
+  const factors = activeFactors(deps.db, userId);
+  const questions = deps.db.select({ prompt: securityQuestions.prompt }).from(securityQuestions).where(eq(securityQuestions.userId, userId)).all();
+  const strong = factors.some((f) => f.type === 'totp' || f.type === 'passkey');
+  const protectionLevel = factors.length === 0 ? 'none' : strong ? 'strong' : 'restricted';
+  const reminders: { code: string; message: string }[] = [];
+  if (factors.length === 0) {
+    reminders.push({ code: 'no_2fa', message: 'Your account has no 2FA tool: protection is reduced. Bind a TOTP authenticator or a passkey now.' });
+  } else if (!strong) {
+    reminders.push({ code: 'sms_only', message: 'SMS is a restricted authenticator (it can be intercepted or SIM-swapped). We recommend adding a TOTP authenticator or a passkey.' });
+  }
+  if (questions.length === 0) reminders.push({ code: 'no_security_questions', message: 'Set security questions: they help you recover the account if you lose every 2FA tool.' });
+  const locked = user.withdrawalLockUntil && user.withdrawalLockUntil > now;
+  return {
+    email: user.email,
+    factors: factors.map(factorView),
+    protectionLevel,
+    withdrawalLock: user.status === 'frozen' ? { locked: true, until: null, reason: 'frozen' } : { locked: Boolean(locked), until: locked ? user.withdrawalLockUntil!.toISOString() : null, reason: locked ? 'security_change' : null },
+    frozen: user.status === 'frozen',
+    securityQuestions: questions.map((q) => q.prompt),
+    reminders,
+  };
+}
+
+/** A fresh 2FA verification inside the session, required before sensitive settings. */
+export async function stepUp(deps: Deps, principal: UserPrincipal, proof: ProofInput, ctx: RequestContext) {
+  const sessionId = principal.sessionId;
+  const result = await challengeOrVerify(deps, principal.userId, proof, {
+    subjectId: sessionId,
+    smsPurpose: 'step_up_sms',
+    stage: 'step_up',
+    loadPasskeyChallenge: () => deps.db.select().from(userSessions).where(eq(userSessions.id, sessionId)).get()?.stepUpChallenge ?? null,
+    savePasskeyChallenge: (value) => void deps.db.update(userSessions).set({ stepUpChallenge: value }).where(eq(userSessions.id, sessionId)).run(),
+  }, ctx);
+  if (result.status !== 'verified') return result;
+  const now = deps.clock();
+  deps.db.update(userSessions).set({ stepUpAt: now }).where(eq(userSessions.id, sessionId)).run();
+  return { status: 'verified' as const, validUntil: new Date(now.getTime() + STEP_UP_TTL_MS).toISOString() };
+}
+
+/**
+ * Sets or replaces the three security questions. Needs a fresh step-up
+ * verification when the account has any tool; the step-up is used up.
+ */
+export async function setSecurityQuestions(deps: Deps, principal: UserPrincipal, questions: { prompt: string; answer: string }[], ctx: RequestContext) {
+  const now = deps.clock();
+  const hasTools = activeFactors(deps.db, principal.userId).length > 0;
+  if (hasTools && (!principal.stepUpAt || now.getTime() - principal.stepUpAt.getTime() > STEP_UP_TTL_MS)) {
+    throw new AppError('forbidden', 'Verify with one of your 2FA tools first (POST /api/v1/me/security/verify).', { reason: 'step_up_required' });
+  }
+  const prompts = questions.map((q) => q.prompt.trim());
+  if (new Set(prompts.map((p) => p.toLowerCase())).size !== prompts.length) {
+    throw new AppError('validation_failed', 'Choose three different questions.', { fields: { questions: 'prompts must differ' } });
+  }
+  const normalised = questions.map((q) => normaliseAnswer(q.answer));
+  normalised.forEach((a, i) => {
+    if (a.length < 2) throw new AppError('validation_failed', 'Each answer needs at least two characters.', { fields: { [`questions.${i}.answer`]: 'too short' } });
+  });
+  const hashes = await Promise.all(normalised.map((a) => hashPassword(a)));
+  deps.db.transaction((tx) => {
+    const user = tx.select().from(users).where(eq(users.id, principal.userId)).get()!;
+    const replacing = tx.select({ id: securityQuestions.id }).from(securityQuestions).where(eq(securityQuestions.userId, principal.userId)).all().length > 0;
+    tx.delete(securityQuestions).where(eq(securityQuestions.userId, principal.userId)).run();
+    tx.insert(securityQuestions).values(prompts.map((prompt, i) => ({ userId: principal.userId, position: i + 1, prompt, answerHash: hashes[i]!, createdAt: now }))).run();
+    tx.update(userSessions).set({ stepUpAt: null }).where(eq(userSessions.id, principal.sessionId)).run();
+    const factors = activeFactors(tx, principal.userId);
+    notifySecurityChange(tx, deps, principal.userId, { email: user.email, phones: factors.filter((f) => f.type === 'sms').map((f) => ({ e164: openPhone(deps, f), callingCode: f.phoneCountry, last: f.phoneLast })) }, replacing ? 'Your security questions were changed' : 'Security questions were set on your account', 'security_questions.set');
+    recordAuditEvent(tx, now, { actor: { type: 'user', id: principal.userId }, action: 'security_questions.set', target: { type: 'user', id: principal.userId }, ip: ctx.ip, requestId: ctx.requestId, details: { replacing, prompts } });
+  }, { behavior: 'immediate' });
+  return { securityQuestions: prompts };
+}
+
+function findFreezeToken(deps: Deps, token: string) {
+  const row = deps.db.select().from(freezeTokens).where(eq(freezeTokens.id, sha256Hex(token))).get();
+  if (!row || row.expiresAt <= deps.clock()) throw new AppError('not_found', 'This link is not valid or has expired.');
+  return row;
+}
+
+export const freezeConsequences = [
+  'Nobody can sign in to the account.',
+  'No 2FA tool can be bound, changed or removed.',
+  'Withdrawals are locked.',
+  'Every open session is signed out.',
+  'Our support team reviews the account and contacts you by email.',
+];
+
+/** What following the "this wasn't me" link will do (GET), before the user confirms (POST). */
+export function describeFreeze(deps: Deps, token: string) {
+  const row = findFreezeToken(deps, token);
+  const user = deps.db.select().from(users).where(eq(users.id, row.userId)).get()!;
+  return { account: maskEmail(user.email), change: row.reason, alreadyFrozen: user.status === 'frozen', used: row.usedAt !== null, consequences: freezeConsequences };
+}
+
+export function freezeAccount(deps: Deps, token: string, ctx: RequestContext) {
+  const row = findFreezeToken(deps, token);
+  const now = deps.clock();
+  return deps.db.transaction((tx) => {
+    const used = tx.update(freezeTokens).set({ usedAt: now }).where(and(eq(freezeTokens.id, row.id), isNull(freezeTokens.usedAt))).run();
+    if (used.changes !== 1) throw new AppError('invalid_state', 'This link was already used: the account is frozen.');
+    const user = tx.select().from(users).where(eq(users.id, row.userId)).get()!;
+    if (user.status !== 'frozen') {
+      tx.update(users).set({ status: 'frozen', frozenAt: now, frozenReason: `user_report:${row.reason}`, updatedAt: now }).where(eq(users.id, user.id)).run();
+    }
+    revokeAllUserSessions(tx, user.id, now);
+    tx.update(securityOperations).set({ state: 'cancelled', updatedAt: now }).where(and(eq(securityOperations.userId, user.id), notInArray(securityOperations.state, [...terminalStates]))).run();
+    recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id, label: 'freeze link' }, action: 'account.freeze', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { change: row.reason } });
+    return { frozen: true, account: maskEmail(user.email), consequences: freezeConsequences };
+  }, { behavior: 'immediate' });
+}

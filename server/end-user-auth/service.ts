@@ -1,0 +1,110 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import type { RequestContext } from '../http.ts';
+import { AppError } from '../errors.ts';
+import { loginChallenges, users, userSessions } from '../../db/schema/index.ts';
+import { verifyAgainstDummy, verifyPassword } from '../crypto/password.ts';
+import { generateToken, sha256Hex } from '../crypto/tokens.ts';
+import { recordAuditEvent } from '../audit/audit-log.ts';
+import { clearFailures, lockedForSeconds, recordFailure } from '../platform/rate-limit.ts';
+import { activeFactors } from '../factors/factor-store.ts';
+import { challengeOrVerify, type ProofInput, type ChallengeOrVerified } from '../factors/verify-factor.ts';
+import { normaliseEmail } from '../staff-auth/service.ts';
+import { createUserSession, recordSighting, type UserPrincipal } from './session.ts';
+
+const CHALLENGE_TTL_MS = 5 * 60_000;
+export const PASSWORD_MAX_FAILURES = 10;
+export const PASSWORD_LOCK_MS = 15 * 60_000;
+const passwordKey = (email: string) => `user-signin:${email}`;
+
+export interface UserContext extends RequestContext {
+  deviceId: string | null;
+}
+
+/**
+ * Password check shared by sign-in and by filing a reset case. Unknown email,
+ * wrong password and a disabled account answer the same, in the same time
+ * (argon2 runs either way); ten failures lock that email for 15 minutes.
+ */
+export async function checkUserPassword(deps: Deps, emailInput: string, password: string, ctx: RequestContext, stage: string): Promise<typeof users.$inferSelect> {
+  const email = normaliseEmail(emailInput);
+  const locked = lockedForSeconds(deps.db, passwordKey(email), deps.clock());
+  if (locked > 0) throw new AppError('locked', `Too many failed attempts; try again in ${Math.ceil(locked / 60)} minute(s).`, { retryAfterSeconds: locked }, locked);
+  const user = deps.db.select().from(users).where(eq(users.email, email)).get();
+  const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
+  if (!user || !ok || user.status === 'disabled') {
+    const now = deps.clock();
+    const lock = deps.db.transaction((tx) => {
+      const seconds = recordFailure(tx, passwordKey(email), now, { maxFailures: PASSWORD_MAX_FAILURES, lockMs: PASSWORD_LOCK_MS });
+      if (user) {
+        recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id }, action: 'user.password_failed', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { stage, locked: seconds > 0 } });
+      }
+      return seconds;
+    }, { behavior: 'immediate' });
+    if (lock > 0) throw new AppError('locked', 'Too many failed attempts; try again in 15 minutes.', { retryAfterSeconds: lock }, lock);
+    throw new AppError('invalid_credentials');
+  }
+  deps.db.transaction((tx) => clearFailures(tx, passwordKey(email)));
+  return user;
+}
+
+export type LoginResult = { token: string } | { status: '2fa_required'; challengeId: string; methods: string[] };
+
+/** Sign-in step 1. An account without any tool gets a session at once (and reminders to bind one). */
+export async function loginWithPassword(deps: Deps, input: { email: string; password: string }, ctx: UserContext): Promise<LoginResult> {
+  const user = await checkUserPassword(deps, input.email, input.password, ctx, 'login');
+  if (user.status === 'frozen') throw new AppError('account_frozen');
+  const factors = activeFactors(deps.db, user.id);
+  const now = deps.clock();
+  if (factors.length === 0) {
+    const token = deps.db.transaction((tx) => {
+      const t = createUserSession(tx, deps, user.id, ctx);
+      recordSighting(tx, user.id, ctx, now);
+      recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id }, action: 'user.login', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { secondFactor: null } });
+      return t;
+    }, { behavior: 'immediate' });
+    return { token };
+  }
+  const challengeId = generateToken(deps.random);
+  deps.db.insert(loginChallenges).values({ id: sha256Hex(challengeId), userId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS), ip: ctx.ip, userAgent: ctx.userAgent }).run();
+  return { status: '2fa_required', challengeId, methods: [...new Set(factors.map((f) => f.type))] };
+}
+
+/** Sign-in step 2: the challenge pattern over any active tool. */
+export async function loginWithSecondFactor(
+  deps: Deps,
+  input: ProofInput & { challengeId: string },
+  ctx: UserContext,
+): Promise<{ status: 'verified'; token: string } | Exclude<ChallengeOrVerified, { status: 'verified' }>> {
+  const id = sha256Hex(input.challengeId);
+  const challenge = deps.db.select().from(loginChallenges).where(eq(loginChallenges.id, id)).get();
+  if (!challenge || challenge.consumedAt || challenge.expiresAt <= deps.clock()) throw new AppError('challenge_expired');
+  const user = deps.db.select().from(users).where(eq(users.id, challenge.userId)).get()!;
+  if (user.status === 'frozen') throw new AppError('account_frozen');
+  const result = await challengeOrVerify(deps, user.id, input, {
+    subjectId: id,
+    smsPurpose: 'login_sms',
+    stage: 'login',
+    loadPasskeyChallenge: () => deps.db.select().from(loginChallenges).where(eq(loginChallenges.id, id)).get()?.webauthnChallenge ?? null,
+    savePasskeyChallenge: (value) => void deps.db.update(loginChallenges).set({ webauthnChallenge: value }).where(eq(loginChallenges.id, id)).run(),
+  }, ctx);
+  if (result.status !== 'verified') return result;
+  const now = deps.clock();
+  const token = deps.db.transaction((tx) => {
+    const consumed = tx.update(loginChallenges).set({ consumedAt: now }).where(and(eq(loginChallenges.id, id), isNull(loginChallenges.consumedAt))).run();
+    if (consumed.changes !== 1) throw new AppError('challenge_expired');
+    const t = createUserSession(tx, deps, user.id, ctx);
+    recordSighting(tx, user.id, ctx, now);
+    recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id }, action: 'user.login', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { secondFactor: result.method, factorId: result.factorId } });
+    return t;
+  }, { behavior: 'immediate' });
+  return { status: 'verified', token };
+}
+
+export function logoutUser(deps: Deps, principal: UserPrincipal, ctx: RequestContext): void {
+  const now = deps.clock();
+  deps.db.transaction((tx) => {
+    tx.update(userSessions).set({ revokedAt: now }).where(eq(userSessions.id, principal.sessionId)).run();
+    recordAuditEvent(tx, now, { actor: { type: 'user', id: principal.userId }, action: 'user.logout', target: { type: 'user', id: principal.userId }, ip: ctx.ip, requestId: ctx.requestId });
+  }, { behavior: 'immediate' });
+}

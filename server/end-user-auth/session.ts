@@ -1,0 +1,67 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import type { MiddlewareHandler } from 'hono';
+import type { Deps } from '../deps.ts';
+import type { DbOrTx } from '../../db/client.ts';
+import type { AppEnv, RequestContext } from '../http.ts';
+import { AppError } from '../errors.ts';
+import { users, userSessions, userSightings } from '../../db/schema/index.ts';
+import { generateToken, sha256Hex } from '../crypto/tokens.ts';
+
+export const USER_SESSION_TTL_MS = 24 * 3_600_000;
+
+export interface UserPrincipal {
+  sessionId: string;
+  userId: number;
+  email: string;
+  stepUpAt: Date | null;
+}
+
+/** Issues a bearer token; only its SHA-256 is stored. */
+export function createUserSession(tx: DbOrTx, deps: Deps, userId: number, ctx: Partial<RequestContext>): string {
+  const now = deps.clock();
+  const token = generateToken(deps.random);
+  tx.insert(userSessions)
+    .values({ id: sha256Hex(token), userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + USER_SESSION_TTL_MS), ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null })
+    .run();
+  return token;
+}
+
+export function revokeAllUserSessions(tx: DbOrTx, userId: number, now: Date): void {
+  tx.update(userSessions).set({ revokedAt: now }).where(and(eq(userSessions.userId, userId), isNull(userSessions.revokedAt))).run();
+}
+
+/** Remembers the IP and device a user signed in from (the "never seen before" risk signal). */
+export function recordSighting(tx: DbOrTx, userId: number, ctx: { ip: string | null; deviceId?: string | null }, now: Date): void {
+  for (const [kind, value] of [['ip', ctx.ip], ['device', ctx.deviceId]] as const) {
+    if (!value) continue;
+    tx.insert(userSightings)
+      .values({ userId, kind, value, firstSeenAt: now, lastSeenAt: now })
+      .onConflictDoUpdate({ target: [userSightings.userId, userSightings.kind, userSightings.value], set: { lastSeenAt: now } })
+      .run();
+  }
+}
+
+/** Bearer-token check for /api/v1/me…: 401 without a live session, 403 when the account is frozen. */
+export function requireUser(deps: Deps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const header = c.req.header('authorization') ?? '';
+    const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
+    if (!match) throw new AppError('unauthenticated', 'Send your session token as "Authorization: Bearer <token>".');
+    const now = deps.clock();
+    const row = deps.db
+      .select({ session: userSessions, user: users })
+      .from(userSessions)
+      .innerJoin(users, eq(users.id, userSessions.userId))
+      .where(and(eq(userSessions.id, sha256Hex(match[1]!)), isNull(userSessions.revokedAt)))
+      .get();
+    if (!row || row.session.expiresAt <= now) throw new AppError('unauthenticated', 'The session has ended; sign in again.');
+    if (row.user.status === 'frozen') throw new AppError('account_frozen');
+    if (row.user.status !== 'active') throw new AppError('unauthenticated');
+    c.set('user', { sessionId: row.session.id, userId: row.user.id, email: row.user.email, stepUpAt: row.session.stepUpAt });
+    await next();
+  };
+}
+
+export function deviceIdOf(header: string | undefined): string | null {
+  return header && /^[A-Za-z0-9._:-]{6,128}$/.test(header) ? header : null;
+}

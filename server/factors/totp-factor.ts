@@ -1,0 +1,37 @@
+import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import QRCode from 'qrcode';
+import type { Deps } from '../deps.ts';
+import type { DbOrTx } from '../../db/client.ts';
+import { userFactors } from '../../db/schema/index.ts';
+import { checkTotpCode, generateTotpSecret, totpUri } from '../crypto/totp.ts';
+import { openTotpSecret, type FactorRow } from './factor-store.ts';
+
+export const TOTP_ADVICE =
+  'Store your 32-character key offline (paper or a password manager). Rebind does not back up keys and will never show this key again.';
+
+/** A new key with what an authenticator app needs; shown once. */
+export async function createTotpSetup(deps: Deps, email: string) {
+  const secret = generateTotpSecret(deps.random);
+  const otpauthUri = totpUri(secret, email);
+  const qrDataUrl = await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: 'M', margin: 1, width: 240 });
+  return { secret, otpauthUri, qrDataUrl, advice: TOTP_ADVICE };
+}
+
+export type FactorCheck = { ok: true } | { ok: false; reason: string };
+
+/**
+ * Verifies a code against a bound TOTP factor and saves the accepted time
+ * step with a compare-and-swap, so a code is accepted once per factor even
+ * under concurrent requests.
+ */
+export function verifyTotpFactor(tx: DbOrTx, deps: Deps, factor: FactorRow, code: string): FactorCheck {
+  const now = deps.clock();
+  const check = checkTotpCode(openTotpSecret(deps, factor), code, now, factor.totpLastTimeStep);
+  if (!check.ok) return check;
+  const swapped = tx
+    .update(userFactors)
+    .set({ totpLastTimeStep: check.timeStep, lastUsedAt: now })
+    .where(and(eq(userFactors.id, factor.id), eq(userFactors.status, 'active'), or(isNull(userFactors.totpLastTimeStep), lt(userFactors.totpLastTimeStep, check.timeStep))))
+    .run();
+  return swapped.changes === 1 ? { ok: true } : { ok: false, reason: 'replayed' };
+}
