@@ -1,4 +1,4 @@
-import { and, asc, eq, lt } from 'drizzle-orm';
+import { and, asc, eq, gt, lt } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { outbox } from '../../db/schema/index.ts';
@@ -65,9 +65,12 @@ export function dispatchPending(deps: Deps): Promise<void> {
   if (!deps.transports.email && !deps.transports.sms) return Promise.resolve();
   draining ??= (async () => {
     try {
+      // One sweep in id order: a failing message waits for the next sweep (the caller's interval is the back-off).
+      let cursor = 0;
       for (;;) {
-        const batch = deps.db.select().from(outbox).where(and(eq(outbox.status, 'pending'), lt(outbox.attempts, MAX_ATTEMPTS))).orderBy(asc(outbox.id)).limit(20).all();
+        const batch = deps.db.select().from(outbox).where(and(eq(outbox.status, 'pending'), lt(outbox.attempts, MAX_ATTEMPTS), gt(outbox.id, cursor))).orderBy(asc(outbox.id)).limit(20).all();
         if (batch.length === 0) return;
+        cursor = batch[batch.length - 1]!.id;
         for (const row of batch) {
           const { to, body } = openMessage(deps, row);
           try {
