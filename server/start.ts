@@ -5,6 +5,7 @@ import { serve } from '@hono/node-server';
 import { openRuntime } from './runtime.ts';
 import { createApp, adminDistDir } from './app.ts';
 import { seedDemo, formatDemoCredentials, isDatabaseEmpty } from '../fixtures/seed.ts';
+import { dispatchPending } from './messaging/outbox.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -40,7 +41,11 @@ async function main() {
     deps.logger.info({ port: info.port }, 'listening');
     console.log(`\nRebind is running: ${deps.config.origin}/  (API docs: ${deps.config.origin}/docs, health: ${deps.config.origin}/healthz)\n`);
   });
+  // Deliver queued email and SMS when providers are configured (the outbox is transactional).
+  const dispatcher = setInterval(() => void dispatchPending(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'dispatch failed')), 2000);
+  dispatcher.unref();
   const shutdown = () => {
+    clearInterval(dispatcher);
     server.close(() => {
       runtime.close();
       process.exit(0);

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { createTestContext } from './helpers.ts';
+import { seedDemo, demoUserTotpSecret, isDatabaseEmpty } from '../../fixtures/seed.ts';
+import { DEMO_USER_PASSWORD, storyUsers } from '../../fixtures/demo-people.ts';
+import { deposits, kycReferences, staff, userFactors, users } from '../../db/schema/index.ts';
+import { verifyAuditChain } from '../../server/audit/audit-log.ts';
+import { StaffClient } from './helpers.ts';
+import { oathtool, UserClient } from './user-helpers.ts';
+
+describe('demo seed', () => {
+  it('loads staff for every role, ~50 users with every mix of tools, a ledger and KYC references', async () => {
+    const ctx = createTestContext();
+    expect(isDatabaseEmpty(ctx.deps)).toBe(true);
+    const credentials = await seedDemo(ctx.deps);
+    expect(isDatabaseEmpty(ctx.deps)).toBe(false);
+    expect(credentials.map((c) => c.role).sort()).toEqual(['admin', 'agent', 'agent', 'auditor', 'supervisor']);
+    const userCount = ctx.deps.db.select().from(users).all().length;
+    expect(userCount).toBeGreaterThanOrEqual(50);
+    expect(ctx.deps.db.select().from(deposits).all().length).toBeGreaterThan(200);
+    expect(ctx.deps.db.select().from(kycReferences).all().length).toBeGreaterThan(40);
+    const mixes = new Set<string>();
+    for (const u of ctx.deps.db.select().from(users).all()) {
+      mixes.add(ctx.deps.db.select().from(userFactors).where(eq(userFactors.userId, u.id)).all().map((f) => f.type).sort().join('+'));
+    }
+    for (const mix of ['', 'sms', 'totp', 'passkey', 'sms+totp', 'passkey+totp', 'passkey+sms', 'passkey+sms+totp']) expect(mixes).toContain(mix);
+    // Bo's staff account is linked to his own end-user account.
+    const bo = ctx.deps.db.select().from(staff).where(eq(staff.email, 'bo.agent@staff.example.com')).get()!;
+    expect(bo.userId).toBe(ctx.deps.db.select().from(users).where(eq(users.email, 'bo.private@example.net')).get()!.id);
+    expect(verifyAuditChain(ctx.deps.sqlite).ok).toBe(true);
+
+    // The printed credentials work: a demo agent signs in with oathtool's code.
+    const ana = credentials.find((c) => c.email.startsWith('ana'))!;
+    const client = new StaffClient(ctx);
+    const signIn = await client.signIn({ id: 0, email: ana.email, password: ana.password, totpSecret: ana.totpSecret, role: 'agent' }, oathtool(ana.totpSecret, ctx.clock()));
+    expect(signIn.status).toBe(200);
+    // A demo end user signs in with the documented password and TOTP key.
+    const alice = storyUsers.find((p) => p.key === 'alice')!;
+    const user = await new UserClient(ctx).signIn(alice.email, { password: DEMO_USER_PASSWORD, totpSecret: demoUserTotpSecret('alice') });
+    expect(user.status).toBe(200);
+    expect(user.body.token).toBeTruthy();
+  });
+});
