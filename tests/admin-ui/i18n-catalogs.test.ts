@@ -57,3 +57,13 @@ describe('translation catalogs', () => {
         }
     });
 });
+
+describe('audit chain problems', () => {
+    it('names every problem GET /audit-events/verify reports', () => {
+        for (const catalog of [en, zh]) {
+            for (const problem of ['edited', 'missing', 'reordered', 'truncated', 'head_mismatch']) {
+                expect(has(catalog, `resources.audit-events.chain.problems.${problem}`)).toBe(true);
+            }
+        }
+    });
+});

@@ -99,6 +99,21 @@ describe('route × role matrix for /admin/api', () => {
     });
   }
 
+  it('answers every bearer-protected /api/v1 route with 401 for anonymous callers and staff cookies', async () => {
+    const doc = (await (await ctx.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { security?: Record<string, unknown>[] }>> };
+    const userOps = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/api/v1/'))
+      .flatMap(([path, item]) => Object.entries(item).filter(([, op]) => op.security?.some((s) => 'bearerSession' in s)).map(([method]) => ({ method: method.toUpperCase(), path })));
+    expect(userOps.length).toBeGreaterThanOrEqual(10);
+    const staffCookie = clients.get('admin')!;
+    for (const op of userOps) {
+      const anon = await ctx.app.request(concrete(op.path), { method: op.method, headers: { 'content-type': 'application/json' }, body: op.method === 'GET' ? undefined : '{}' });
+      expect(anon.status, `anonymous ${op.method} ${op.path}`).toBe(401);
+      const asStaff = await staffCookie.request(op.method, concrete(op.path), op.method === 'GET' ? undefined : {});
+      expect(asStaff.status, `staff ${op.method} ${op.path}`).toBe(401);
+    }
+  });
+
   it('refuses an unsafe request without the CSRF token before any role check', async () => {
     for (const op of operations.filter((o) => o.permission !== 'public' && o.method !== 'GET')) {
       const res = await clients.get('admin')!.request(op.method, concrete(op.path), {}, { 'x-csrf-token': '' });
