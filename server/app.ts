@@ -20,6 +20,7 @@ import { endUserAuthRoutes } from './end-user-auth/routes.ts';
 import { securityOperationRoutes } from './security-operations/routes.ts';
 import { accountRoutes } from './account/routes.ts';
 import { freezeScript } from './account/freeze-page.ts';
+import { recoveryRoutes } from './recovery/routes.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const adminDistDir = join(root, 'dist', 'admin');
@@ -97,6 +98,7 @@ export function createApp(deps: Deps) {
   api.route('/', endUserAuthRoutes(deps));
   api.route('/', securityOperationRoutes(deps));
   api.route('/', accountRoutes(deps));
+  api.route('/', recoveryRoutes(deps));
   app.route('/api/v1', api);
   app.get('/freeze.js', (c) => c.body(freezeScript, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
 
@@ -107,6 +109,8 @@ export function createApp(deps: Deps) {
     description: 'Staff session cookie from /admin/api/auth/login/totp; unsafe methods also need X-CSRF-Token',
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerSession', { type: 'http', scheme: 'bearer', description: 'End-user session token from /api/v1/auth/login' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'caseToken', { type: 'http', scheme: 'bearer', description: 'The caseToken returned when filing a reset case' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'rebindToken', { type: 'http', scheme: 'bearer', description: 'The token at the end of the approval email link' });
   app.doc('/openapi.json', {
     openapi: '3.0.3',
     info: { title: 'Rebind API', version: '0.1.0', description: 'End-user 2FA endpoints (/api/v1) and the review desk API (/admin/api).' },

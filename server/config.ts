@@ -26,6 +26,13 @@ const envSchema = z.object({
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
   SIGNIN_LOCK_MINUTES: minutes(15),
   WITHDRAWAL_LOCK_HOURS: hours(24),
+  RESET_WITHDRAWAL_LOCK_HOURS: hours(48),
+  REBIND_LINK_HOURS: hours(72),
+  CASE_COOLDOWN_DAYS: z.coerce.number().int().min(0).default(7),
+  CLAIM_IDLE_MINUTES: minutes(30),
+  SLA_HOURS_HIGH: hours(4),
+  SLA_HOURS_MEDIUM: hours(12),
+  SLA_HOURS_LOW: hours(24),
   DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
 });
 
@@ -58,6 +65,11 @@ export interface Config {
   signinLockMs: number;
   demoSeed: boolean;
   withdrawalLockMs: number;
+  resetWithdrawalLockMs: number;
+  rebindLinkMs: number;
+  caseCooldownMs: number;
+  claimIdleMs: number;
+  slaMs: { low: number; medium: number; high: number };
 }
 
 export class ConfigError extends Error {
@@ -107,5 +119,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     signinLockMs: e.SIGNIN_LOCK_MINUTES * 60_000,
     demoSeed: e.DEMO_SEED === 'auto' && e.NODE_ENV !== 'production',
     withdrawalLockMs: e.WITHDRAWAL_LOCK_HOURS * 3_600_000,
+    resetWithdrawalLockMs: e.RESET_WITHDRAWAL_LOCK_HOURS * 3_600_000,
+    rebindLinkMs: e.REBIND_LINK_HOURS * 3_600_000,
+    caseCooldownMs: e.CASE_COOLDOWN_DAYS * 86_400_000,
+    claimIdleMs: e.CLAIM_IDLE_MINUTES * 60_000,
+    slaMs: { low: e.SLA_HOURS_LOW * 3_600_000, medium: e.SLA_HOURS_MEDIUM * 3_600_000, high: e.SLA_HOURS_HIGH * 3_600_000 },
   };
 }

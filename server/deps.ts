@@ -6,6 +6,7 @@ import type { Keyring } from './crypto/encryption.ts';
 import type { Random } from './crypto/tokens.ts';
 import type { Logger } from './logger.ts';
 import type { Transports } from './messaging/transports.ts';
+import type { BiometricProvider } from './recovery/biometric.ts';
 
 /** Everything a request handler may touch, passed in so tests can fix the clock and randomness. */
 export interface Deps {
@@ -18,6 +19,8 @@ export interface Deps {
   logger: Logger;
   /** Email and SMS providers; a missing one means the development outbox. */
   transports: Transports;
+  /** The biometric provider (the local simulator unless a real adapter is wired in). */
+  biometric: BiometricProvider;
 }
 
 export const systemClock = (): Date => new Date();

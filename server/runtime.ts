@@ -5,6 +5,7 @@ import { resolveMasterKey, type MasterKeySource } from './crypto/master-key.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { systemClock, systemRandom, type Deps } from './deps.ts';
 import { transportsFromConfig } from './messaging/transports.ts';
+import { simulatedBiometricProvider } from '../fixtures/biometric-simulator.ts';
 
 export interface Runtime {
   deps: Deps;
@@ -40,6 +41,6 @@ export function openRuntime(options: { logger?: Logger; env?: Record<string, str
   }
   const keyring = createKeyring(keySource.key, config.oldMasterKeys);
   const { db, sqlite, close } = openDatabase(config.databasePath);
-  const deps: Deps = { config, db, sqlite, keyring, clock: systemClock, random: systemRandom, logger, transports: transportsFromConfig(config) };
+  const deps: Deps = { config, db, sqlite, keyring, clock: systemClock, random: systemRandom, logger, transports: transportsFromConfig(config), biometric: simulatedBiometricProvider(config.origin, systemRandom) };
   return { deps, keySource, close };
 }

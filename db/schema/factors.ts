@@ -82,6 +82,7 @@ export const securityOperations = sqliteTable('security_operations', {
     enum: ['email_pending', 'twofa_pending', 'new_factor_pending', 'new_factor_verify', 'ready_to_commit', 'completed', 'expired', 'cancelled'],
   }).notNull(),
   pendingEnc: text('pending_enc'), // encrypted JSON: new TOTP key, new phone, WebAuthn challenge
+  caseId: integer('case_id'), // set when this is the rebind after an approved reset case
   version: integer('version').notNull().default(1),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),

@@ -1,8 +1,8 @@
-import { and, eq, notInArray } from 'drizzle-orm';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { AppError } from '../errors.ts';
-import { securityOperations, users } from '../../db/schema/index.ts';
+import { cases, securityOperations, users } from '../../db/schema/index.ts';
 import { generateToken } from '../crypto/tokens.ts';
 import { checkTotpCode } from '../crypto/totp.ts';
 import { recordAuditEvent } from '../audit/audit-log.ts';
@@ -270,6 +270,12 @@ function completeChange(deps: Deps, userId: number, operationId: string, factor:
     advance(tx, deps, op, 'completed');
     let withdrawalLockUntil = user.withdrawalLockUntil;
     if (op.action === 'change') withdrawalLockUntil = extendWithdrawalLock(tx, deps, user);
+    if (op.caseId !== null) {
+      // The rebind after an approved reset: the case is complete and its link is spent.
+      const done = tx.update(cases).set({ status: 'completed', completedAt: now, rebindTokenHash: null, updatedAt: now, version: sql`${cases.version} + 1` }).where(and(eq(cases.id, op.caseId), eq(cases.status, 'approved'))).returning().get();
+      if (!done) throw new AppError('invalid_state', 'The reset case is no longer approved.');
+      recordAuditEvent(tx, now, { actor: { type: 'user', id: userId }, action: 'case.complete', target: { type: 'case', id: op.caseId }, ip: ctx.ip, requestId: ctx.requestId, details: { factorType: factor.type } });
+    }
     const what = op.action === 'change' ? `Your ${factorLabel(factor.type)} was changed` : `A new ${factorLabel(factor.type)} was added to your account`;
     notifySecurityChange(tx, deps, userId, channels, what, `${factor.type}.${op.action}`);
     recordAuditEvent(tx, now, {

@@ -8,6 +8,7 @@ import type { Deps } from '../../server/deps.ts';
 import { createStaffMember } from '../../server/staff/service.ts';
 import { totpCodeAt } from '../../server/crypto/totp.ts';
 import type { StaffRole } from '../../db/schema/index.ts';
+import { simulatedBiometricProvider } from '../../fixtures/biometric-simulator.ts';
 
 export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 
@@ -40,7 +41,7 @@ export function createTestContext(env: Record<string, string> = {}): TestContext
   const logs: string[] = [];
   const logger = createLogger('info', { write: (line: string) => void logs.push(line) });
   const clock = testClock();
-  const deps: Deps = { config, db, sqlite, keyring: createKeyring(TEST_MASTER_KEY), clock, random: (n) => randomBytes(n), logger, transports: {} };
+  const deps: Deps = { config, db, sqlite, keyring: createKeyring(TEST_MASTER_KEY), clock, random: (n) => randomBytes(n), logger, transports: {}, biometric: simulatedBiometricProvider(config.origin, (n) => randomBytes(n)) };
   return { deps, app: createApp(deps), clock, logs };
 }
 

@@ -102,6 +102,7 @@ describe('nothing secret in clear in the SQLite file', () => {
         random: (n) => randomBytes(n),
         logger: createLogger('debug', { write: (l: string) => void logs.push(l) }),
         transports: {},
+        biometric: { name: 'none', startSession: async () => ({ providerRef: 'x', url: 'x' }) },
       };
       const created = await createStaffMember(deps, { email: 'clear@staff.test', name: 'Clear', role: 'admin' }, { type: 'system' });
       const app = createApp(deps);

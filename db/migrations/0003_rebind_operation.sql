@@ -1,0 +1,1 @@
+ALTER TABLE `security_operations` ADD `case_id` integer;
