@@ -21,6 +21,10 @@ import { securityOperationRoutes } from './security-operations/routes.ts';
 import { accountRoutes } from './account/routes.ts';
 import { freezeScript } from './account/freeze-page.ts';
 import { recoveryRoutes } from './recovery/routes.ts';
+import { caseRoutes } from './cases/routes.ts';
+import { reasonCodeRoutes } from './cases/reason-codes.ts';
+import { statsRoutes } from './cases/stats.ts';
+import { userAdminRoutes } from './users/routes.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const adminDistDir = join(root, 'dist', 'admin');
@@ -92,6 +96,10 @@ export function createApp(deps: Deps) {
   admin.route('/', auditRoutes(deps));
   admin.route('/', staffRoutes(deps));
   admin.route('/', outboxRoutes(deps));
+  admin.route('/', caseRoutes(deps));
+  admin.route('/', reasonCodeRoutes(deps));
+  admin.route('/', statsRoutes(deps));
+  admin.route('/', userAdminRoutes(deps));
   app.route('/admin/api', admin);
 
   const api = createRouter();

@@ -52,6 +52,7 @@ export const cases = sqliteTable('cases', {
   index('cases_created_idx').on(t.createdAt),
   index('cases_ip_idx').on(t.requestIp),
   index('cases_device_idx').on(t.deviceId),
+  index('cases_decided_idx').on(t.decidedAt),
   uniqueIndex('cases_rebind_uq').on(t.rebindTokenHash),
 ]);
 

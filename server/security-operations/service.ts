@@ -18,6 +18,7 @@ import { normalisePhone, sendSmsCode, type NormalisedPhone } from '../factors/sm
 import { passkeyRegistrationOptions, verifyPasskeyRegistration } from '../factors/passkey-factor.ts';
 import { challengeOrVerify, type ProofInput } from '../factors/verify-factor.ts';
 import { notifySecurityChange, type ChannelsBefore } from '../account/notify.ts';
+import { extendWithdrawalLock } from '../account/withdrawal-lock.ts';
 import type { UserContext } from '../end-user-auth/service.ts';
 import { OPERATION_TTL_MS, plannedSteps, stateAfter, stepAllowed, terminalStates, type OperationAction, type OperationState, type OperationStep } from './operation-state.ts';
 
@@ -315,12 +316,4 @@ export function commitUnbind(deps: Deps, userId: number, id: string, ctx: UserCo
     });
     return { ...operationView({ ...op, state: 'completed' }), withdrawalLockUntil: withdrawalLockUntil.toISOString() };
   }, { behavior: 'immediate' });
-}
-
-/** Sets the withdrawal lock to now + the configured hours, never shortening an existing one. */
-export function extendWithdrawalLock(tx: DbOrTx, deps: Deps, user: { id: number; withdrawalLockUntil: Date | null }, ms = deps.config.withdrawalLockMs): Date {
-  const proposed = new Date(deps.clock().getTime() + ms);
-  const until = user.withdrawalLockUntil && user.withdrawalLockUntil > proposed ? user.withdrawalLockUntil : proposed;
-  tx.update(users).set({ withdrawalLockUntil: until, updatedAt: deps.clock() }).where(eq(users.id, user.id)).run();
-  return until;
 }

@@ -10,6 +10,14 @@ export const permissions = {
   'staff.read': ['admin'],
   'staff.manage': ['admin'],
   'outbox.read': ['admin'],
+  'cases.read': ['agent', 'supervisor', 'auditor', 'admin'],
+  'cases.work': ['agent', 'supervisor'],
+  'users.read': ['agent', 'supervisor', 'auditor', 'admin'],
+  'users.reveal': ['agent', 'supervisor'],
+  'users.unfreeze': ['supervisor'],
+  'stats.read': ['agent', 'supervisor', 'auditor', 'admin'],
+  'reason-codes.read': ['agent', 'supervisor', 'auditor', 'admin'],
+  'reason-codes.manage': ['admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof permissions;

@@ -1,0 +1,1 @@
+CREATE INDEX `cases_decided_idx` ON `cases` (`decided_at`);

@@ -1,0 +1,105 @@
+import { and, asc, desc, eq, inArray, ne, or } from 'drizzle-orm';
+import type { Deps } from '../deps.ts';
+import { AppError } from '../errors.ts';
+import { auditEvents, caseEvidence, caseNotes, cases, kycReferences, staff, userFactors, users, userSightings } from '../../db/schema/index.ts';
+import { maskEmail, maskPhone } from '../platform/masking.ts';
+import type { StaffPrincipal } from '../staff-auth/session.ts';
+import { availableActions, claimIsLive } from './case-rules.ts';
+import { caseListView } from './queue.ts';
+import { BIOMETRIC_THRESHOLDS } from './risk.ts';
+
+const DAY = 86_400_000;
+
+/**
+ * Everything a reviewer needs on one screen: the evidence next to what the
+ * system checked, the signals with their weights, the account (masked), the
+ * timeline, notes, related cases, and the actions this person may take now.
+ */
+export function caseDetail(deps: Deps, principal: StaffPrincipal, id: number) {
+  const now = deps.clock();
+  const c = deps.db.select().from(cases).where(eq(cases.id, id)).get();
+  if (!c) throw new AppError('not_found', 'No such case.');
+  const user = deps.db.select().from(users).where(eq(users.id, c.userId)).get()!;
+  const names = new Map(deps.db.select({ id: staff.id, name: staff.name }).from(staff).all().map((s) => [s.id, s.name]));
+  const factors = deps.db.select().from(userFactors).where(eq(userFactors.userId, user.id)).orderBy(asc(userFactors.id)).all();
+  const kyc = deps.db.select().from(kycReferences).where(eq(kycReferences.userId, user.id)).orderBy(desc(kycReferences.verifiedAt)).get();
+  const sighting = (kind: 'ip' | 'device', value: string | null) =>
+    value ? deps.db.select().from(userSightings).where(and(eq(userSightings.userId, user.id), eq(userSightings.kind, kind), eq(userSightings.value, value))).get() : undefined;
+  const ipSeen = sighting('ip', c.requestIp);
+  const deviceSeen = sighting('device', c.deviceId);
+  const evidence = deps.db.select().from(caseEvidence).where(eq(caseEvidence.caseId, id)).orderBy(asc(caseEvidence.id)).all();
+  const txids = evidence.map((e) => e.txid).filter((t): t is string => Boolean(t));
+  const related = deps.db
+    .select({ id: cases.id, userId: cases.userId, status: cases.status, createdAt: cases.createdAt, maskedEmail: cases.maskedEmail, requestIp: cases.requestIp, deviceId: cases.deviceId })
+    .from(cases)
+    .where(and(ne(cases.id, id), or(eq(cases.userId, user.id), c.requestIp ? eq(cases.requestIp, c.requestIp) : undefined, c.deviceId ? eq(cases.deviceId, c.deviceId) : undefined)))
+    .orderBy(desc(cases.createdAt))
+    .limit(20)
+    .all();
+  const txidHits = txids.length
+    ? deps.db.select({ caseId: caseEvidence.caseId, txid: caseEvidence.txid, userId: cases.userId }).from(caseEvidence).innerJoin(cases, eq(cases.id, caseEvidence.caseId)).where(and(inArray(caseEvidence.txid, txids), ne(caseEvidence.caseId, id))).all()
+    : [];
+  const notes = deps.db.select().from(caseNotes).where(eq(caseNotes.caseId, id)).orderBy(asc(caseNotes.id)).all();
+  // Views are in the audit trail but would drown the story of the case.
+  const timeline = deps.db.select().from(auditEvents).where(and(eq(auditEvents.targetType, 'case'), eq(auditEvents.targetId, String(id)), ne(auditEvents.action, 'case.view'))).orderBy(asc(auditEvents.id)).limit(200).all();
+  const actor = { staffId: principal.staffId, role: principal.role, userId: principal.userId };
+  const live = claimIsLive(c, now, deps.config.claimIdleMs);
+
+  return {
+    ...caseListView(c, now),
+    assigneeName: c.assigneeId ? names.get(c.assigneeId) ?? null : null,
+    claimExpiresAt: live && c.lastActivityAt ? new Date(c.lastActivityAt.getTime() + deps.config.claimIdleMs).toISOString() : null,
+    firstApproverName: c.firstApproverId ? names.get(c.firstApproverId) ?? null : null,
+    firstApprovedAt: c.firstApprovedAt?.toISOString() ?? null,
+    decidedByName: c.decidedById ? names.get(c.decidedById) ?? null : null,
+    reasonCode: c.reasonCode,
+    riskSignals: c.riskSignals ? (JSON.parse(c.riskSignals) as { signal: string; weight: number; detail: string }[]) : [],
+    ownAccount: principal.userId !== null && principal.userId === c.userId,
+    account: {
+      id: user.id,
+      maskedEmail: maskEmail(user.email),
+      status: user.status,
+      frozenAt: user.frozenAt?.toISOString() ?? null,
+      ageDays: Math.floor((now.getTime() - user.createdAt.getTime()) / DAY),
+      createdAt: user.createdAt.toISOString(),
+      valueTier: user.valueTier,
+      country: user.country,
+      passwordChangedAt: user.passwordChangedAt?.toISOString() ?? null,
+      emailChangedAt: user.emailChangedAt?.toISOString() ?? null,
+      withdrawalLockUntil: user.withdrawalLockUntil?.toISOString() ?? null,
+      kyc: kyc ? { level: kyc.level, provider: kyc.provider, documentCountry: kyc.documentCountry, verifiedAt: kyc.verifiedAt.toISOString() } : null,
+      factors: factors.map((f) => ({ id: f.id, type: f.type, name: f.name, status: f.status, phone: f.type === 'sms' ? maskPhone(f.phoneCountry, f.phoneLast) : null, boundAt: f.boundAt.toISOString(), revokedAt: f.revokedAt?.toISOString() ?? null })),
+    },
+    request: {
+      ip: c.requestIp,
+      ipSeenBefore: ipSeen ? ipSeen.firstSeenAt < c.createdAt : c.requestIp ? false : null,
+      deviceId: c.deviceId,
+      deviceSeenBefore: deviceSeen ? deviceSeen.firstSeenAt < c.createdAt : c.deviceId ? false : null,
+      userAgent: c.userAgent,
+      emailVerifiedAt: c.emailVerifiedAt?.toISOString() ?? null,
+    },
+    evidence: evidence.map((e) => ({
+      id: e.id,
+      method: e.method,
+      status: e.status,
+      submitted: e.submitted ? JSON.parse(e.submitted) : null,
+      checked: e.checked ? JSON.parse(e.checked) : null,
+      thresholds: e.method === 'biometric' ? BIOMETRIC_THRESHOLDS : undefined,
+      createdAt: e.createdAt.toISOString(),
+      updatedAt: e.updatedAt.toISOString(),
+    })),
+    relatedCases: related.map((r) => ({
+      id: r.id,
+      status: r.status,
+      createdAt: r.createdAt.toISOString(),
+      maskedEmail: r.maskedEmail,
+      sameAccount: r.userId === user.id,
+      sameIp: Boolean(c.requestIp && r.requestIp === c.requestIp),
+      sameDevice: Boolean(c.deviceId && r.deviceId === c.deviceId),
+    })),
+    txidOnOtherCases: txidHits.filter((h) => h.userId !== user.id).map((h) => ({ caseId: h.caseId, txid: h.txid })),
+    notes: notes.map((n) => ({ id: n.id, authorType: n.authorType, staffId: n.staffId, staffName: n.staffId ? names.get(n.staffId) ?? null : null, visibility: n.visibility, body: n.body, createdAt: n.createdAt.toISOString() })),
+    timeline: timeline.map((t) => ({ id: t.id, ts: t.ts.toISOString(), action: t.action, actorType: t.actorType, actorId: t.actorId, actorLabel: t.actorLabel, details: JSON.parse(t.details) as Record<string, unknown> })),
+    availableActions: availableActions(c, actor, now, deps.config.claimIdleMs).filter(() => principal.role === 'agent' || principal.role === 'supervisor'),
+  };
+}
