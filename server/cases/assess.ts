@@ -1,7 +1,7 @@
 import { and, count, countDistinct, eq, gte, ne, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { DbOrTx } from '../../db/client.ts';
-import { biometricSessions, caseEvidence, cases, users, userSightings } from '../../db/schema/index.ts';
+import { biometricSessions, caseEvidence, cases, deposits, users, userSightings } from '../../db/schema/index.ts';
 import { assessRisk, type RiskInputs } from './risk.ts';
 
 const DAY = 86_400_000;
@@ -38,7 +38,9 @@ export function gatherRiskInputs(db: DbOrTx, c: CaseRow, now: Date): RiskInputs 
   const since = new Date(now.getTime() - 30 * DAY);
   const others = (column: typeof cases.requestIp | typeof cases.deviceId, value: string | null) =>
     value ? (db.select({ n: countDistinct(cases.userId) }).from(cases).where(and(eq(column, value), ne(cases.userId, c.userId), gte(cases.createdAt, since))).get()?.n ?? 0) : 0;
-  const txids = db.select({ txid: caseEvidence.txid }).from(caseEvidence).where(eq(caseEvidence.caseId, c.id)).all().map((r) => r.txid).filter((t): t is string => Boolean(t));
+  // A txid of this account's own deposit that others reuse is not evidence against the owner.
+  const ownTxids = new Set(db.select({ txid: deposits.txid }).from(deposits).where(eq(deposits.userId, c.userId)).all().map((d) => d.txid.toLowerCase()));
+  const txids = db.select({ txid: caseEvidence.txid }).from(caseEvidence).where(eq(caseEvidence.caseId, c.id)).all().map((r) => r.txid).filter((t): t is string => Boolean(t) && !ownTxids.has(t!));
   const sameTxid = txids.length
     ? (db.select({ n: countDistinct(cases.userId) }).from(caseEvidence).innerJoin(cases, eq(cases.id, caseEvidence.caseId)).where(and(inArray(caseEvidence.txid, txids), ne(cases.userId, c.userId))).get()?.n ?? 0)
     : 0;

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { createTestContext } from './helpers.ts';
 import { seedDemo, demoUserTotpSecret, isDatabaseEmpty } from '../../fixtures/seed.ts';
 import { DEMO_USER_PASSWORD, storyUsers } from '../../fixtures/demo-people.ts';
-import { deposits, kycReferences, staff, userFactors, users } from '../../db/schema/index.ts';
+import { auditEvents, cases, deposits, kycReferences, staff, userFactors, users } from '../../db/schema/index.ts';
 import { verifyAuditChain } from '../../server/audit/audit-log.ts';
 import { StaffClient } from './helpers.ts';
 import { oathtool, UserClient } from './user-helpers.ts';
@@ -28,6 +28,33 @@ describe('demo seed', () => {
     const bo = ctx.deps.db.select().from(staff).where(eq(staff.email, 'bo.agent@staff.example.com')).get()!;
     expect(bo.userId).toBe(ctx.deps.db.select().from(users).where(eq(users.email, 'bo.private@example.net')).get()!.id);
     expect(verifyAuditChain(ctx.deps.sqlite).ok).toBe(true);
+
+    // Cases in every state and band, the story's people where the story puts them.
+    const all = ctx.deps.db.select().from(cases).all();
+    const states = new Set(all.map((c) => c.status));
+    for (const s of ['draft', 'submitted', 'in_review', 'info_requested', 'awaiting_second_approval', 'approved', 'rejected', 'completed', 'expired', 'abandoned', 'cancelled']) expect(states, s).toContain(s);
+    expect(new Set(all.map((c) => c.riskBand))).toEqual(new Set(['low', 'medium', 'high', null]));
+    const caseOf = (email: string) => {
+      const u = ctx.deps.db.select().from(users).where(eq(users.email, email)).get()!;
+      return all.filter((c) => c.userId === u.id).at(-1)!;
+    };
+    expect(caseOf('alice.martin@example.com')).toMatchObject({ status: 'submitted', riskBand: 'low' });
+    expect(caseOf('bruno.costa@example.com')).toMatchObject({ status: 'in_review', riskBand: 'low' });
+    expect(caseOf('chen.wei@example.com')).toMatchObject({ status: 'awaiting_second_approval', riskBand: 'high' });
+    expect(caseOf('dara.okafor@example.com')).toMatchObject({ status: 'info_requested', riskBand: 'medium' });
+    expect(caseOf('emma.lindqvist@example.com')).toMatchObject({ status: 'submitted', riskBand: 'high' });
+    expect(JSON.parse(caseOf('emma.lindqvist@example.com').riskSignals!).map((s: { signal: string }) => s.signal)).toEqual(expect.arrayContaining(['ip_on_other_accounts', 'txid_other_account']));
+    expect(caseOf('farid.haddad@example.com')).toMatchObject({ status: 'rejected', riskBand: 'high' });
+    expect(caseOf('gita.sharma@example.com').status).toBe('approved');
+    expect(caseOf('hugo.weber@example.com').status).toBe('completed');
+    expect(caseOf('iris.novak@example.com').status).toBe('abandoned');
+    expect(caseOf('jon.berg@example.com').status).toBe('cancelled');
+    expect(caseOf('kim.park@example.com').status).toBe('draft');
+    expect(caseOf('bo.private@example.net')).toMatchObject({ status: 'submitted', riskBand: 'medium' });
+    expect(all.filter((c) => c.decidedAt && c.decidedAt.getTime() > ctx.clock().getTime() - 30 * 86_400_000).length).toBeGreaterThan(100);
+    // The trail reads in time order.
+    const times = ctx.deps.db.select().from(auditEvents).all().map((e) => e.ts.getTime());
+    expect(times).toEqual([...times].sort((a, b) => a - b));
 
     // The printed credentials work: a demo agent signs in with oathtool's code.
     const ana = credentials.find((c) => c.email.startsWith('ana'))!;
