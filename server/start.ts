@@ -6,6 +6,7 @@ import { openRuntime } from './runtime.ts';
 import { createApp, adminDistDir } from './app.ts';
 import { seedDemo, formatDemoCredentials, isDatabaseEmpty } from '../fixtures/seed.ts';
 import { dispatchPending } from './messaging/outbox.ts';
+import { sweepCases } from './recovery/service.ts';
 
 const root = join(import.meta.dirname, '..');
 
@@ -44,8 +45,18 @@ async function main() {
   // Deliver queued email and SMS when providers are configured (the outbox is transactional).
   const dispatcher = setInterval(() => void dispatchPending(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'dispatch failed')), 2000);
   dispatcher.unref();
+  // Housekeeping: drafts abandoned after 24 h, unused rebind links expire their case.
+  const sweeper = setInterval(() => {
+    try {
+      sweepCases(deps);
+    } catch (err) {
+      deps.logger.error({ err: (err as Error).message }, 'sweep failed');
+    }
+  }, 60_000);
+  sweeper.unref();
   const shutdown = () => {
     clearInterval(dispatcher);
+    clearInterval(sweeper);
     server.close(() => {
       runtime.close();
       process.exit(0);

@@ -8,6 +8,14 @@ import { createStaffMember, disableStaffByEmail, listStaff } from '../staff/serv
 import { createUser } from '../users/service.ts';
 import { verifyAuditChain } from '../audit/audit-log.ts';
 import { isDatabaseEmpty, seedDemo, formatDemoCredentials } from '../../fixtures/seed.ts';
+import { generateBigFixtures } from '../../fixtures/big.ts';
+import { importDepositLedger } from '../ledger/import.ts';
+import { sweepCases } from '../recovery/service.ts';
+import { biometricWebhookSecret } from '../recovery/biometric.ts';
+import { simulatedWebhook } from '../../fixtures/biometric-simulator.ts';
+import { biometricSessions } from '../../db/schema/index.ts';
+import { and, eq } from 'drizzle-orm';
+import { SingleBar, Presets } from 'cli-progress';
 
 /**
  * The operator CLI: `npm run cli -- <command>`. Every command takes --json and
@@ -139,6 +147,85 @@ program
         return { staff: await seedDemo(rt.deps), origin: rt.deps.config.origin };
       },
       (r) => formatDemoCredentials(r.staff, r.origin),
+    ),
+  );
+
+program
+  .command('deposits')
+  .description('the deposit ledger')
+  .command('import')
+  .description('import the exchange deposit ledger (CSV: email,asset,network,amount,txid,platform,credited_at)')
+  .argument('<file>')
+  .option('--json', 'machine-readable output')
+  .action((file: string, o: { json?: boolean }) =>
+    run(
+      o.json,
+      (rt) => importDepositLedger(rt.deps, file),
+      (r) =>
+        r.errors.length
+          ? [`Nothing imported: ${r.errors.length} invalid row(s).`, ...r.errors.slice(0, 20).map((e) => `  line ${e.line}: ${e.message}`)].join('\n')
+          : `Imported ${r.imported} of ${r.rows} rows (${r.duplicates} already present, ${r.unknownAccounts} for emails with no account yet).`,
+      (r) => (r.errors.length ? 1 : 0),
+    ),
+  );
+
+const casesCmd = program.command('cases').description('reset cases');
+casesCmd
+  .command('sweep')
+  .description('abandon drafts older than 24 h and expire unused rebind links (the server also does this every minute)')
+  .option('--json', 'machine-readable output')
+  .action((o: { json?: boolean }) => run(o.json, (rt) => sweepCases(rt.deps), (r) => `Abandoned ${r.abandoned} draft(s), expired ${r.expired} approval(s).`));
+
+program
+  .command('biometric')
+  .description('the local biometric provider simulator')
+  .command('simulate')
+  .description("play the provider: send the signed result of a case's pending biometric session to the running server")
+  .requiredOption('--case <id>', 'case id')
+  .option('--liveness <score>', 'liveness score 0-1', '0.97')
+  .option('--match <score>', 'face-match score 0-1', '0.93')
+  .option('--url <origin>', 'server origin (default: ORIGIN)')
+  .option('--json', 'machine-readable output')
+  .action((o: { case: string; liveness: string; match: string; url?: string; json?: boolean }) =>
+    run(
+      o.json,
+      async (rt) => {
+        const caseId = Number(o.case);
+        const session = rt.deps.db.select().from(biometricSessions).where(and(eq(biometricSessions.caseId, caseId), eq(biometricSessions.status, 'pending'))).get();
+        if (!session) throw new AppError('not_found', `Case ${o.case} has no pending biometric session.`);
+        const secret = biometricWebhookSecret(rt.deps);
+        if (!secret) throw new AppError('forbidden', 'No webhook secret: set BIOMETRIC_WEBHOOK_SECRET.');
+        const hook = simulatedWebhook(secret, { eventId: `evt_cli_${Date.now()}`, sessionRef: session.providerRef, caseId, liveness: Number(o.liveness), faceMatch: Number(o.match) }, new Date());
+        const res = await fetch(`${o.url ?? rt.deps.config.origin}/api/v1/webhooks/biometric`, { method: 'POST', headers: hook.headers, body: hook.body });
+        return { status: res.status, response: await res.json() };
+      },
+      (r) => `Provider callback answered ${r.status}: ${JSON.stringify(r.response)}`,
+      (r) => (r.status === 200 ? 0 : 1),
+    ),
+  );
+
+program
+  .command('fixtures')
+  .description('generated data')
+  .command('big')
+  .description('bulk-generate N cases (and their users) for scale tests; 10 million is practical')
+  .requiredOption('--cases <n>', 'how many cases')
+  .option('--json', 'machine-readable output')
+  .action((o: { cases: string; json?: boolean }) =>
+    run(
+      o.json,
+      async (rt) => {
+        const total = Number(o.cases);
+        if (!Number.isInteger(total) || total < 1) throw new AppError('validation_failed', '--cases must be a positive integer');
+        const bar = o.json ? null : new SingleBar({ format: 'cases {bar} {percentage}% | {value}/{total} | eta {eta_formatted}', etaBuffer: 50 }, Presets.shades_classic);
+        bar?.start(total, 0);
+        try {
+          return await generateBigFixtures(rt.deps, { cases: total, onProgress: (done) => bar?.update(done) });
+        } finally {
+          bar?.stop();
+        }
+      },
+      (r) => `Generated ${r.cases} cases for ${r.users} users in ${(r.ms / 1000).toFixed(1)} s.`,
     ),
   );
 
