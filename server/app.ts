@@ -21,6 +21,7 @@ import { securityOperationRoutes } from './security-operations/routes.ts';
 import { accountRoutes } from './account/routes.ts';
 import { freezeScript } from './account/freeze-page.ts';
 import { recoveryRoutes } from './recovery/routes.ts';
+import { rebindPage, rebindScript } from './recovery/rebind-page.ts';
 import { caseRoutes } from './cases/routes.ts';
 import { reasonCodeRoutes } from './cases/reason-codes.ts';
 import { statsRoutes } from './cases/stats.ts';
@@ -108,6 +109,8 @@ export function createApp(deps: Deps) {
   api.route('/', accountRoutes(deps));
   api.route('/', recoveryRoutes(deps));
   app.route('/api/v1', api);
+  app.get('/recovery/rebind', (c) => c.html(rebindPage()));
+  app.get('/recovery/rebind.js', (c) => c.body(rebindScript, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
   app.get('/freeze.js', (c) => c.body(freezeScript, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'staffSession', {
