@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { configVariables } from '../../server/config.ts';
 import { demoStaff } from '../../fixtures/demo-people.ts';
-import { demoTotpSecret } from '../../fixtures/seed.ts';
+import { demoTotpSecret, demoUserTotpSecret } from '../../fixtures/seed.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -19,5 +19,10 @@ describe('README stays true', () => {
       expect(row).toContain(`\`${demoTotpSecret(s.key)}\``);
       expect(row).toContain(`| ${s.role} |`);
     }
+    expect(readme).toContain(`\`alice.martin@example.com\`): \`${demoUserTotpSecret('alice')}\``);
+  });
+
+  it('documents every operator CLI command', () => {
+    for (const cmd of ['staff create', 'staff disable', 'user create', 'audit verify', 'db backup', 'seed', 'deposits import', 'cases sweep', 'biometric simulate', 'fixtures big']) expect(readme, cmd).toContain(`| \`${cmd}`);
   });
 });
