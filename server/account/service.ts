@@ -55,7 +55,10 @@ export async function stepUp(deps: Deps, principal: UserPrincipal, proof: ProofI
   }, ctx);
   if (result.status !== 'verified') return result;
   const now = deps.clock();
-  deps.db.update(userSessions).set({ stepUpAt: now }).where(eq(userSessions.id, sessionId)).run();
+  deps.db.transaction((tx) => {
+    tx.update(userSessions).set({ stepUpAt: now }).where(eq(userSessions.id, sessionId)).run();
+    recordAuditEvent(tx, now, { actor: { type: 'user', id: principal.userId }, action: 'user.step_up', target: { type: 'user', id: principal.userId }, ip: ctx.ip, requestId: ctx.requestId, details: { method: result.method, factorId: result.factorId } });
+  }, { behavior: 'immediate' });
   return { status: 'verified' as const, validUntil: new Date(now.getTime() + STEP_UP_TTL_MS).toISOString() };
 }
 

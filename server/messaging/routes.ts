@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, inArray, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { createRouter, errorResponses } from '../http.ts';
 import { staffRoute } from '../staff-auth/middleware.ts';
-import { ListQuerySchema, contentRange, filterIds, filterString, parseListQuery } from '../platform/list-query.ts';
+import { ListQuerySchema, contentRange, filterIds, filterInt, filterString, parseListQuery } from '../platform/list-query.ts';
 import { outbox } from '../../db/schema/index.ts';
 import { openMessage } from './outbox.ts';
 
@@ -36,8 +36,8 @@ export function outboxRoutes(deps: Deps) {
       if (channel) conditions.push(eq(outbox.channel, channel as 'email'));
       const status = filterString(q.filter, 'status');
       if (status) conditions.push(eq(outbox.status, status as 'dev'));
-      const userId = filterString(q.filter, 'userId');
-      if (userId) conditions.push(eq(outbox.userId, Number(userId)));
+      const userId = filterInt(q.filter, 'userId');
+      if (userId !== undefined) conditions.push(eq(outbox.userId, userId));
       const where = and(...conditions);
       const dir = q.sortOrder === 'ASC' ? asc : desc;
       const to = filterString(q.filter, 'to')?.toLowerCase();

@@ -74,6 +74,14 @@ export function filterIds(filter: Record<string, unknown>, key = 'id'): number[]
   return ids;
 }
 
+/** A numeric id filter value, or a 400. */
+export function filterInt(filter: Record<string, unknown>, key: string): number | undefined {
+  const s = filterString(filter, key);
+  if (s === undefined) return undefined;
+  if (!/^\d{1,15}$/.test(s)) throw new AppError('validation_failed', `filter.${key} must be an id`, { fields: { [`filter.${key}`]: 'must be an integer' } });
+  return Number(s);
+}
+
 export function filterDate(filter: Record<string, unknown>, key: string): Date | undefined {
   const s = filterString(filter, key);
   if (s === undefined) return undefined;
