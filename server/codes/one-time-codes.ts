@@ -37,6 +37,16 @@ export function destinationHash(deps: Deps, destination: string): string {
   return hmacHex(deps.keyring.subkey('destinations'), destination);
 }
 
+/** The one code of (purpose, subject) that is neither used nor replaced, if any. */
+function liveCode(tx: DbOrTx, purpose: CodePurpose, subjectId: string) {
+  return tx
+    .select()
+    .from(oneTimeCodes)
+    .where(and(eq(oneTimeCodes.purpose, purpose), eq(oneTimeCodes.subjectId, subjectId), isNull(oneTimeCodes.consumedAt), isNull(oneTimeCodes.replacedAt)))
+    .orderBy(desc(oneTimeCodes.id))
+    .get();
+}
+
 /**
  * Issues a code for (purpose, subject), replacing any live one. The failure
  * count carries over to the new code: resending does not buy more guesses.
@@ -47,12 +57,7 @@ export function issueCode(
   input: { purpose: CodePurpose; subjectId: string; userId: number | null; channel: 'email' | 'sms'; destination?: string },
 ): string {
   const now = deps.clock();
-  const live = tx
-    .select()
-    .from(oneTimeCodes)
-    .where(and(eq(oneTimeCodes.purpose, input.purpose), eq(oneTimeCodes.subjectId, input.subjectId), isNull(oneTimeCodes.consumedAt), isNull(oneTimeCodes.replacedAt)))
-    .orderBy(desc(oneTimeCodes.id))
-    .get();
+  const live = liveCode(tx, input.purpose, input.subjectId);
   if (live) tx.update(oneTimeCodes).set({ replacedAt: now }).where(eq(oneTimeCodes.id, live.id)).run();
   const code = generateNumericCode(deps.random);
   tx.insert(oneTimeCodes)
@@ -79,12 +84,7 @@ export type CodeCheck = { ok: true; destinationHash: string | null } | { ok: fal
  */
 export function checkCode(tx: DbOrTx, deps: Deps, input: { purpose: CodePurpose; subjectId: string; code: string }): CodeCheck {
   const now = deps.clock();
-  const live = tx
-    .select()
-    .from(oneTimeCodes)
-    .where(and(eq(oneTimeCodes.purpose, input.purpose), eq(oneTimeCodes.subjectId, input.subjectId), isNull(oneTimeCodes.consumedAt), isNull(oneTimeCodes.replacedAt)))
-    .orderBy(desc(oneTimeCodes.id))
-    .get();
+  const live = liveCode(tx, input.purpose, input.subjectId);
   if (!live) return { ok: false, reason: 'no_code' };
   if (live.expiresAt <= now) return { ok: false, reason: 'expired' };
   if (live.attempts >= CODE_MAX_TRIES) return { ok: false, reason: 'exhausted' };
