@@ -137,6 +137,8 @@ export function createApp(deps: Deps) {
   // The desk: built assets, and index.html for every other GET (client-side routes).
   if (existsSync(adminDistDir)) app.use('/*', serveStatic({ root: adminDistDir }));
   app.get('*', (c) => {
+    // A missing file (favicon.ico, an old hashed asset) is a 404; only page routes get the SPA.
+    if (/\.[a-z0-9]{1,8}$/i.test(c.req.path)) throw new AppError('not_found');
     const index = join(adminDistDir, 'index.html');
     if (!existsSync(index)) return c.text('The desk is not built yet: run `npm run build` (npm start does it for you).', 503);
     return c.html(readFileSync(index, 'utf8'));
