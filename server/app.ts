@@ -111,6 +111,9 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', api);
   app.get('/recovery/rebind', (c) => c.html(rebindPage()));
   app.get('/recovery/rebind.js', (c) => c.body(rebindScript, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
+  // A small shield for every page (browsers ask for /favicon.ico even without a link).
+  const favicon = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M16 2 4 7v8c0 7.5 5.1 13.4 12 15 6.9-1.6 12-7.5 12-15V7z" fill="#1565c0"/><path d="m10 16 4 4 8-8" stroke="#fff" stroke-width="3" fill="none"/></svg>';
+  for (const path of ['/favicon.ico', '/favicon.svg']) app.get(path, (c) => c.body(favicon, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' }));
   app.get('/freeze.js', (c) => c.body(freezeScript, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'staffSession', {

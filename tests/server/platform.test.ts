@@ -170,7 +170,8 @@ describe('operator CLI', () => {
 describe('the desk fallback', () => {
   it('answers a missing file with 404 and a page route with the desk (or 503 before the build)', async () => {
     const ctx = createTestContext();
-    expect((await ctx.app.request('/favicon.ico')).status).toBe(404);
+    expect((await ctx.app.request('/favicon.ico')).headers.get('content-type')).toBe('image/svg+xml');
+    expect((await ctx.app.request('/robots.txt')).status).toBe(404);
     expect((await ctx.app.request('/assets/old-123.js')).status).toBe(404);
     expect([200, 503]).toContain((await ctx.app.request('/cases/42')).status);
   });
