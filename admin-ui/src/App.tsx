@@ -3,23 +3,17 @@
 
 import { QueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { Admin, Resource, type AuthProvider, type I18nProvider } from 'react-admin';
+import { localStorageStore, type AuthProvider, type I18nProvider } from 'react-admin';
 import { createBrowserRouter, RouterProvider } from 'react-router-dom';
-import auditEvents from './audit-events';
 import { authProvider } from './authProvider';
 import { dataProvider } from './dataProvider';
+import { Desk } from './Desk';
 import { createI18nProvider } from './i18n/i18nProvider';
 import type { Locale } from './i18n/locales';
-import { AppTitle } from './layout/AppTitle';
-import { Dashboard } from './layout/Dashboard';
-import { canManageStaff, canReadAuditEvents, type StaffRole } from './roles';
-import { AdminLoginPage } from './sign-in/AdminLoginPage';
-import staff from './staff';
-import { darkTheme, lightTheme } from './theme';
 
 // The app bar shows identity.fullName: "name (role)", with the role in the
 // current language.
-const withTranslatedRole = (provider: AuthProvider, i18nProvider: I18nProvider): AuthProvider => ({
+export const withTranslatedRole = (provider: AuthProvider, i18nProvider: I18nProvider): AuthProvider => ({
     ...provider,
     getIdentity: async () => {
         const identity = await provider.getIdentity!();
@@ -35,43 +29,25 @@ export interface AppProps {
 
 const App = ({ initialLocale }: AppProps) => {
     const [router] = useState(() => {
+        // Lists refetch when the window regains focus (the queue moves); a
+        // case does not (each load is an audited view, see CaseShow).
         const queryClient = new QueryClient();
         const i18nProvider = createI18nProvider(initialLocale, () => {
             void queryClient.invalidateQueries({ queryKey: ['auth', 'getIdentity'] });
         });
-        const appAuthProvider = withTranslatedRole(authProvider, i18nProvider);
+        const desk = (
+            <Desk
+                authProvider={withTranslatedRole(authProvider, i18nProvider)}
+                dataProvider={dataProvider}
+                i18nProvider={i18nProvider}
+                queryClient={queryClient}
+                store={localStorageStore()}
+            />
+        );
         // Real paths (/audit-events), not react-admin's default /#/ ones: the
         // server answers index.html for every client-side route. A data router
         // keeps useBlocker (unsaved-changes warnings) working.
-        return createBrowserRouter([
-            {
-                path: '*',
-                element: (
-                    <Admin
-                        disableTelemetry
-                        requireAuth
-                        title={<AppTitle />}
-                        authProvider={appAuthProvider}
-                        dataProvider={dataProvider}
-                        i18nProvider={i18nProvider}
-                        queryClient={queryClient}
-                        loginPage={AdminLoginPage}
-                        dashboard={Dashboard}
-                        theme={lightTheme}
-                        darkTheme={darkTheme}
-                    >
-                        {(role: StaffRole | undefined) => (
-                            <>
-                                {canReadAuditEvents(role) ? (
-                                    <Resource name="audit-events" {...auditEvents} />
-                                ) : null}
-                                {canManageStaff(role) ? <Resource name="staff" {...staff} /> : null}
-                            </>
-                        )}
-                    </Admin>
-                ),
-            },
-        ]);
+        return createBrowserRouter([{ path: '*', element: desk }]);
     });
 
     return <RouterProvider router={router} />;

@@ -1,9 +1,14 @@
-// Stock ra-data-simple-rest over /admin/api. Only the HTTP client is ours: it
-// sends the session cookie and, on unsafe methods, the CSRF token.
+// Stock ra-data-simple-rest over /admin/api, plus one method per command the
+// desk sends (claim, approve, reveal…): commands are never a generic PUT of a
+// status. Only the HTTP client is ours: it sends the session cookie and, on
+// unsafe methods, the CSRF token.
 
 import simpleRestProvider from 'ra-data-simple-rest';
-import { fetchUtils, HttpError, type DataProvider } from 'react-admin';
+import { fetchUtils, HttpError, type DataProvider, type Identifier } from 'react-admin';
 import { getCsrfToken } from './authProvider';
+import type { CaseAction, CaseDetail } from './cases/case-types';
+import type { QueueStats } from './dashboard/stats-types';
+import type { RevealRequest, RevealableField, UserDetail } from './users/user-types';
 
 export const ADMIN_API_URL = '/admin/api';
 
@@ -20,6 +25,9 @@ const TRANSLATED_ERROR_CODES = new Set([
     'csrf_failed',
     'not_found',
     'stale_version',
+    'invalid_state',
+    'claim_expired',
+    'conflict_of_interest',
     'already_exists',
     'payload_too_large',
     'self_action',
@@ -45,20 +53,64 @@ export const httpClient = async (url: string, options: fetchUtils.Options = {}) 
     }
 };
 
+const postJson = async <T>(path: string, body: unknown): Promise<T> => {
+    const { json } = await httpClient(`${ADMIN_API_URL}${path}`, {
+        method: 'POST',
+        body: JSON.stringify(body),
+    });
+    return json as T;
+};
+
 export type AuditChainStatus =
     | { ok: true; count: number; headHash: string }
     | { ok: false; count: number; firstBadEventId: number | string; problem: string };
 
+/** The body of each case command, besides the version every one of them sends. */
+export interface CaseActionBodies {
+    claim: Record<string, never>;
+    release: Record<string, never>;
+    approve: { note?: string };
+    reject: { reasonCode: string; note?: string };
+    'request-info': { reasonCode: string; message: string };
+    escalate: { note: string };
+}
+export type CaseCommand = keyof CaseActionBodies;
+
 export interface RebindDataProvider extends DataProvider {
     /** GET /audit-events/verify: walks the audit log's hash chain. */
     verifyAuditChain: () => Promise<AuditChainStatus>;
+    /** POST /cases/:id/<action> with the version the reviewer saw; answers the case detail. */
+    caseAction: <A extends CaseCommand>(
+        id: Identifier,
+        action: A,
+        body: CaseActionBodies[A] & { version: number }
+    ) => Promise<CaseDetail>;
+    /** POST /cases/:id/notes; answers the case detail. */
+    addCaseNote: (id: Identifier, note: { body: string; visibility: 'internal' | 'user' }) => Promise<CaseDetail>;
+    /** POST /users/:id/reveal: one field in clear, with a justification (audited). */
+    revealUserField: (userId: Identifier, request: RevealRequest) => Promise<{ field: RevealableField; value: string }>;
+    /** POST /users/:id/unfreeze (supervisors). */
+    unfreezeUser: (userId: Identifier, justification: string) => Promise<UserDetail>;
+    /** GET /stats: the dashboard's metrics. */
+    getStats: () => Promise<QueueStats>;
 }
+
+const path = (id: Identifier) => encodeURIComponent(String(id));
 
 export const dataProvider: RebindDataProvider = {
     ...simpleRestProvider(ADMIN_API_URL, httpClient),
     verifyAuditChain: async () => {
         const { json } = await httpClient(`${ADMIN_API_URL}/audit-events/verify`);
         return json as AuditChainStatus;
+    },
+    caseAction: (id, action, body) => postJson<CaseDetail>(`/cases/${path(id)}/${action}`, body),
+    addCaseNote: (id, note) => postJson<CaseDetail>(`/cases/${path(id)}/notes`, note),
+    revealUserField: (userId, request) => postJson(`/users/${path(userId)}/reveal`, request),
+    unfreezeUser: (userId, justification) =>
+        postJson<UserDetail>(`/users/${path(userId)}/unfreeze`, { justification }),
+    getStats: async () => {
+        const { json } = await httpClient(`${ADMIN_API_URL}/stats`);
+        return json as QueueStats;
     },
 };
 

@@ -5,6 +5,7 @@ import { staffRoute } from '../staff-auth/middleware.ts';
 import { ListQuerySchema, contentRange, parseListQuery } from '../platform/list-query.ts';
 import { staffRoles } from '../../db/schema/index.ts';
 import { createStaffMember, getStaff, listStaff, staffSortable, updateStaffMember } from './service.ts';
+import QRCode from 'qrcode';
 
 const Role = z.enum(staffRoles);
 const StaffMember = z
@@ -52,7 +53,7 @@ export function staffRoutes(deps: Deps) {
       summary: 'Create a staff account; the initial password and TOTP key are in this response only',
       request: { body: { required: true, content: { 'application/json': { schema: z.object({ email: z.email().max(254), name: z.string().trim().min(1).max(120), role: Role, userId: z.number().int().positive().nullable().optional() }) } } } },
       responses: {
-        201: { description: 'Created', content: { 'application/json': { schema: StaffMember.extend({ password: z.string(), totpSecret: z.string(), otpauthUri: z.string() }) } } },
+        201: { description: 'Created', content: { 'application/json': { schema: StaffMember.extend({ password: z.string(), totpSecret: z.string(), otpauthUri: z.string(), qrDataUrl: z.string() }) } } },
         ...errorResponses(400, 401, 403, 409),
       },
     }),
@@ -60,7 +61,8 @@ export function staffRoutes(deps: Deps) {
       const principal = c.get('staff')!;
       const created = await createStaffMember(deps, c.req.valid('json'), { type: 'staff', id: principal.staffId, label: principal.email }, requestContext(c, deps.config.trustProxy));
       c.header('Cache-Control', 'no-store');
-      return c.json({ ...created.member, password: created.password, totpSecret: created.totpSecret, otpauthUri: created.otpauthUri }, 201);
+      const qrDataUrl = await QRCode.toDataURL(created.otpauthUri, { errorCorrectionLevel: 'M', margin: 1, width: 220 });
+      return c.json({ ...created.member, password: created.password, totpSecret: created.totpSecret, otpauthUri: created.otpauthUri, qrDataUrl }, 201);
     },
   );
 

@@ -107,6 +107,7 @@ describe('staff management', () => {
     expect(created.email).toBe('new.agent@staff.test');
     expect(created.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
     expect(created.otpauthUri).toBe(`otpauth://totp/Rebind:new.agent%40staff.test?secret=${created.totpSecret}&issuer=Rebind`);
+    expect((created as unknown as { qrDataUrl: string }).qrDataUrl).toMatch(/^data:image\/png;base64,/);
     const listed = (await (await client.get(`/admin/api/staff/${created.id}`)).json()) as Record<string, unknown>;
     expect(listed).not.toHaveProperty('password');
     expect(listed).not.toHaveProperty('totpSecret');

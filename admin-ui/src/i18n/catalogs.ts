@@ -18,7 +18,7 @@ export const loadCatalog = async (locale: Locale): Promise<TranslationMessages> 
     return catalog;
 };
 
-/** A catalog already loaded, for ra-i18n-polyglot's synchronous first call. */
+/** A catalog already loaded: the app's first render needs one synchronously. */
 export const getLoadedCatalog = (locale: Locale): TranslationMessages | undefined =>
     loadedCatalogs[locale];
 

@@ -31,11 +31,11 @@ export const StaffCreate = () => {
     const redirect = useRedirect();
 
     const onSuccess = (data: StaffRecord & OneTimeStaffCredentials) => {
-        const { password, totpSecret, otpauthUri, ...staff } = data;
+        const { password, totpSecret, otpauthUri, qrDataUrl, ...staff } = data;
         // react-admin caches a create's whole answer as the record; drop it so
         // the secrets live only in this dialog's state, and refetch the record.
         queryClient.removeQueries({ queryKey: ['staff', 'getOne'] });
-        setIssued({ staff, credentials: { password, totpSecret, otpauthUri } });
+        setIssued({ staff, credentials: { password, totpSecret, otpauthUri, qrDataUrl } });
     };
 
     const closeDialog = () => {

@@ -14,7 +14,7 @@ import {
     TextField,
     Tooltip,
 } from '@mui/material';
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslate } from 'react-admin';
 import type { OneTimeStaffCredentials, StaffRecord } from './staff-types';
 
@@ -63,6 +63,7 @@ export const StaffCredentialsDialog = ({ staff, credentials, onClose }: StaffCre
                     />
                     <OtpauthQrCode
                         uri={credentials.otpauthUri}
+                        serverDataUrl={credentials.qrDataUrl}
                         alt={translate('resources.staff.credentials.qr_code')}
                     />
                 </Stack>
@@ -113,28 +114,9 @@ const SecretField = ({ label, value, multiline }: { label: string; value: string
     );
 };
 
-/** The otpauth URI as a QR code, drawn in the browser (a data: image, as the CSP allows). */
-const OtpauthQrCode = ({ uri, alt }: { uri: string; alt: string }) => {
-    const [dataUrl, setDataUrl] = useState<string>();
-    useEffect(() => {
-        let current = true;
-        // Loaded only here: the QR encoder is not needed anywhere else.
-        import('qrcode')
-            .then(module => {
-                // CommonJS package: its functions may sit on the default export.
-                const QRCode = (module as unknown as { default?: typeof module }).default ?? module;
-                return QRCode.toDataURL(uri, { margin: 1, width: 220 });
-            })
-            .then(url => {
-                if (current) setDataUrl(url);
-            })
-            .catch(() => {
-                // No picture: the secret and the link above still do the job.
-            });
-        return () => {
-            current = false;
-        };
-    }, [uri]);
+/** The otpauth URI as a QR code, drawn by the server (a data: image, as the CSP allows). */
+const OtpauthQrCode = ({ alt, serverDataUrl }: { uri: string; alt: string; serverDataUrl?: string }) => {
+    const dataUrl = serverDataUrl;
     if (!dataUrl) return null;
     return (
         <Box sx={{ textAlign: 'center' }}>

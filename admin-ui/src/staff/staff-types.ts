@@ -15,4 +15,6 @@ export interface OneTimeStaffCredentials {
     password: string;
     totpSecret: string;
     otpauthUri: string;
+    /** The otpauth URI as a PNG data: URL, when the server draws it (it has the encoder anyway). */
+    qrDataUrl?: string;
 }

@@ -1,0 +1,81 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import { cases, users } from '../../db/schema/index.ts';
+import { demoStaff } from '../../fixtures/demo-people.ts';
+import { demoTotpSecret, seedDemo } from '../../fixtures/seed.ts';
+import { createTestContext, StaffClient, type TestContext } from '../server/helpers.ts';
+import {
+    biometricEvidence,
+    frozenUser,
+    makeCaseDetail,
+    makeCaseSummary,
+    questionsEvidence,
+    reasonCodes,
+    stats,
+    transferEvidence,
+} from './fixtures/desk-fixtures';
+
+/**
+ * The UI fixtures are hand-written; this keeps them honest: each has the keys
+ * and value types of what the real server answers over the demo seed.
+ */
+const expectSameShape = (fixture: unknown, real: unknown, path = '$'): void => {
+    if (fixture === null || real === null || fixture === undefined || real === undefined) return; // nullable either way
+    if (Array.isArray(fixture) || Array.isArray(real)) {
+        expect(Array.isArray(fixture) && Array.isArray(real), `${path} is a list in both`).toBe(true);
+        const [a, b] = [fixture as unknown[], real as unknown[]];
+        if (a.length && b.length) expectSameShape(a[0], b[0], `${path}[0]`);
+        return;
+    }
+    if (typeof fixture === 'object' && typeof real === 'object') {
+        expect(Object.keys(fixture as object).sort(), `${path} keys`).toEqual(Object.keys(real as object).sort());
+        for (const key of Object.keys(real as object)) {
+            expectSameShape((fixture as Record<string, unknown>)[key], (real as Record<string, unknown>)[key], `${path}.${key}`);
+        }
+        return;
+    }
+    expect(typeof fixture, path).toBe(typeof real);
+};
+
+let ctx: TestContext;
+let client: StaffClient;
+const get = async (path: string) => {
+    const response = await client.get(path);
+    expect(response.status, path).toBe(200);
+    return response.json() as Promise<any>;
+};
+const caseOf = (email: string) => {
+    const user = ctx.deps.db.select().from(users).where(eq(users.email, email)).get()!;
+    return ctx.deps.db.select().from(cases).where(eq(cases.userId, user.id)).all().at(-1)!.id;
+};
+
+beforeAll(async () => {
+    ctx = createTestContext();
+    await seedDemo(ctx.deps);
+    const ana = demoStaff.find(s => s.key === 'ana')!;
+    client = new StaffClient(ctx);
+    const signedIn = await client.signIn({ id: 0, email: ana.email, password: ana.password, totpSecret: demoTotpSecret('ana'), role: 'agent' });
+    expect(signedIn.status).toBe(200);
+});
+
+describe('UI fixtures have the server’s shapes', () => {
+    it('queue rows and case details, evidence of every method', async () => {
+        const [row] = await get('/admin/api/cases?range=[0,0]');
+        expectSameShape(makeCaseSummary(), row);
+        const bruno = await get(`/admin/api/cases/${caseOf('bruno.costa@example.com')}`);
+        expectSameShape({ ...makeCaseDetail(), evidence: [] }, { ...bruno, evidence: [] });
+        expectSameShape(biometricEvidence(), bruno.evidence[0]);
+        const chen = await get(`/admin/api/cases/${caseOf('chen.wei@example.com')}`);
+        expectSameShape(questionsEvidence(), chen.evidence.find((e: { method: string }) => e.method === 'security_questions'));
+        expectSameShape(makeCaseDetail().notes, chen.notes);
+        const dara = await get(`/admin/api/cases/${caseOf('dara.okafor@example.com')}`);
+        expectSameShape(transferEvidence(), dara.evidence.find((e: { method: string }) => e.method === 'transfer_record'));
+    });
+
+    it('stats, reason codes and a user', async () => {
+        expectSameShape(stats, await get('/admin/api/stats'));
+        expectSameShape(reasonCodes, await get('/admin/api/reason-codes'));
+        const user = await get(`/admin/api/users/${ctx.deps.db.select().from(users).where(eq(users.email, 'hugo.weber@example.com')).get()!.id}`);
+        expectSameShape({ ...frozenUser, factorHistory: frozenUser.factorHistory }, user);
+    });
+});
