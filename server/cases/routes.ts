@@ -59,14 +59,18 @@ export function caseRoutes(deps: Deps) {
       path: '/cases',
       tags,
       summary: 'The review queue (simple-REST list)',
-      description: 'filter: status (one or a list), riskBand, method, assigneeId ("me", "unassigned" or an id), slaBreached, slaDueAt_gte, slaDueAt_lte, userId, q (case id or masked-email prefix), id (list). sort: slaDueAt, createdAt, riskScore, submittedAt, id.',
+      description: 'filter: status (one or a list), riskBand, method, assigneeId ("me", "unassigned" or an id), slaBreached, slaDueAt_gte, slaDueAt_lte, userId, q (case id or masked-email prefix), id (list). sort: slaDueAt, createdAt, riskScore, submittedAt, id. The total in Content-Range is exact, except for filters on SLA times or an email prefix over more than a few thousand cases, where it is an estimate flagged by `X-Total-Is-Estimate: true`. `Prefer: count=none` skips the total (`Content-Range: cases 0-24/*`).',
       request: { query: ListQuerySchema },
       responses: { 200: { description: 'A page of cases; Content-Range gives the total', content: { 'application/json': { schema: z.array(CaseSummary) } } }, ...errorResponses(400, 401, 403) },
     }),
     (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: caseSortable, defaultSort: ['slaDueAt', 'ASC'] });
-      const { rows, total } = listCases(deps.db, q, deps.clock(), c.get('staff')!.staffId);
-      c.header('Content-Range', contentRange('cases', q.offset, rows.length, total));
+      // `Prefer: count=none` (as in PostgREST) skips the total: Content-Range ends in `/*`.
+      const countNone = /\bcount=none\b/.test(c.req.header('prefer') ?? '');
+      const { rows, total, totalIsEstimate } = listCases(deps.db, q, deps.clock(), c.get('staff')!.staffId, { total: !countNone });
+      c.header('Content-Range', total === null ? `cases ${q.offset}-${rows.length ? q.offset + rows.length - 1 : q.offset}/*` : contentRange('cases', q.offset, rows.length, total));
+      // Past a few thousand candidates some filters (SLA times, email prefix) get an estimated total.
+      if (totalIsEstimate) c.header('X-Total-Is-Estimate', 'true');
       return c.json(rows, 200);
     },
   );
