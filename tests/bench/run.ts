@@ -270,7 +270,7 @@ async function main() {
   }
   console.log('');
   printTable(rows);
-  writeFileSync(`${DIR}/results-${short(BIG)}.json`, JSON.stringify({ big: BIG, samples: SAMPLES, rows }, null, 2));
+  writeFileSync(`${DIR}/results-${short(BIG)}${onlyFilters ? '-partial' : ''}.json`, JSON.stringify({ big: BIG, samples: SAMPLES, rows }, null, 2));
   small.deps.sqlite.close();
   big.deps.sqlite.close();
 }
