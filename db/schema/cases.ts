@@ -54,6 +54,7 @@ export const cases = sqliteTable('cases', {
   index('cases_device_idx').on(t.deviceId),
   index('cases_decided_idx').on(t.decidedAt),
   uniqueIndex('cases_rebind_uq').on(t.rebindTokenHash),
+  uniqueIndex('cases_token_uq').on(t.caseTokenHash),
 ]);
 
 /** Evidence attached to a case, with what the system checked. Never raw answers or images. */

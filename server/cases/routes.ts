@@ -26,6 +26,7 @@ const CaseSummary = z
     createdAt: z.string(),
     submittedAt: z.string().nullable(),
     decidedAt: z.string().nullable(),
+    ownAccount: z.boolean().optional(),
   })
   .openapi('CaseSummary');
 const CaseDetail = CaseSummary.extend({}).catchall(z.any()).openapi('CaseDetail');
@@ -71,7 +72,9 @@ export function caseRoutes(deps: Deps) {
       c.header('Content-Range', total === null ? `cases ${q.offset}-${rows.length ? q.offset + rows.length - 1 : q.offset}/*` : contentRange('cases', q.offset, rows.length, total));
       // Past a few thousand candidates some filters (SLA times, email prefix) get an estimated total.
       if (totalIsEstimate) c.header('X-Total-Is-Estimate', 'true');
-      return c.json(rows, 200);
+      // Flag the cases about the signed-in person's own account, so the desk offers no action on them.
+      const me = c.get('staff')!.userId;
+      return c.json(me === null ? rows : rows.map((r) => (r.userId === me ? { ...r, ownAccount: true } : r)), 200);
     },
   );
 

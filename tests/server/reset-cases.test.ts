@@ -163,6 +163,8 @@ describe('four eyes, conflicts of interest and concurrency', () => {
     const detail = (await (await client.get(`/admin/api/cases/${caseId}`)).json()) as { ownAccount: boolean; availableActions: string[] };
     expect(detail.ownAccount).toBe(true);
     expect(detail.availableActions).toEqual([]);
+    const listed = (await (await client.get('/admin/api/cases')).json()) as { id: number; ownAccount?: boolean }[];
+    expect(listed.find((r) => r.id === caseId)?.ownAccount).toBe(true);
     const res = await client.post(`/admin/api/cases/${caseId}/claim`, { version: version(ctx, caseId) });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { code: string }).code).toBe('conflict_of_interest');

@@ -54,6 +54,7 @@ const CaseIdField = () => {
 
 const canClaim = (record: CaseSummary, role: StaffRole | undefined) =>
     can(role, 'cases.work') &&
+    !record.ownAccount &&
     (record.status === 'submitted' || (record.status === 'escalated' && role === 'supervisor'));
 
 const ClaimCell = () => {

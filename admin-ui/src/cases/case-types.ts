@@ -48,6 +48,8 @@ export interface CaseSummary {
     slaBreached: boolean;
     assigneeId: number | null;
     firstApproverId: number | null;
+    /** The case is about the signed-in staff member's own account (nobody may act on it). */
+    ownAccount?: boolean;
     createdAt: string;
     submittedAt: string | null;
     decidedAt: string | null;

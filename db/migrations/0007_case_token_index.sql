@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `cases_token_uq` ON `cases` (`case_token_hash`);
