@@ -22,6 +22,7 @@ import { accountRoutes } from './account/routes.ts';
 import { freezeScript } from './account/freeze-page.ts';
 import { recoveryRoutes } from './recovery/routes.ts';
 import { rebindPage, rebindScript } from './recovery/rebind-page.ts';
+import { biometricSimulatorPage } from '../fixtures/biometric-simulator-page.ts';
 import { caseRoutes } from './cases/routes.ts';
 import { reasonCodeRoutes } from './cases/reason-codes.ts';
 import { statsRoutes } from './cases/stats.ts';
@@ -109,6 +110,8 @@ export function createApp(deps: Deps) {
   api.route('/', accountRoutes(deps));
   api.route('/', recoveryRoutes(deps));
   app.route('/api/v1', api);
+  // The biometric provider's stand-in, outside production only.
+  if (deps.config.env !== 'production') app.route('/dev/biometric', biometricSimulatorPage(deps));
   app.get('/recovery/rebind', (c) => c.html(rebindPage()));
   app.get('/recovery/rebind.js', (c) => c.body(rebindScript, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
   // A small shield for every page (browsers ask for /favicon.ico even without a link).

@@ -5,7 +5,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import simpleRestProvider from 'ra-data-simple-rest';
 import { fetchUtils } from 'ra-core';
 import { createTestContext, makeStaff, signedInStaff, StaffClient, type TestContext } from './helpers.ts';
-import { lastMessage, oathtool, UserClient, USER_PASSWORD } from './user-helpers.ts';
+import { lastMessage, oathtool, UserClient } from './user-helpers.ts';
 import { ANSWERS, biometricCallback, CaseClient, makeRecoverableUser, submittedCase } from './case-helpers.ts';
 import { auditEvents, biometricSessions, cases, userFactors, users } from '../../db/schema/index.ts';
 import { sweepCases } from '../../server/recovery/service.ts';
@@ -413,4 +413,23 @@ describe('stats', () => {
   });
 });
 
-void USER_PASSWORD;
+
+describe('the biometric simulator page (development only)', () => {
+  it('plays the provider: a pass result reaches the case through the signed webhook', async () => {
+    const ctx = createTestContext({ NODE_ENV: 'development' });
+    const { user } = await makeRecoverableUser(ctx);
+    const client = new CaseClient(ctx);
+    await client.file(user.email);
+    await client.verifyEmail(user.email);
+    const started = await client.evidence({ method: 'biometric' });
+    const url = new URL(started.body.biometric.url);
+    expect(url.pathname).toMatch(/^\/dev\/biometric\/sim_/);
+    expect((await ctx.app.request(url.pathname)).status).toBe(200);
+    const form = await ctx.app.request(url.pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'outcome=pass' });
+    expect(form.status).toBe(303);
+    expect(ctx.deps.db.select().from(biometricSessions).where(eq(biometricSessions.caseId, client.caseId)).get()).toMatchObject({ status: 'completed', liveness: 0.97 });
+    const prod = createTestContext({ NODE_ENV: 'production' });
+    expect(await (await prod.app.request(url.pathname)).text()).not.toContain('simulator');
+    expect((await prod.app.request(url.pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'outcome=pass' })).status).toBe(404);
+  });
+});
