@@ -6,7 +6,7 @@ import { AppError } from '../errors.ts';
 import { staffRoles, type StaffRole } from '../../db/schema/index.ts';
 import { createStaffMember, disableStaffByEmail, listStaff } from '../staff/service.ts';
 import { createUser } from '../users/service.ts';
-import { verifyAuditChain } from '../audit/audit-log.ts';
+import { recordAuditEvent, verifyAuditChain } from '../audit/audit-log.ts';
 import { isDatabaseEmpty, seedDemo, formatDemoCredentials } from '../../fixtures/seed.ts';
 import { generateBigFixtures } from '../../fixtures/big.ts';
 import { importDepositLedger } from '../ledger/import.ts';
@@ -220,7 +220,11 @@ program
         const bar = o.json ? null : new SingleBar({ format: 'cases {bar} {percentage}% | {value}/{total} | eta {eta_formatted}', etaBuffer: 50 }, Presets.shades_classic);
         bar?.start(total, 0);
         try {
-          return await generateBigFixtures(rt.deps, { cases: total, onProgress: (done) => bar?.update(done) });
+          const result = await generateBigFixtures(rt.deps, { cases: total, onProgress: (done) => bar?.update(done) });
+          rt.deps.db.transaction((tx) => {
+            recordAuditEvent(tx, rt.deps.clock(), { actor: operator, action: 'fixtures.generate', details: { cases: result.cases, users: result.users } });
+          }, { behavior: 'immediate' });
+          return result;
         } finally {
           bar?.stop();
         }
