@@ -24,7 +24,7 @@ import staff from './staff';
 import users from './users';
 import { darkTheme, lightTheme } from './theme';
 
-/** Menus follow the server's permissions (roles.ts mirrors them). */
+/** Menus follow the server's permissions (roles.ts reads the server's table). */
 export const deskResources = (role: StaffRole | undefined) => (
     <>
         {can(role, 'cases.read') ? <Resource name="cases" {...cases} /> : null}

@@ -5,7 +5,7 @@
 // the lazily loaded <Admin> app share it, and with it the in-memory session.
 
 import type { AuthProvider, UserIdentity } from 'react-admin';
-import { isStaffRole, type StaffRole } from './roles';
+import { isStaffRole, type StaffRole } from './staff-roles';
 
 export const AUTH_API_URL = '/admin/api/auth';
 

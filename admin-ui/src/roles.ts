@@ -1,33 +1,17 @@
 // Staff roles and what each may see in the desk. The server enforces the same
-// rules on every route (server/staff-auth/permissions.ts is the source of
-// truth); these only decide which menus, pages and buttons to offer.
+// rules on every route; the desk reads the server's own permission table
+// (server/staff-auth/permissions.ts, plain data with a type-only import) and
+// uses it only to decide which menus, pages and buttons to offer.
+// Only the lazy desk imports this module; the sign-in page uses ./staff-roles.
 
-export const STAFF_ROLES = ['agent', 'supervisor', 'auditor', 'admin'] as const;
+import { permissions, type Permission } from '../../server/staff-auth/permissions.ts';
+import { STAFF_ROLES, type StaffRole } from './staff-roles';
 
-export type StaffRole = (typeof STAFF_ROLES)[number];
-
-export const isStaffRole = (value: unknown): value is StaffRole =>
-    typeof value === 'string' && (STAFF_ROLES as readonly string[]).includes(value);
-
-/** A copy of the server's permission table, for the permissions the desk shows. */
-export const PERMISSIONS = {
-    'audit.read': ['auditor', 'admin'],
-    'staff.manage': ['admin'],
-    'outbox.read': ['admin'],
-    'cases.read': ['agent', 'supervisor', 'auditor', 'admin'],
-    'cases.work': ['agent', 'supervisor'],
-    'users.read': ['agent', 'supervisor', 'auditor', 'admin'],
-    'users.reveal': ['agent', 'supervisor'],
-    'users.unfreeze': ['supervisor'],
-    'stats.read': ['agent', 'supervisor', 'auditor', 'admin'],
-    'reason-codes.read': ['agent', 'supervisor', 'auditor', 'admin'],
-    'reason-codes.manage': ['admin'],
-} as const satisfies Record<string, readonly StaffRole[]>;
-
-export type Permission = keyof typeof PERMISSIONS;
+export { STAFF_ROLES, isStaffRole, type StaffRole } from './staff-roles';
+export type { Permission };
 
 export const can = (role: StaffRole | undefined, permission: Permission): boolean =>
-    role !== undefined && (PERMISSIONS[permission] as readonly StaffRole[]).includes(role);
+    role !== undefined && (permissions[permission] as readonly StaffRole[]).includes(role);
 
 export const canReadAuditEvents = (role: StaffRole | undefined): boolean => can(role, 'audit.read');
 

@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { permissions as serverPermissions } from '../../server/staff-auth/permissions.ts';
-import { caseStatuses, evidenceMethods } from '../../db/schema/index.ts';
+import { caseStatuses, evidenceMethods, staffRoles } from '../../db/schema/index.ts';
 import { queueStatuses } from '../../server/cases/case-rules.ts';
 import { CASE_STATUSES, EVIDENCE_METHODS, OPEN_STATUSES } from '../../admin-ui/src/cases/case-types';
 import { activeViewOf, CASE_VIEWS, caseListLink, filterMatchesView } from '../../admin-ui/src/cases/case-views';
@@ -12,17 +11,17 @@ import { formatDuration, formatHours } from '../../admin-ui/src/layout/duration'
 import { makeTranslate } from '../../admin-ui/src/i18n/translate-message';
 import en from '../../admin-ui/src/i18n/en';
 import zh from '../../admin-ui/src/i18n/zh';
-import { PERMISSIONS } from '../../admin-ui/src/roles';
+import { STAFF_ROLES } from '../../admin-ui/src/roles';
 import { NOW, stats } from './fixtures/desk-fixtures';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
 describe('the desk mirrors the server', () => {
-    it('has the server’s permission table for every permission it shows', () => {
-        for (const [permission, roles] of Object.entries(PERMISSIONS)) {
-            expect(roles, permission).toEqual(serverPermissions[permission as keyof typeof serverPermissions]);
-        }
+    // roles.ts imports the server's permission table itself; what the desk still
+    // keeps its own copy of (kept out of the sign-in chunk) is the list of roles.
+    it('knows every staff role the server has', () => {
+        expect([...STAFF_ROLES].sort()).toEqual([...staffRoles].sort());
     });
 
     it('knows every case status, open status and evidence method', () => {

@@ -1,11 +1,11 @@
 import ApproveIcon from '@mui/icons-material/CheckCircleOutlined';
-import { Alert, DialogContentText, TextField } from '@mui/material';
-import { useState } from 'react';
-import { Button, useRecordContext, useTranslate } from 'react-admin';
+import { Alert, DialogContentText } from '@mui/material';
+import { useRecordContext, useTranslate } from 'react-admin';
 import { useFormatDateTime } from '../../layout/useFormatDateTime';
 import type { CaseDetail } from '../case-types';
 import { useCaseCommand } from '../useCaseCommand';
-import { CommandDialog } from '../../layout/CommandDialog';
+import { DecisionNoteField } from './DecisionNoteField';
+import { CommandDialogButton, useCommandDialogForm } from '../../layout/CommandDialogButton';
 
 /**
  * Approve, after a confirmation that says what follows: for a high-risk case
@@ -15,61 +15,42 @@ import { CommandDialog } from '../../layout/CommandDialog';
 export const ApproveButton = () => {
     const record = useRecordContext<CaseDetail>();
     const translate = useTranslate();
+    const t = (key: string, options?: Record<string, unknown>) => translate(`resources.cases.dialogs.approve.${key}`, options);
     const formatDateTime = useFormatDateTime();
-    const [open, setOpen] = useState(false);
-    const [note, setNote] = useState('');
-    const close = () => {
-        setOpen(false);
-        setNote('');
-    };
-    const { mutate, isPending, error, reset } = useCaseCommand(record, { onDone: close });
+    const form = useCommandDialogForm({ note: '' });
+    const mutation = useCaseCommand(record, { onDone: form.close });
     if (!record) return null;
     const firstOfTwo = record.status === 'in_review' && record.riskBand === 'high';
     const secondApproval = record.status === 'awaiting_second_approval';
-    const t = (key: string, options?: Record<string, unknown>) => translate(`resources.cases.dialogs.approve.${key}`, options);
+    const note = form.values.note.trim();
     return (
-        <>
-            <Button
-                label="resources.cases.actions.approve"
-                variant="contained"
-                color="success"
-                onClick={() => {
-                    reset();
-                    setOpen(true);
-                }}
-            >
-                <ApproveIcon />
-            </Button>
-            <CommandDialog
-                open={open}
-                onClose={close}
-                title={t(secondApproval ? 'title_second' : 'title', { id: record.id })}
-                confirmLabel={t(firstOfTwo ? 'confirm_first' : 'confirm')}
-                confirmColor="success"
-                isPending={isPending}
-                error={error}
-                onSubmit={() => mutate({ action: 'approve', body: note.trim() ? { note: note.trim() } : {} })}
-            >
-                {secondApproval ? (
-                    <Alert severity="info">
-                        {t('first_given', {
-                            name: record.firstApproverName ?? '–',
-                            date: formatDateTime(record.firstApprovedAt),
-                        })}
-                    </Alert>
-                ) : null}
-                <DialogContentText>{t(firstOfTwo ? 'effect_first' : 'effect')}</DialogContentText>
-                <TextField
-                    fullWidth
-                    multiline
-                    minRows={2}
-                    label={t('note')}
-                    helperText={t('note_hint')}
-                    value={note}
-                    onChange={event => setNote(event.target.value)}
-                    slotProps={{ htmlInput: { maxLength: 2000 } }}
-                />
-            </CommandDialog>
-        </>
+        <CommandDialogButton
+            label="resources.cases.actions.approve"
+            icon={<ApproveIcon />}
+            variant="contained"
+            color="success"
+            form={form}
+            mutation={mutation}
+            title={t(secondApproval ? 'title_second' : 'title', { id: record.id })}
+            confirmLabel={t(firstOfTwo ? 'confirm_first' : 'confirm')}
+            confirmColor="success"
+            onSubmit={() => mutation.mutate({ action: 'approve', body: note ? { note } : {} })}
+        >
+            {secondApproval ? (
+                <Alert severity="info">
+                    {t('first_given', {
+                        name: record.firstApproverName ?? '–',
+                        date: formatDateTime(record.firstApprovedAt),
+                    })}
+                </Alert>
+            ) : null}
+            <DialogContentText>{t(firstOfTwo ? 'effect_first' : 'effect')}</DialogContentText>
+            <DecisionNoteField
+                label={t('note')}
+                helperText={t('note_hint')}
+                value={form.values.note}
+                onChange={value => form.setValue('note', value)}
+            />
+        </CommandDialogButton>
     );
 };
