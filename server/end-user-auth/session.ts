@@ -1,10 +1,11 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { MiddlewareHandler } from 'hono';
+import type { Statement } from 'better-sqlite3';
 import type { Deps } from '../deps.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import type { AppEnv, RequestContext } from '../http.ts';
 import { AppError } from '../errors.ts';
-import { users, userSessions, userSightings } from '../../db/schema/index.ts';
+import { userSessions, userSightings } from '../../db/schema/index.ts';
 import { generateToken, sha256Hex } from '../crypto/tokens.ts';
 
 export const USER_SESSION_TTL_MS = 24 * 3_600_000;
@@ -41,23 +42,41 @@ export function recordSighting(tx: DbOrTx, userId: number, ctx: { ip: string | n
   }
 }
 
+interface BearerRow {
+  sessionId: string;
+  expiresAt: number;
+  stepUpAt: number | null;
+  userId: number;
+  email: string;
+  status: 'active' | 'frozen' | 'disabled';
+}
+
+// Every /api/v1/me request runs this lookup: prepared once per database.
+const lookups = new WeakMap<object, Statement<[string], BearerRow>>();
+function bearerLookup(sqlite: Deps['sqlite']): Statement<[string], BearerRow> {
+  let stmt = lookups.get(sqlite);
+  if (!stmt) {
+    stmt = sqlite.prepare<[string], BearerRow>(
+      `SELECT s.id AS sessionId, s.expires_at AS expiresAt, s.step_up_at AS stepUpAt, u.id AS userId, u.email, u.status
+       FROM user_sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.id = ? AND s.revoked_at IS NULL`,
+    );
+    lookups.set(sqlite, stmt);
+  }
+  return stmt;
+}
+
 /** Bearer-token check for /api/v1/me…: 401 without a live session, 403 when the account is frozen. */
 export function requireUser(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
     if (!match) throw new AppError('unauthenticated', 'Send your session token as "Authorization: Bearer <token>".');
-    const now = deps.clock();
-    const row = deps.db
-      .select({ session: userSessions, user: users })
-      .from(userSessions)
-      .innerJoin(users, eq(users.id, userSessions.userId))
-      .where(and(eq(userSessions.id, sha256Hex(match[1]!)), isNull(userSessions.revokedAt)))
-      .get();
-    if (!row || row.session.expiresAt <= now) throw new AppError('unauthenticated', 'The session has ended; sign in again.');
-    if (row.user.status === 'frozen') throw new AppError('account_frozen');
-    if (row.user.status !== 'active') throw new AppError('unauthenticated');
-    c.set('user', { sessionId: row.session.id, userId: row.user.id, email: row.user.email, stepUpAt: row.session.stepUpAt });
+    const row = bearerLookup(deps.sqlite).get(sha256Hex(match[1]!));
+    if (!row || row.expiresAt <= deps.clock().getTime()) throw new AppError('unauthenticated', 'The session has ended; sign in again.');
+    if (row.status === 'frozen') throw new AppError('account_frozen');
+    if (row.status !== 'active') throw new AppError('unauthenticated');
+    c.set('user', { sessionId: row.sessionId, userId: row.userId, email: row.email, stepUpAt: row.stepUpAt === null ? null : new Date(row.stepUpAt) });
     await next();
   };
 }
