@@ -5,12 +5,21 @@ import { generateToken, sha256Hex } from '../crypto/tokens.ts';
 import { enqueueMessage } from '../messaging/outbox.ts';
 import { templates } from '../messaging/templates.ts';
 import { maskEmail, maskPhone } from '../platform/masking.ts';
+import { openPhone, type FactorRow } from '../factors/factor-store.ts';
 
 export const FREEZE_LINK_TTL_MS = 14 * 24 * 3_600_000;
 
 export interface ChannelsBefore {
   email: string;
   phones: { e164: string; callingCode: string | null; last: string | null }[];
+}
+
+/** The account's channels now: its email and the phones of its active SMS tools. */
+export function channelsBefore(deps: Deps, email: string, activeFactors: FactorRow[]): ChannelsBefore {
+  return {
+    email,
+    phones: activeFactors.filter((f) => f.type === 'sms').map((f) => ({ e164: openPhone(deps, f), callingCode: f.phoneCountry, last: f.phoneLast })),
+  };
 }
 
 /**

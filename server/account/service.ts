@@ -7,11 +7,11 @@ import { hashPassword } from '../crypto/password.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
 import { recordAuditEvent } from '../audit/audit-log.ts';
 import { maskEmail } from '../platform/masking.ts';
-import { activeFactors, factorView, openPhone } from '../factors/factor-store.ts';
+import { activeFactors, factorView } from '../factors/factor-store.ts';
 import { challengeOrVerify, type ProofInput } from '../factors/verify-factor.ts';
 import { revokeAllUserSessions, type UserPrincipal } from '../end-user-auth/session.ts';
 import { terminalStates } from '../security-operations/operation-state.ts';
-import { notifySecurityChange } from './notify.ts';
+import { channelsBefore, notifySecurityChange } from './notify.ts';
 import { normaliseAnswer } from './security-questions.ts';
 
 export const STEP_UP_TTL_MS = 10 * 60_000;
@@ -88,7 +88,7 @@ export async function setSecurityQuestions(deps: Deps, principal: UserPrincipal,
     tx.insert(securityQuestions).values(prompts.map((prompt, i) => ({ userId: principal.userId, position: i + 1, prompt, answerHash: hashes[i]!, createdAt: now }))).run();
     tx.update(userSessions).set({ stepUpAt: null }).where(eq(userSessions.id, principal.sessionId)).run();
     const factors = activeFactors(tx, principal.userId);
-    notifySecurityChange(tx, deps, principal.userId, { email: user.email, phones: factors.filter((f) => f.type === 'sms').map((f) => ({ e164: openPhone(deps, f), callingCode: f.phoneCountry, last: f.phoneLast })) }, replacing ? 'Your security questions were changed' : 'Security questions were set on your account', 'security_questions.set');
+    notifySecurityChange(tx, deps, principal.userId, channelsBefore(deps, user.email, factors), replacing ? 'Your security questions were changed' : 'Security questions were set on your account', 'security_questions.set');
     recordAuditEvent(tx, now, { actor: { type: 'user', id: principal.userId }, action: 'security_questions.set', target: { type: 'user', id: principal.userId }, ip: ctx.ip, requestId: ctx.requestId, details: { replacing, prompts } });
   }, { behavior: 'immediate' });
   return { securityQuestions: prompts };

@@ -12,12 +12,12 @@ import { checkCode, issueCode } from '../codes/one-time-codes.ts';
 import { assertVerificationUnlocked, verificationFailed, verificationSucceeded } from '../codes/verification-lock.ts';
 import { enqueueMessage } from '../messaging/outbox.ts';
 import { factorLabel, templates } from '../messaging/templates.ts';
-import { activeFactors, factorView, insertFactor, openPhone, revokeFactor, type FactorRow, type FactorType, type NewFactor } from '../factors/factor-store.ts';
+import { activeFactors, factorView, insertFactor, revokeFactor, type FactorRow, type FactorType, type NewFactor } from '../factors/factor-store.ts';
 import { createTotpSetup } from '../factors/totp-factor.ts';
 import { normalisePhone, sendSmsCode, type NormalisedPhone } from '../factors/sms-factor.ts';
 import { passkeyRegistrationOptions, verifyPasskeyRegistration } from '../factors/passkey-factor.ts';
 import { challengeOrVerify, type ProofInput } from '../factors/verify-factor.ts';
-import { notifySecurityChange, type ChannelsBefore } from '../account/notify.ts';
+import { channelsBefore, notifySecurityChange } from '../account/notify.ts';
 import { extendWithdrawalLock } from '../account/withdrawal-lock.ts';
 import type { UserContext } from '../end-user-auth/service.ts';
 import { OPERATION_TTL_MS, plannedSteps, stateAfter, stepAllowed, terminalStates, type OperationAction, type OperationState, type OperationStep } from './operation-state.ts';
@@ -77,13 +77,6 @@ function loadForStep(deps: Deps, userId: number, id: string, step: OperationStep
     throw new AppError('invalid_state', `This step is not possible now: the operation is ${op.state}.`, { state: op.state, step });
   }
   return op;
-}
-
-function channelsBefore(deps: Deps, email: string, factors: FactorRow[]): ChannelsBefore {
-  return {
-    email,
-    phones: factors.filter((f) => f.type === 'sms').map((f) => ({ e164: openPhone(deps, f), callingCode: f.phoneCountry, last: f.phoneLast })),
-  };
 }
 
 function sendOperationEmailCode(tx: DbOrTx, deps: Deps, op: Pick<OperationRow, 'id' | 'userId' | 'action' | 'factorType'>, email: string) {
