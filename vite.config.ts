@@ -38,6 +38,7 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
+    globalSetup: ['tests/global-setup.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,

@@ -6,6 +6,7 @@ import {
     useRecordContext,
     useTranslate,
 } from 'react-admin';
+import { DetailLoading, hasDetail } from '../layout/DetailLoading';
 import { useFormatDateTime } from '../layout/useFormatDateTime';
 import { can, type StaffRole } from '../roles';
 import { BiometricPanel } from './evidence/BiometricPanel';
@@ -18,7 +19,7 @@ import { RequestPanel } from './panels/RequestPanel';
 import { RiskSignalsPanel } from './panels/RiskSignalsPanel';
 import { TimelinePanel } from './panels/TimelinePanel';
 import { CaseActionBar } from './CaseActionBar';
-import type { CaseDetail, CaseEvidence } from './case-types';
+import type { CaseDetail, CaseEvidence, CaseSummary } from './case-types';
 import { CaseStatusChip } from './CaseStatusChip';
 import { RiskBandChip } from './RiskBandChip';
 import { SlaChip } from './SlaChip';
@@ -73,8 +74,10 @@ const Custody = ({ record }: { record: CaseDetail }) => {
     );
 };
 
-const CaseHeader = ({ record }: { record: CaseDetail }) => {
+/** The case's header; from a queue row (no detail yet) without custody and actions. */
+const CaseHeader = ({ record }: { record: CaseDetail | CaseSummary }) => {
     const translate = useTranslate();
+    const detail = isCaseDetail(record) ? record : null;
     return (
         <Card variant="outlined">
             <CardContent sx={{ '&:last-child': { pb: 2 } }}>
@@ -95,9 +98,9 @@ const CaseHeader = ({ record }: { record: CaseDetail }) => {
                         <Typography variant="body2" sx={{ mt: 0.5 }}>
                             {record.maskedEmail}
                         </Typography>
-                        <Custody record={record} />
+                        {detail ? <Custody record={detail} /> : null}
                     </Box>
-                    <CaseActionBar />
+                    {detail ? <CaseActionBar /> : null}
                 </Stack>
             </CardContent>
         </Card>
@@ -133,11 +136,22 @@ const CaseBanners = ({ record }: { record: CaseDetail }) => {
     );
 };
 
+const isCaseDetail = (record: CaseDetail | CaseSummary | undefined): record is CaseDetail =>
+    hasDetail<CaseDetail>(record, 'evidence', 'account', 'request', 'riskSignals', 'timeline', 'notes', 'relatedCases', 'availableActions');
+
 const CaseView = () => {
-    const record = useRecordContext<CaseDetail>();
+    const record = useRecordContext<CaseDetail | CaseSummary>();
     const { permissions: role } = usePermissions<StaffRole>();
     const translate = useTranslate();
-    if (!record) return null;
+    if (!record) return <DetailLoading />;
+    if (!isCaseDetail(record)) {
+        return (
+            <Stack spacing={2} sx={{ mt: 2, mb: 4 }}>
+                <CaseHeader record={record} />
+                <DetailLoading />
+            </Stack>
+        );
+    }
     return (
         <Stack spacing={2} sx={{ mt: 2, mb: 4 }}>
             <CaseHeader record={record} />

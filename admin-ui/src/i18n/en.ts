@@ -180,6 +180,15 @@ const messages: TranslationMessages = {
         },
         cases: {
             name: 'Case |||| Queue',
+            shortcuts: {
+                title: 'Keyboard shortcuts',
+                button: 'Shortcuts',
+                next: 'Select the next case',
+                previous: 'Select the previous case',
+                open: 'Open the selected case',
+                claim: 'Claim the selected case (and open it)',
+                help: 'Show this list',
+            },
             queue_title: 'Review queue',
             title: 'Case #%{id}',
             search_placeholder: 'Case # or email (a***)',

@@ -389,6 +389,15 @@ const messages: TranslationMessages = {
         },
         cases: {
             name: '案件 |||| 审核队列',
+            shortcuts: {
+                title: '键盘快捷键',
+                button: '快捷键',
+                next: '选择下一个案件',
+                previous: '选择上一个案件',
+                open: '打开所选案件',
+                claim: '认领所选案件（并打开）',
+                help: '显示此列表',
+            },
             queue_title: '审核队列',
             title: '案件 #%{id}',
             search_placeholder: '案件编号或邮箱（a***）',
