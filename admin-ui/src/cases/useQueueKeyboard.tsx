@@ -1,4 +1,5 @@
 import {
+    Box,
     Dialog,
     DialogContent,
     DialogTitle,
@@ -9,6 +10,7 @@ import {
     type SxProps,
 } from '@mui/material';
 import KeyboardIcon from '@mui/icons-material/KeyboardOutlined';
+import { visuallyHidden } from '@mui/utils';
 import { useEffect, useState } from 'react';
 import { Button, useListContext, usePermissions, useRedirect, useTranslate } from 'react-admin';
 import type { StaffRole } from '../roles';
@@ -45,6 +47,7 @@ const isTyping = (target: EventTarget | null): boolean => {
  * dialog to render.
  */
 export const useQueueKeyboard = () => {
+    const translate = useTranslate();
     const { data } = useListContext<CaseSummary>();
     const { permissions: role } = usePermissions<StaffRole>();
     const redirect = useRedirect();
@@ -121,6 +124,10 @@ export const useQueueKeyboard = () => {
                     <KeyboardIcon />
                 </Button>
                 <QueueShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+                {/* The outline is not seen by a screen reader: say which case is selected. */}
+                <Box sx={visuallyHidden} role="status" aria-live="polite">
+                    {current ? translate('resources.cases.shortcuts.selected', { id: current.id }) : ''}
+                </Box>
             </>
         ),
     };

@@ -188,6 +188,7 @@ const messages: TranslationMessages = {
                 open: 'Open the selected case',
                 claim: 'Claim the selected case (and open it)',
                 help: 'Show this list',
+                selected: 'Case #%{id} selected',
             },
             queue_title: 'Review queue',
             title: 'Case #%{id}',

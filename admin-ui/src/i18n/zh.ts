@@ -397,6 +397,7 @@ const messages: TranslationMessages = {
                 open: '打开所选案件',
                 claim: '认领所选案件（并打开）',
                 help: '显示此列表',
+                selected: '已选择案件 #%{id}',
             },
             queue_title: '审核队列',
             title: '案件 #%{id}',

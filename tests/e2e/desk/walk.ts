@@ -111,9 +111,9 @@ export class DeskWalker {
     await this.options.onScreen?.(this.page, `menu-${name}`);
   }
 
-  /** The main content's data rows (react-admin DataTable / Datagrid, or a plain table). */
+  /** The main content's data rows (react-admin DataTable), not the rows an expanded row shows. */
   private rows(): Locator {
-    return this.page.locator('#main-content tbody tr');
+    return this.page.locator('#main-content tbody tr.RaDataTable-row');
   }
 
   /**
