@@ -86,6 +86,7 @@ describe('a walk of the whole desk by clicking, in Chromium', () => {
           await walker.walkListScreen(entry);
         }
         await walker.switchLanguageAndTheme();
+        await walker.darkPass(entries);
       } catch (error) {
         walker.problem(`the walk stopped: ${(error as Error).message.split('\n')[0]}`);
       }

@@ -262,6 +262,27 @@ export class DeskWalker {
     await this.settle('theme toggled back');
   }
 
+  /** Every menu entry and its first row again, in the dark theme, for the screenshots. */
+  async darkPass(entries: string[]): Promise<void> {
+    await this.page.emulateMedia({ colorScheme: 'dark' });
+    for (const entry of entries) {
+      await this.page.getByRole('menuitem', { name: entry, exact: true }).click();
+      await this.settle(`dark: ${entry}`);
+      await this.options.onScreen?.(this.page, `dark-menu-${entry}`);
+      const row = this.rows().first();
+      const plainCell = row.locator('td').filter({ hasNot: this.page.locator('a, button, input') }).first();
+      if ((await plainCell.count()) === 0) continue;
+      const listUrl = this.page.url();
+      await this.click(plainCell, `dark: ${entry} row 1`);
+      await this.settle(`dark: ${entry} row 1`);
+      if (this.page.url() !== listUrl) {
+        await this.options.onScreen?.(this.page, `dark-${entry}-row-1`);
+        await this.back(listUrl, `dark: back to ${entry}`);
+      }
+    }
+    await this.page.emulateMedia({ colorScheme: 'light' });
+  }
+
   report(): string {
     return this.problems.map((p) => `- [${p.where}] ${p.what}`).join('\n');
   }
