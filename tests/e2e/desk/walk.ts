@@ -264,7 +264,9 @@ export class DeskWalker {
 
   /** Every menu entry and its first row again, in the dark theme, for the screenshots. */
   async darkPass(entries: string[]): Promise<void> {
-    await this.page.emulateMedia({ colorScheme: 'dark' });
+    // The theme was toggled by hand before, so the stored choice wins over the system's: toggle.
+    const theme = this.page.locator('header').getByRole('button', { name: /light\/dark|明暗|主题/ });
+    await theme.click();
     for (const entry of entries) {
       await this.page.getByRole('menuitem', { name: entry, exact: true }).click();
       await this.settle(`dark: ${entry}`);
@@ -280,7 +282,7 @@ export class DeskWalker {
         await this.back(listUrl, `dark: back to ${entry}`);
       }
     }
-    await this.page.emulateMedia({ colorScheme: 'light' });
+    await theme.click();
   }
 
   report(): string {
