@@ -8,6 +8,7 @@ import {
 } from 'react-admin';
 import { DetailLoading, hasDetail } from '../layout/DetailLoading';
 import { useFormatDateTime } from '../layout/useFormatDateTime';
+import { useStaffName } from '../staff-directory/useStaffDirectory';
 import { can, type StaffRole } from '../roles';
 import { BiometricPanel } from './evidence/BiometricPanel';
 import { SecurityQuestionsPanel } from './evidence/SecurityQuestionsPanel';
@@ -55,15 +56,16 @@ const Custody = ({ record }: { record: CaseDetail }) => {
     const translate = useTranslate();
     const formatDateTime = useFormatDateTime();
     const { identity } = useGetIdentity();
+    const staffName = useStaffName();
     const t = (key: string, options?: Record<string, unknown>) => translate(`resources.cases.custody.${key}`, options);
     const mine = identity && record.assigneeId != null && String(identity.id) === String(record.assigneeId);
     let text: string;
     if (record.decidedAt) {
-        text = t('decided', { name: record.decidedByName ?? '–', date: formatDateTime(record.decidedAt) });
+        text = t('decided', { name: staffName(record.decidedById, record.decidedByName), date: formatDateTime(record.decidedAt) });
     } else if (record.assigneeId != null) {
         text = mine
             ? t('yours', { date: formatDateTime(record.claimExpiresAt, { timeStyle: 'short' }) })
-            : t('held_by', { name: record.assigneeName ?? `#${record.assigneeId}` });
+            : t('held_by', { name: staffName(record.assigneeId, record.assigneeName) });
     } else {
         text = t('unassigned');
     }
@@ -112,6 +114,7 @@ const CaseBanners = ({ record }: { record: CaseDetail }) => {
     const translate = useTranslate();
     const formatDateTime = useFormatDateTime();
     const { permissions: role } = usePermissions<StaffRole>();
+    const staffName = useStaffName();
     const t = (key: string, options?: Record<string, unknown>) => translate(`resources.cases.banners.${key}`, options);
     return (
         <>
@@ -119,7 +122,7 @@ const CaseBanners = ({ record }: { record: CaseDetail }) => {
             {record.firstApproverId != null ? (
                 <Alert severity="info">
                     {t('first_approval', {
-                        name: record.firstApproverName ?? `#${record.firstApproverId}`,
+                        name: staffName(record.firstApproverId, record.firstApproverName),
                         date: formatDateTime(record.firstApprovedAt),
                     })}
                     {record.status === 'awaiting_second_approval' ? ` ${t('second_needed')}` : ''}

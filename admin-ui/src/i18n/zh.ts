@@ -466,7 +466,6 @@ const messages: TranslationMessages = {
             assignee: {
                 me: '我',
                 unassigned: '未分配',
-                someone: '员工 #%{id}',
             },
             custody: {
                 unassigned: '尚无人认领此案件。',
@@ -482,6 +481,8 @@ const messages: TranslationMessages = {
                 reject: '拒绝',
                 'request-info': '要求补充信息',
                 escalate: '升级',
+                assign: '分派',
+                reassign: '改派',
             },
             notifications: {
                 claim: '案件 #%{id} 已由您认领。',
@@ -490,6 +491,7 @@ const messages: TranslationMessages = {
                 reject: '案件 #%{id} 已拒绝。',
                 'request-info': '已就案件 #%{id} 发送补充信息请求。',
                 escalate: '案件 #%{id} 已升级给主管。',
+                assign: '案件 #%{id} 已分派。',
                 note: '已为案件 #%{id} 添加备注。',
             },
             conflict: {
@@ -538,6 +540,16 @@ const messages: TranslationMessages = {
                     effect: '案件将进入主管队列，并离开您的处理范围。',
                     note: '原因（内部备注）',
                     confirm: '升级',
+                },
+                assign: {
+                    title: '分派案件 #%{id}',
+                    effect: '您选择的人从现在起负责此案件，并会在“我的案件”中看到它。与任何认领一样，30 分钟无操作后认领失效。',
+                    effect_escalated: '此案件已升级：只能分派给主管。',
+                    assignee: '分派给',
+                    nobody: '目前无人可以接手此案件：规则排除了所有同事。',
+                    note: '原因（内部备注）',
+                    note_hint: '仅员工可见；会添加到案件备注中。',
+                    confirm: '分派',
                 },
             },
             evidence: {
@@ -690,6 +702,11 @@ const messages: TranslationMessages = {
                 by: '操作人：%{actor}',
                 audit_link: '在审计日志中打开',
                 first_approval: '两次批准中的第一次',
+                assigned_to: '给 %{name}',
+                reassigned: '从 %{from} 改派给 %{to}',
+                released_for: '%{name} 的认领',
+                released_all_of: '一次性释放了 %{name} 的全部认领',
+                taken_over_from: '%{name} 已失效的认领',
                 actions: {
                     case_file: '已提交申请',
                     case_email_verified: '邮箱已验证',
@@ -708,6 +725,7 @@ const messages: TranslationMessages = {
                     case_expire: '已过期',
                     case_complete: '已完成',
                     case_view: '已查看',
+                    case_assign: '已分派',
                     biometric_result: '生物识别结果',
                 },
             },
@@ -808,6 +826,31 @@ const messages: TranslationMessages = {
             code_shape: '请使用 2 到 60 个小写字母、数字或 _。',
             user_message_hint: '将按原文通过邮件发送给用户。',
             active_hint: '停用的代码仍保留在历史案件中，但不能再被选用。',
+        },
+        team: {
+            name: '团队成员 |||| 团队',
+            title: '团队',
+            fields: {
+                name: '姓名',
+                openCases: '持有案件',
+                oldestSlaDueAt: '最紧急的 SLA',
+                lastActivityAt: '最近处理时间',
+                actions: '操作',
+            },
+            disabled: '已停用',
+            cases_of: '%{name} 持有的案件',
+            view_cases: '查看案件',
+            ago: '%{duration}前',
+            release: {
+                button: '全部释放',
+                title: '释放 %{name} 持有的全部案件？',
+                effect: '%{name} 持有的 %{smart_count} 个案件将回到队列，任何人都可以认领。',
+                reason: '原因（可选）',
+                reason_hint: '记录在审计日志中，例如“今天病假”。',
+                confirm: '全部释放',
+                done: '%{name} 的 %{smart_count} 个案件已回到队列。',
+                done_with_skipped: '%{name} 的 %{smart_count} 个案件已回到队列；%{skipped} 个与您本人账户有关的案件保持不变。',
+            },
         },
         outbox: {
             name: '消息 |||| 发件箱',
