@@ -59,7 +59,7 @@ afterAll(async () => {
 
 const roles = [
   { key: 'ana', role: 'agent', menu: ['Dashboard', 'Queue', 'Users'] },
-  { key: 'sam', role: 'supervisor', menu: ['Dashboard', 'Queue', 'Users'] },
+  { key: 'sam', role: 'supervisor', menu: ['Dashboard', 'Queue', 'Users', 'Team'] },
   { key: 'ada', role: 'auditor', menu: ['Dashboard', 'Queue', 'Users', 'Audit log'] },
   { key: 'root', role: 'admin', menu: ['Dashboard', 'Queue', 'Users', 'Audit log', 'Reason codes', 'Staff', 'Outbox'] },
 ] as const;
