@@ -16,27 +16,34 @@ const DAY = 24 * HOUR;
 /** Usual hours and the reveal baseline come from the four weeks before the window. */
 export const REFERENCE_DAYS = 28;
 
+/** A rate above the team's must also be unlikely to be chance: a binomial z-score against the team's rate. */
+export const RATE_MIN_Z = 2;
+
 /** Approval rate: flagged when clearly above the rest of the team's, on enough decisions. */
 export const APPROVAL_RATE_MIN_DECISIONS = 5;
 export const APPROVAL_RATE_MIN_PEER_DECISIONS = 5;
 export const APPROVAL_RATE_MARGIN = 0.15; // 15 percentage points above the rest of the team
-export const APPROVAL_RATE_MIN_Z = 2; // and unlikely to be chance (binomial z-score against the team's rate)
 
-/** Approvals of high-risk or cross-account cases: flagged at this many, when their share is well above the team's. */
+/**
+ * Approvals of high-risk or cross-account cases: flagged at this many when the
+ * reviewer approves such cases clearly more often than the rest of the team
+ * does (or when the team has decided none to compare with).
+ */
 export const RISKY_APPROVALS_MIN = 2;
-export const RISKY_APPROVALS_SHARE_RATIO = 2;
+export const RISKY_APPROVAL_RATE_MARGIN = 0.3;
 
 /** Reveals of personal data: flagged at this many in the window, at this multiple of the reviewer's own daily baseline. */
 export const REVEALS_MIN = 5;
 export const REVEALS_BASELINE_RATIO = 3;
 
 /**
- * Usual hours (UTC) are the hours in which, counting the hour either side,
+ * Usual hours (UTC) are the hours in which, counting two hours either side,
  * the reviewer did at least this share of their reference-period actions;
  * judged only with enough reference actions.
  */
+export const USUAL_HOUR_NEIGHBOURS = 2;
 export const USUAL_HOUR_MIN_SHARE = 0.05;
-export const USUAL_HOURS_MIN_REFERENCE_ACTIONS = 20;
+export const USUAL_HOURS_MIN_REFERENCE_ACTIONS = 50;
 export const OFF_HOURS_MIN = 3;
 export const OFF_HOURS_MIN_SHARE = 0.1;
 
@@ -54,12 +61,14 @@ export const INSIDER_THRESHOLDS = {
   referenceDays: REFERENCE_DAYS,
   approvalRateMinDecisions: APPROVAL_RATE_MIN_DECISIONS,
   approvalRateMargin: APPROVAL_RATE_MARGIN,
-  approvalRateMinZ: APPROVAL_RATE_MIN_Z,
+  rateMinZ: RATE_MIN_Z,
   riskyApprovalsMin: RISKY_APPROVALS_MIN,
-  riskyApprovalsShareRatio: RISKY_APPROVALS_SHARE_RATIO,
+  riskyApprovalRateMargin: RISKY_APPROVAL_RATE_MARGIN,
   revealsMin: REVEALS_MIN,
   revealsBaselineRatio: REVEALS_BASELINE_RATIO,
+  usualHourNeighbours: USUAL_HOUR_NEIGHBOURS,
   usualHourMinShare: USUAL_HOUR_MIN_SHARE,
+  usualHoursMinReferenceActions: USUAL_HOURS_MIN_REFERENCE_ACTIONS,
   offHoursMin: OFF_HOURS_MIN,
   offHoursMinShare: OFF_HOURS_MIN_SHARE,
   fastDecisionsMin: FAST_DECISIONS_MIN,
@@ -114,9 +123,16 @@ export interface Decision {
   staffId: number;
   caseId: number;
   outcome: 'approve' | 'reject';
-  /** A second approval is the four-eyes check of someone else's first one. */
+  /**
+   * `second`: a supervisor's approval or rejection of someone else's first
+   * approval, the four-eyes check. The rules on approvals look at first looks
+   * (`single` and `first`): the decisions where a reviewer vouches for the
+   * evidence themselves.
+   */
   stage: 'single' | 'first' | 'second';
 }
+
+const firstLook = (d: Decision) => d.stage !== 'second';
 
 const inWindow = (e: { ts: Date }, p: InsiderPeriod) => e.ts.getTime() >= p.windowStart.getTime() && e.ts.getTime() <= p.now.getTime();
 const inReference = (e: { ts: Date }, p: InsiderPeriod) => e.ts.getTime() >= p.referenceStart.getTime() && e.ts.getTime() < p.windowStart.getTime();
@@ -138,7 +154,8 @@ export function decisionsInWindow(events: readonly StaffEvent[], period: Insider
     const caseId = caseIdOf(e);
     if (caseId === null) continue;
     const fourEyes = e.details.fourEyes;
-    const stage = fourEyes === 'first_approval' ? 'first' : fourEyes && typeof fourEyes === 'object' ? 'second' : 'single';
+    const second = (fourEyes !== null && typeof fourEyes === 'object') || e.details.fromStatus === 'awaiting_second_approval';
+    const stage = second ? 'second' : fourEyes === 'first_approval' ? 'first' : 'single';
     decisions.push({ eventId: e.id, ts: e.ts, staffId: e.staffId, caseId, outcome: e.action === 'case.approve' ? 'approve' : 'reject', stage });
   }
   return decisions;
@@ -153,20 +170,16 @@ export interface ApprovalRateFigure {
   teamDecisions: number;
 }
 
-/** The reviewer's approval rate against the rest of the team's. Evidence: their approvals. */
+/** The reviewer's approval rate on first looks against the rest of the team's. Evidence: their approvals. */
 export function approvalRateSignal(staffId: number, decisions: readonly Decision[]): Signal<ApprovalRateFigure> {
-  const mine = decisions.filter((d) => d.staffId === staffId);
-  const peers = decisions.filter((d) => d.staffId !== staffId);
+  const looks = decisions.filter(firstLook);
+  const mine = looks.filter((d) => d.staffId === staffId);
+  const peers = looks.filter((d) => d.staffId !== staffId);
   const approvals = mine.filter((d) => d.outcome === 'approve');
   const peerApprovals = peers.filter((d) => d.outcome === 'approve').length;
   const rate = mine.length ? approvals.length / mine.length : null;
   const teamRate = peers.length ? peerApprovals / peers.length : null;
-  let flagged = false;
-  if (rate !== null && teamRate !== null && mine.length >= APPROVAL_RATE_MIN_DECISIONS && peers.length >= APPROVAL_RATE_MIN_PEER_DECISIONS) {
-    const spread = Math.sqrt((teamRate * (1 - teamRate)) / mine.length);
-    const z = spread === 0 ? (rate > teamRate ? Infinity : 0) : (rate - teamRate) / spread;
-    flagged = rate - teamRate >= APPROVAL_RATE_MARGIN && z >= APPROVAL_RATE_MIN_Z;
-  }
+  const flagged = mine.length >= APPROVAL_RATE_MIN_DECISIONS && peers.length >= APPROVAL_RATE_MIN_PEER_DECISIONS && clearlyAbove(rate, teamRate, mine.length, APPROVAL_RATE_MARGIN);
   return {
     flagged,
     figure: { approvals: approvals.length, decisions: mine.length, rate, teamRate, teamDecisions: peers.length },
@@ -177,47 +190,67 @@ export function approvalRateSignal(staffId: number, decisions: readonly Decision
 export const isCrossAccount = (c: CaseRisk | undefined) => Boolean(c?.signals.some((s) => (CROSS_ACCOUNT_SIGNALS as readonly string[]).includes(s)));
 
 /**
- * An approval that vouches for a risky case: a first or only approval of a
- * high-risk case, or any approval of a case with a cross-account signal. A
- * supervisor's second approval of a high-risk case is the four-eyes control
- * doing its job, so it does not count.
+ * A first or only approval of a high-risk case or of a case with a
+ * cross-account signal. A supervisor's second approval is the four-eyes
+ * control doing its job, so it does not count.
  */
 export function isRiskyApproval(d: Decision, c: CaseRisk | undefined): boolean {
-  if (d.outcome !== 'approve' || !c) return false;
-  return isCrossAccount(c) || (c.riskBand === 'high' && d.stage !== 'second');
+  if (d.outcome !== 'approve' || !firstLook(d) || !c) return false;
+  return isCrossAccount(c) || c.riskBand === 'high';
 }
 
 export interface RiskyApprovalsFigure {
+  /** First or only approvals of high-risk or cross-account cases. */
   count: number;
   highRisk: number;
   crossAccount: number;
-  approvals: number;
-  share: number | null;
-  teamShare: number | null;
+  /** The high-risk or cross-account cases the reviewer decided (first looks). */
+  riskyDecisions: number;
+  rate: number | null;
+  /** The rest of the team's approval rate on such cases. */
+  teamRate: number | null;
+  teamRiskyDecisions: number;
 }
 
-/** Approvals of high-risk or cross-account cases, against the share the rest of the team approves. */
+/**
+ * How often the reviewer approves high-risk or cross-account cases, against
+ * how often the rest of the team approves them: a rate on those cases, so a
+ * reviewer who simply got more of them is not flagged for it.
+ */
 export function riskyApprovalsSignal(staffId: number, decisions: readonly Decision[], cases: ReadonlyMap<number, CaseRisk>): Signal<RiskyApprovalsFigure> {
-  const approvals = decisions.filter((d) => d.outcome === 'approve');
-  const mine = approvals.filter((d) => d.staffId === staffId);
-  const peers = approvals.filter((d) => d.staffId !== staffId);
+  const isRisky = (d: Decision) => {
+    const c = cases.get(d.caseId);
+    return c !== undefined && (c.riskBand === 'high' || isCrossAccount(c));
+  };
+  const looks = decisions.filter((d) => firstLook(d) && isRisky(d));
+  const mine = looks.filter((d) => d.staffId === staffId);
+  const peers = looks.filter((d) => d.staffId !== staffId);
   const risky = mine.filter((d) => isRiskyApproval(d, cases.get(d.caseId)));
-  const peerRisky = peers.filter((d) => isRiskyApproval(d, cases.get(d.caseId))).length;
-  const share = mine.length ? risky.length / mine.length : null;
-  const teamShare = peers.length ? peerRisky / peers.length : null;
-  const flagged = risky.length >= RISKY_APPROVALS_MIN && share !== null && (!teamShare || share >= RISKY_APPROVALS_SHARE_RATIO * teamShare);
+  const peerApprovals = peers.filter((d) => d.outcome === 'approve').length;
+  const rate = mine.length ? risky.length / mine.length : null;
+  const teamRate = peers.length ? peerApprovals / peers.length : null;
+  const flagged = risky.length >= RISKY_APPROVALS_MIN && (teamRate === null || clearlyAbove(rate, teamRate, mine.length, RISKY_APPROVAL_RATE_MARGIN));
   return {
     flagged,
     figure: {
       count: risky.length,
       highRisk: risky.filter((d) => cases.get(d.caseId)?.riskBand === 'high').length,
       crossAccount: risky.filter((d) => isCrossAccount(cases.get(d.caseId))).length,
-      approvals: mine.length,
-      share,
-      teamShare,
+      riskyDecisions: mine.length,
+      rate,
+      teamRate,
+      teamRiskyDecisions: peers.length,
     },
     evidence: evidenceOf(risky.map((d) => ({ id: d.eventId, caseId: d.caseId }))),
   };
+}
+
+/** `rate` is at least `margin` above `teamRate` and, on `n` decisions, unlikely to be chance. */
+export function clearlyAbove(rate: number | null, teamRate: number | null, n: number, margin: number): boolean {
+  if (rate === null || teamRate === null || n === 0) return false;
+  if (rate - teamRate < margin) return false;
+  const spread = Math.sqrt((teamRate * (1 - teamRate)) / n);
+  return spread === 0 || (rate - teamRate) / spread >= RATE_MIN_Z;
 }
 
 export interface RevealsFigure {
@@ -246,9 +279,10 @@ export function revealsSignal(staffId: number, events: readonly StaffEvent[], pe
 
 /**
  * The UTC hours in which a reviewer usually works: an hour counts when it and
- * its two neighbours hold at least USUAL_HOUR_MIN_SHARE of their actions, so a
- * single early morning does not make every early morning usual. Null when
- * there are too few actions to tell.
+ * the USUAL_HOUR_NEIGHBOURS hours either side hold at least
+ * USUAL_HOUR_MIN_SHARE of their actions, so a lone early morning does not make
+ * early mornings usual, and a quiet hour inside a working day is not unusual.
+ * Null when there are too few actions to tell.
  */
 export function usualHours(actions: readonly { ts: Date }[]): number[] | null {
   if (actions.length < USUAL_HOURS_MIN_REFERENCE_ACTIONS) return null;
@@ -256,7 +290,8 @@ export function usualHours(actions: readonly { ts: Date }[]): number[] | null {
   for (const a of actions) byHour[a.ts.getUTCHours()]! += 1;
   const hours: number[] = [];
   for (let h = 0; h < 24; h++) {
-    const around = byHour[(h + 23) % 24]! + byHour[h]! + byHour[(h + 1) % 24]!;
+    let around = 0;
+    for (let d = -USUAL_HOUR_NEIGHBOURS; d <= USUAL_HOUR_NEIGHBOURS; d++) around += byHour[(h + d + 24) % 24]!;
     if (around / actions.length >= USUAL_HOUR_MIN_SHARE) hours.push(h);
   }
   return hours;

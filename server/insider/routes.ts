@@ -23,7 +23,7 @@ const Reviewer = z.object({
   actions: z.number(),
   signals: z.object({
     approvalRate: signal({ approvals: z.number(), decisions: z.number(), rate, teamRate: rate, teamDecisions: z.number() }),
-    riskyApprovals: signal({ count: z.number(), highRisk: z.number(), crossAccount: z.number(), approvals: z.number(), share: rate, teamShare: rate }),
+    riskyApprovals: signal({ count: z.number(), highRisk: z.number(), crossAccount: z.number(), riskyDecisions: z.number(), rate, teamRate: rate, teamRiskyDecisions: z.number() }),
     reveals: signal({ count: z.number(), perDay: z.number(), baselineCount: z.number(), baselinePerDay: z.number() }),
     offHours: signal({ count: z.number(), actions: z.number(), usualHours: z.array(z.number()).nullable(), referenceActions: z.number() }),
     fastDecisions: signal({ count: z.number(), timed: z.number(), fastestSeconds: z.number().nullable(), thresholdSeconds: z.number() }),

@@ -56,6 +56,7 @@ describe('decisions in the window', () => {
       event(1, 'case.approve', HOUR, { case: 11 }, { fourEyes: 'first_approval' }),
       event(2, 'case.approve', HOUR, { case: 11 }, { fourEyes: { firstApproverId: 1, secondApproverId: 2 } }),
       event(2, 'case.reject', 2 * HOUR, { case: 12 }),
+      event(2, 'case.reject', 2 * HOUR, { case: 15 }, { fromStatus: 'awaiting_second_approval', toStatus: 'rejected' }),
       event(1, 'case.approve', 8 * DAY, { case: 13 }), // before the window
       event(1, 'case.claim', HOUR, { case: 14 }),
       event(1, 'user.reveal', HOUR, { user: 3 }),
@@ -65,6 +66,7 @@ describe('decisions in the window', () => {
       [1, 11, 'approve', 'first'],
       [2, 11, 'approve', 'second'],
       [2, 12, 'reject', 'single'],
+      [2, 15, 'reject', 'second'],
     ]);
   });
 });
@@ -111,6 +113,13 @@ describe('approval rate against the rest of the team', () => {
     expect(approvalRateSignal(1, []).figure.rate).toBeNull();
   });
 
+  it('counts first looks only: a supervisor’s second approvals are the four-eyes check', () => {
+    const secondLooks = repeat(10, () => decision(3, 'approve', undefined, 'second'));
+    const signal = approvalRateSignal(3, [...team, ...secondLooks, decision(3, 'reject')]);
+    expect(signal.figure).toMatchObject({ approvals: 6, decisions: 11 });
+    expect(approvalRateSignal(1, [...team, ...secondLooks]).figure.teamDecisions).toBe(30);
+  });
+
   it('flags against a team that approves nothing', () => {
     expect(approvalRateSignal(1, [...repeat(10, () => decision(2, 'reject')), ...repeat(5, () => decision(1, 'approve'))]).flagged).toBe(true);
   });
@@ -120,37 +129,46 @@ describe('approvals of high-risk or cross-account cases', () => {
   const risk = (id: number, riskBand: CaseRisk['riskBand'], signals: string[] = []): [number, CaseRisk] => [id, { id, riskBand, signals }];
   const cases = new Map<number, CaseRisk>([risk(1, 'low'), risk(2, 'medium'), risk(3, 'high'), risk(4, 'medium', ['ip_on_other_accounts']), risk(5, 'high', ['txid_other_account']), risk(6, 'high')]);
 
-  it('counts first and only approvals of high-risk cases and any approval of a cross-account case, not second approvals or rejections', () => {
+  it('counts first and only approvals of high-risk or cross-account cases, not second approvals or rejections', () => {
     expect(isRiskyApproval(decision(1, 'approve', 3), cases.get(3))).toBe(true);
     expect(isRiskyApproval(decision(1, 'approve', 3, 'first'), cases.get(3))).toBe(true);
     expect(isRiskyApproval(decision(2, 'approve', 3, 'second'), cases.get(3))).toBe(false);
-    expect(isRiskyApproval(decision(2, 'approve', 4, 'second'), cases.get(4))).toBe(true);
+    expect(isRiskyApproval(decision(2, 'approve', 4, 'second'), cases.get(4))).toBe(false);
     expect(isRiskyApproval(decision(1, 'reject', 5), cases.get(5))).toBe(false);
     expect(isRiskyApproval(decision(1, 'approve', 2), cases.get(2))).toBe(false);
     expect(isRiskyApproval(decision(1, 'approve', 99), undefined)).toBe(false);
   });
 
-  it('flags a reviewer whose approvals are risky far more often than the team’s', () => {
-    const team = [decision(2, 'approve', 1), decision(2, 'approve', 2), decision(2, 'approve', 1), decision(2, 'approve', 6, 'first'), decision(3, 'approve', 2), decision(3, 'approve', 1), decision(3, 'approve', 2), decision(3, 'approve', 1), decision(3, 'approve', 2), decision(3, 'approve', 1)]; // 1 in 10
+  it('flags a reviewer who approves risky cases the team mostly turns down', () => {
+    // The rest of the team decided 9 risky cases and approved 2.
+    const team = [decision(2, 'approve', 3, 'first'), decision(2, 'reject', 3), decision(2, 'reject', 5), decision(2, 'reject', 6), decision(2, 'approve', 1), decision(3, 'approve', 4), decision(3, 'reject', 4), decision(3, 'reject', 6), decision(3, 'reject', 5), decision(3, 'reject', 3)];
     const mine = [decision(1, 'approve', 3, 'first'), decision(1, 'approve', 4), decision(1, 'approve', 5, 'first'), decision(1, 'approve', 1)];
     const signal = riskyApprovalsSignal(1, [...team, ...mine], cases);
     expect(signal.flagged).toBe(true);
-    expect(signal.figure).toEqual({ count: 3, highRisk: 2, crossAccount: 2, approvals: 4, share: 0.75, teamShare: 0.1 });
+    expect(signal.figure).toEqual({ count: 3, highRisk: 2, crossAccount: 2, riskyDecisions: 3, rate: 1, teamRate: 2 / 9, teamRiskyDecisions: 9 });
     expect(signal.evidence.caseIds).toEqual([5, 4, 3]);
     expect(signal.evidence.eventIds).toEqual([mine[2]!.eventId, mine[1]!.eventId, mine[0]!.eventId]);
   });
 
-  it('does not flag one risky approval, nor a share like the team’s', () => {
-    expect(riskyApprovalsSignal(1, [decision(1, 'approve', 3), decision(1, 'approve', 1)], cases).flagged).toBe(false);
-    const team = [decision(2, 'approve', 3), decision(2, 'approve', 6), decision(2, 'approve', 1), decision(2, 'approve', 2)]; // half risky
-    const mine = [decision(1, 'approve', 3), decision(1, 'approve', 6), decision(1, 'approve', 1), decision(1, 'approve', 2), decision(1, 'approve', 1)];
-    expect(riskyApprovalsSignal(1, [...team, ...mine], cases).flagged).toBe(false);
+  it('does not flag one risky approval, nor a rate like the team’s, however many risky cases came their way', () => {
+    expect(riskyApprovalsSignal(1, [decision(1, 'approve', 3), decision(1, 'approve', 1), decision(2, 'reject', 3), decision(2, 'reject', 6)], cases).flagged).toBe(false);
+    const team = [decision(2, 'approve', 3), decision(2, 'reject', 6), decision(2, 'approve', 1), decision(2, 'approve', 5), decision(2, 'reject', 4)]; // 2 of 4 risky
+    const mine = [decision(1, 'approve', 3), decision(1, 'reject', 6), decision(1, 'approve', 6), decision(1, 'reject', 3), decision(1, 'approve', 5), decision(1, 'reject', 4)]; // 3 of 6
+    const signal = riskyApprovalsSignal(1, [...team, ...mine], cases);
+    expect(signal.figure).toMatchObject({ count: 3, rate: 0.5, teamRate: 0.5 });
+    expect(signal.flagged).toBe(false);
+  });
+
+  it('flags two risky approvals when nobody else decided a risky case to compare with', () => {
+    const signal = riskyApprovalsSignal(1, [decision(1, 'approve', 3), decision(1, 'approve', 6), decision(2, 'approve', 1)], cases);
+    expect(signal.figure).toMatchObject({ count: 2, teamRate: null, teamRiskyDecisions: 0 });
+    expect(signal.flagged).toBe(true);
   });
 
   it('is not fooled by a supervisor’s second approvals of high-risk cases', () => {
-    const second = [decision(2, 'approve', 3, 'second'), decision(2, 'approve', 6, 'second'), decision(2, 'approve', 3, 'second')];
+    const second = [decision(2, 'approve', 3, 'second'), decision(2, 'approve', 5, 'second'), decision(2, 'approve', 3, 'second'), decision(2, 'approve', 1)];
     const signal = riskyApprovalsSignal(2, second, cases);
-    expect(signal.figure.count).toBe(0);
+    expect(signal.figure).toMatchObject({ count: 0, riskyDecisions: 0 });
     expect(signal.flagged).toBe(false);
   });
 });
@@ -187,12 +205,15 @@ describe('reveals per day against the reviewer’s own baseline', () => {
 });
 
 describe('actions outside the reviewer’s usual hours', () => {
-  /** Office hours in the reference period: 09:00–16:59 UTC, 30 actions. */
-  const officeDays = () => Array.from({ length: 30 }, (_, i) => event(1, 'case.view', atHour(10 + (i % 15), 9 + (i % 8), 15), { case: 50 + i }));
+  /** Office hours in the reference period: 09:00–16:59 UTC, 60 actions. */
+  const officeDays = () => Array.from({ length: 60 }, (_, i) => event(1, 'case.view', atHour(10 + (i % 15), 9 + (i % 8), 15), { case: 50 + i }));
+  const OFFICE = [7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18];
 
-  it('learns usual hours from the reference period, with a neighbour hour either side', () => {
-    expect(usualHours(officeDays())).toEqual([8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
-    expect(usualHours(officeDays().slice(0, 19))).toBeNull();
+  it('learns usual hours from the reference period, with two hours either side', () => {
+    expect(usualHours(officeDays())).toEqual(OFFICE);
+    expect(usualHours(officeDays().slice(0, 49))).toBeNull();
+    // A lone 3 a.m. among 60 day-time actions stays unusual.
+    expect(usualHours([...officeDays(), event(1, 'case.view', atHour(12, 3), { case: 9 })])).toEqual(OFFICE);
   });
 
   it('flags actions at 3 a.m. when the reviewer works days', () => {
@@ -200,13 +221,13 @@ describe('actions outside the reviewer’s usual hours', () => {
     const day = [event(1, 'case.view', atHour(1, 10), { case: 8 })];
     const signal = offHoursSignal(1, [...officeDays(), ...night, ...day], period);
     expect(signal.flagged).toBe(true);
-    expect(signal.figure).toEqual({ count: 3, actions: 4, usualHours: [8, 9, 10, 11, 12, 13, 14, 15, 16, 17], referenceActions: 30 });
+    expect(signal.figure).toEqual({ count: 3, actions: 4, usualHours: OFFICE, referenceActions: 60 });
     expect(signal.evidence.eventIds).toEqual(night.map((e) => e.id).reverse());
     expect(signal.evidence.caseIds).toEqual([7]);
   });
 
   it('does not flag an evening now and then, and does not judge without history', () => {
-    const evening = [event(1, 'case.view', atHour(1, 19), { case: 9 }), event(1, 'case.view', atHour(2, 19), { case: 9 })];
+    const evening = [event(1, 'case.view', atHour(1, 20), { case: 9 }), event(1, 'case.view', atHour(2, 20), { case: 9 })];
     const days = repeat(20, () => event(1, 'case.view', atHour(1, 11), { case: 8 }));
     expect(offHoursSignal(1, [...officeDays(), ...evening, ...days], period).flagged).toBe(false);
     const noHistory = offHoursSignal(1, [...evening, ...repeat(5, () => event(1, 'case.view', atHour(1, 3), { case: 8 }))], period);
@@ -215,7 +236,7 @@ describe('actions outside the reviewer’s usual hours', () => {
   });
 
   it('does not count many night actions as off hours when nights are the reviewer’s shift', () => {
-    const nightShift = Array.from({ length: 30 }, (_, i) => event(1, 'case.view', atHour(10 + (i % 15), 1 + (i % 5)), { case: 8 }));
+    const nightShift = Array.from({ length: 60 }, (_, i) => event(1, 'case.view', atHour(10 + (i % 15), 1 + (i % 5)), { case: 8 }));
     const signal = offHoursSignal(1, [...nightShift, ...repeat(6, () => event(1, 'case.approve', atHour(1, 3), { case: 8 }))], period);
     expect(signal.figure.count).toBe(0);
     expect(signal.flagged).toBe(false);
