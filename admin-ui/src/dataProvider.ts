@@ -8,6 +8,7 @@ import { fetchUtils, HttpError, type DataProvider, type Identifier } from 'react
 import { getCsrfToken } from './authProvider';
 import type { CaseAction, CaseDetail } from './cases/case-types';
 import type { QueueStats } from './dashboard/stats-types';
+import type { InsiderReport } from './insider/insider-types';
 import type { RevealRequest, RevealableField, UserDetail } from './users/user-types';
 
 export const ADMIN_API_URL = '/admin/api';
@@ -93,6 +94,8 @@ export interface RebindDataProvider extends DataProvider {
     unfreezeUser: (userId: Identifier, justification: string) => Promise<UserDetail>;
     /** GET /stats: the dashboard's metrics. */
     getStats: () => Promise<QueueStats>;
+    /** GET /insider-signals: each reviewer's signals over 7 or 30 days (supervisors and admins). */
+    getInsiderSignals: (params: { days: number; fastSeconds: number }) => Promise<InsiderReport>;
 }
 
 const path = (id: Identifier) => encodeURIComponent(String(id));
@@ -111,6 +114,11 @@ export const dataProvider: RebindDataProvider = {
     getStats: async () => {
         const { json } = await httpClient(`${ADMIN_API_URL}/stats`);
         return json as QueueStats;
+    },
+    getInsiderSignals: async ({ days, fastSeconds }) => {
+        const query = new URLSearchParams({ days: String(days), fastSeconds: String(fastSeconds) });
+        const { json } = await httpClient(`${ADMIN_API_URL}/insider-signals?${query}`);
+        return json as InsiderReport;
     },
 };
 
