@@ -5,6 +5,7 @@ import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { ANA, ROOT, SAM } from './fixtures/desk-fixtures';
 import { insiderReport } from './fixtures/insider-fixtures';
+import { hourRanges } from '../../admin-ui/src/insider/insider-types';
 import { apiError, callsTo, deskHandlers, renderDesk, server, setupDeskTests } from './desk-kit';
 
 setupDeskTests();
@@ -130,6 +131,13 @@ describe('insider signals', () => {
         await userEvent.click(screen.getByRole('button', { name: 'Last 30 days' }));
         expect(await screen.findByText('The signals could not be loaded. Try again in a moment.')).toBeTruthy();
         expect(screen.queryByText(/Something went wrong/)).toBeNull();
+    });
+
+    it('writes usual hours as ranges, across midnight too', () => {
+        expect(hourRanges([8, 9, 10, 11, 12, 13, 14, 15, 16, 17])).toEqual([[8, 17]]);
+        expect(hourRanges([22, 23, 0, 1, 9, 10])).toEqual([[9, 10], [22, 1]]);
+        expect(hourRanges([...Array(24).keys()])).toEqual([[0, 23]]);
+        expect(hourRanges([])).toEqual([]);
     });
 
     it('speaks Chinese', async () => {
