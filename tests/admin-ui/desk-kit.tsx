@@ -2,7 +2,7 @@
 // in jsdom, with the API answered by msw handlers built from the fixtures.
 // Test files using it start with `// @vitest-environment jsdom`.
 import { QueryClient } from '@tanstack/react-query';
-import { cleanup, render } from '@testing-library/react';
+import { cleanup, configure, render } from '@testing-library/react';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { memoryStore, TestMemoryRouter } from 'react-admin';
@@ -94,6 +94,9 @@ export const apiError = (status: number, code: string, message: string, details?
 
 /** Wires msw, the shims and cleanup for a test file. */
 export const setupDeskTests = ({ width = 1280 }: { width?: number } = {}) => {
+    // The first render of the whole desk in a file takes seconds on a busy
+    // two-core machine; findBy* waits up to 5 s instead of the default 1 s.
+    configure({ asyncUtilTimeout: 5_000 });
     const realFetch = globalThis.fetch;
     beforeAll(() => {
         installBrowserShims(width);

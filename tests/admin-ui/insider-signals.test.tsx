@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { configure, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
@@ -9,8 +9,6 @@ import { hourRanges } from '../../admin-ui/src/insider/insider-types';
 import { apiError, callsTo, deskHandlers, renderDesk, server, setupDeskTests } from './desk-kit';
 
 setupDeskTests();
-// The page is a lazy chunk: on a busy machine its first load takes more than the default second.
-configure({ asyncUtilTimeout: 10_000 });
 
 const insiderHandler = (report = insiderReport) =>
     http.get('*/admin/api/insider-signals', ({ request }) => {
