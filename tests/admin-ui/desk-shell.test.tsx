@@ -44,9 +44,9 @@ describe('the desk around the queue', () => {
     it('shows each role the menus its permissions allow', async () => {
         const expected: [typeof ANA | typeof SAM | typeof ADA | typeof ROOT, string[]][] = [
             [ANA, ['Dashboard', 'Queue', 'Users']],
-            [SAM, ['Dashboard', 'Queue', 'Team', 'Users']],
+            [SAM, ['Dashboard', 'Queue', 'Team', 'Users', 'Insider signals']],
             [ADA, ['Dashboard', 'Queue', 'Users', 'Audit log']],
-            [ROOT, ['Dashboard', 'Queue', 'Users', 'Audit log', 'Reason codes', 'Staff', 'Outbox']],
+            [ROOT, ['Dashboard', 'Queue', 'Users', 'Audit log', 'Insider signals', 'Reason codes', 'Staff', 'Outbox']],
         ];
         for (const [staff, menus] of expected) {
             server.use(...deskHandlers({ staff }));
