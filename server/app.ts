@@ -146,7 +146,11 @@ export function createApp(deps: Deps) {
   app.all('/admin/api/*', () => { throw new AppError('not_found'); });
 
   // The end user's pages: hashed assets (cached for good), and index.html for every page route below /account.
-  app.get('/account/assets/*', serveStatic({ root: accountDistDir, rewriteRequestPath: (p) => p.replace(/^\/account/, ''), onFound: (_path, c) => void c.header('Cache-Control', 'public, max-age=31536000, immutable') }));
+  app.use('/account/assets/*', async (c, next) => {
+    await next();
+    if (c.res.status === 200) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+  });
+  app.get('/account/assets/*', serveStatic({ root: accountDistDir, rewriteRequestPath: (p) => p.replace(/^\/account/, '') }));
   app.get('/account', (c) => accountIndex(c));
   app.get('/account/*', (c) => {
     if (/\.[a-z0-9]{1,8}$/i.test(c.req.path)) throw new AppError('not_found');
