@@ -66,7 +66,8 @@ export function App() {
             <path d="M16 2 4 7v8c0 7.5 5.1 13.4 12 15 6.9-1.6 12-7.5 12-15V7z" fill="currentColor" />
             <path d="m10 16 4 4 8-8" stroke="var(--surface)" strokeWidth="3" fill="none" />
           </svg>
-          <span>{t('layout.brand')}</span>
+          <span>Rebind</span>
+          <span className="brand-sub">{t('layout.brand')}</span>
         </Link>
         <div className="topbar-tools">
           <label className="visually-hidden" htmlFor="language">

@@ -1,6 +1,6 @@
 /** English: the source catalog. Every key here must exist in zh.ts (a test checks). */
 export const en = {
-  'layout.brand': 'Rebind account security',
+  'layout.brand': 'Account security',
   'layout.skip': 'Skip to the content',
   'layout.language': 'Language',
   'layout.signOut': 'Sign out',
@@ -229,6 +229,9 @@ export const en = {
   'evidence.questions': 'Answer your security questions',
   'evidence.biometric': 'Biometric check (face)',
   'evidence.transfer': 'Transfer record from another platform',
+  'evidence.kind.questions': 'Security questions',
+  'evidence.kind.biometric': 'Biometric check',
+  'evidence.kind.transfer': 'Transfer record',
   'evidence.received': 'Received',
   'evidence.receivedBody': 'Received. Our team checks it during the review; we do not say here whether it matched.',
   'evidence.receivedAt': 'received {time}',

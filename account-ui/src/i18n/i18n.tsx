@@ -59,7 +59,7 @@ export function makeI18n(locale: Locale, catalog: Catalog, setLocale: (l: Locale
       const d = Math.floor(s / 86_400);
       const h = Math.floor((s % 86_400) / 3600);
       const m = Math.floor((s % 3600) / 60);
-      if (d >= 2) return t('unit.dh', { d, h });
+      if (d >= 3) return t('unit.dh', { d, h });
       if (s >= 3600) return t('unit.hm', { h: d * 24 + h, m });
       if (s >= 60) return t('unit.m', { m: Math.ceil(s / 60) });
       return t('unit.s', { s });

@@ -2,7 +2,7 @@ import type { MessageKey } from './en';
 
 /** 简体中文. Loaded as its own chunk, only for readers who choose it. */
 export const zh: Record<MessageKey, string> = {
-  'layout.brand': 'Rebind 账户安全',
+  'layout.brand': '账户安全',
   'layout.skip': '跳到正文',
   'layout.language': '语言',
   'layout.signOut': '退出登录',
@@ -231,6 +231,9 @@ export const zh: Record<MessageKey, string> = {
   'evidence.questions': '回答安全问题',
   'evidence.biometric': '生物识别验证（人脸）',
   'evidence.transfer': '来自其他平台的转账记录',
+  'evidence.kind.questions': '安全问题',
+  'evidence.kind.biometric': '生物识别验证',
+  'evidence.kind.transfer': '转账记录',
   'evidence.received': '已收到',
   'evidence.receivedBody': '已收到。审核团队会在审核中核对；此处不会显示是否匹配。',
   'evidence.receivedAt': '收到于 {time}',

@@ -3,7 +3,7 @@ import { recovery, type CaseStatus } from '../api/endpoints';
 import { caseTokens, takeTokenFromLocation } from '../api/tokens';
 import { useI18n, type MessageKey } from '../i18n/i18n';
 import { Link } from '../router';
-import { EvidencePanel, evidenceLabel } from '../reset/Evidence';
+import { EvidencePanel, evidenceKind } from '../reset/Evidence';
 import { isApiError } from '../ui/errors';
 import { Alert, Button, ErrorAlert, Form, Loading, Page, useAction } from '../ui/ui';
 
@@ -94,7 +94,7 @@ export default function CasePage({ caseId }: { caseId: number }) {
           <ul className="received-list">
             {status.evidence.map((e) => (
               <li key={e.method}>
-                {t(evidenceLabel[e.method])} — {t('evidence.receivedAt', { time: dateTime(e.at) })}
+                {t(evidenceKind[e.method])}: {t('evidence.receivedAt', { time: dateTime(e.at) })}
               </li>
             ))}
           </ul>

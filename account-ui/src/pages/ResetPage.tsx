@@ -3,7 +3,7 @@ import { recovery, type CaseStatus } from '../api/endpoints';
 import { caseTokens } from '../api/tokens';
 import { useI18n } from '../i18n/i18n';
 import { Link, navigate } from '../router';
-import { EvidencePanel, evidenceLabel } from '../reset/Evidence';
+import { EvidencePanel, evidenceKind } from '../reset/Evidence';
 import { Alert, Button, CodeField, ErrorAlert, Form, Loading, Page, Steps, TextField, useAction, useCountdown } from '../ui/ui';
 
 type Stage = 'loading' | 'intro' | 'password' | 'email' | 'evidence' | 'review';
@@ -200,7 +200,7 @@ function Review({ token, status, onBack }: { token: string; status: CaseStatus; 
       <ul className="received-list">
         {status.evidence.map((e) => (
           <li key={e.method}>
-            {t(evidenceLabel[e.method])} — {t('evidence.receivedAt', { time: dateTime(e.at) })}
+            {t(evidenceKind[e.method])}: {t('evidence.receivedAt', { time: dateTime(e.at) })}
           </li>
         ))}
       </ul>

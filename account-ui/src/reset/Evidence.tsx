@@ -9,6 +9,13 @@ export const evidenceLabel: Record<EvidenceMethod, MessageKey> = {
   transfer_record: 'evidence.transfer',
 };
 
+/** How a received piece of evidence is named in a list. */
+export const evidenceKind: Record<EvidenceMethod, MessageKey> = {
+  security_questions: 'evidence.kind.questions',
+  biometric: 'evidence.kind.biometric',
+  transfer_record: 'evidence.kind.transfer',
+};
+
 /**
  * The identity checks a case offers (security questions, a biometric check,
  * a transfer record). Each one, once sent, is only ever "received": the
