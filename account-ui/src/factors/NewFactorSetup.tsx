@@ -61,7 +61,7 @@ function TotpSetup({ calls, onDone }: { calls: SetupCalls; onDone(done: NewFacto
     );
   }
   return (
-    <Form onSubmit={submit} label={t('totp.form')}>
+    <Form onSubmit={submit}>
       <ol className="instructions">
         <li>
           {t('totp.scan')}
@@ -106,7 +106,7 @@ function PasskeySetup({ calls, onDone }: { calls: SetupCalls; onDone(done: NewFa
     });
   };
   return (
-    <Form onSubmit={create} label={t('passkey.form')}>
+    <Form onSubmit={create}>
       <p>{t('passkey.intro')}</p>
       <TextField label={t('passkey.name')} hint={t('passkey.nameHint')} value={name} onValue={setName} name="passkey-name" maxLength={60} required error={invalid ? t('field.required') : null} />
       <ErrorAlert error={error} />

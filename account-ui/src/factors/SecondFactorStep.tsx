@@ -65,7 +65,7 @@ function TotpProof({ prove, onVerified }: ProofProps) {
     }).then(() => setCode(''));
   };
   return (
-    <Form onSubmit={submit} label={t('twofa.totp.form')}>
+    <Form onSubmit={submit}>
       <CodeField label={t('twofa.totp.label')} hint={t('twofa.totp.hint')} value={code} onValue={setCode} error={invalid ? t('field.sixDigits') : null} />
       <ErrorAlert error={error} />
       <Button type="submit" busy={busy}>
@@ -110,7 +110,7 @@ function SmsProof({ prove, onVerified }: ProofProps) {
     );
   }
   return (
-    <Form onSubmit={submit} label={t('twofa.sms.form')}>
+    <Form onSubmit={submit}>
       <Alert tone="info">{t('twofa.sms.sent', { to: sentTo })}</Alert>
       <CodeField label={t('twofa.sms.label')} value={code} onValue={setCode} error={invalid ? t('field.sixDigits') : null} />
       <ErrorAlert error={verifying.error ?? sending.error} />

@@ -47,7 +47,7 @@ export default function SmsSetup({ calls, onDone }: { calls: SetupCalls; onDone(
 
   if (!sentTo) {
     return (
-      <Form onSubmit={send} label={t('sms.form')}>
+      <Form onSubmit={send}>
         <Alert tone="info">{t('sms.restricted')}</Alert>
         <PhoneField value={phone} onChange={setPhone} error={phoneError} />
         <ErrorAlert error={sending.error} />
@@ -58,7 +58,7 @@ export default function SmsSetup({ calls, onDone }: { calls: SetupCalls; onDone(
     );
   }
   return (
-    <Form onSubmit={verify} label={t('sms.verifyForm')}>
+    <Form onSubmit={verify}>
       <Alert tone="info">{t('twofa.sms.sent', { to: sentTo })}</Alert>
       <CodeField label={t('sms.code')} value={code} onValue={setCode} error={codeError} />
       <ErrorAlert error={verifying.error ?? sending.error} />

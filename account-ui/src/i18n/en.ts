@@ -61,12 +61,10 @@ export const en = {
 
   'twofa.choose': 'Verify with',
   'twofa.verify': 'Verify',
-  'twofa.totp.form': 'Authenticator code',
   'twofa.totp.label': 'Code from your authenticator app',
   'twofa.totp.hint': 'The 6-digit code your app shows now for Rebind.',
   'twofa.sms.intro': 'We text a 6-digit code to the phone number bound to your account.',
   'twofa.sms.send': 'Send code by SMS',
-  'twofa.sms.form': 'SMS code',
   'twofa.sms.sent': 'Code sent to {to}. It is valid for 10 minutes.',
   'twofa.sms.label': 'Code from the text message',
   'twofa.sms.resend': 'Send a new code',
@@ -150,7 +148,6 @@ export const en = {
 
   'totp.intro': 'You need an authenticator app on your phone (any app that supports TOTP).',
   'totp.show': 'Show my new key',
-  'totp.form': 'New authenticator app',
   'totp.scan': 'Scan this QR code with your authenticator app.',
   'totp.qrAlt': 'QR code of your new authenticator key',
   'totp.orType': 'Or type this key into the app:',
@@ -162,14 +159,11 @@ export const en = {
   'totp.code': 'Code the app shows now',
   'totp.confirm': 'Confirm and bind',
 
-  'passkey.form': 'New passkey',
   'passkey.intro': 'A passkey lives on this device or in your password manager and is unlocked with your fingerprint, face or PIN. Nothing to type, nothing to phish.',
   'passkey.name': 'Name for this passkey',
   'passkey.nameHint': 'So you can tell your passkeys apart, e.g. "Work laptop".',
   'passkey.create': 'Create the passkey',
 
-  'sms.form': 'New phone number',
-  'sms.verifyForm': 'Confirm the phone number',
   'sms.restricted': 'SMS is the least safe tool: a text can be intercepted or a SIM swapped. Prefer an authenticator app or a passkey.',
   'sms.send': 'Text me a code',
   'sms.code': 'Code from the text message',
@@ -284,7 +278,6 @@ export const en = {
   'case.infoRequested': 'Our team needs more information',
   'case.theyAsk': 'They ask:',
   'case.addEvidence': 'Add new evidence if it helps, then reply.',
-  'case.reply': 'Reply',
   'case.replyLabel': 'Your reply',
   'case.sendReply': 'Send the reply',
   'case.replied': 'Reply sent. The request is back in the review queue.',

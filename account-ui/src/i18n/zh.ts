@@ -63,12 +63,10 @@ export const zh: Record<MessageKey, string> = {
 
   'twofa.choose': '验证方式',
   'twofa.verify': '验证',
-  'twofa.totp.form': '身份验证器验证码',
   'twofa.totp.label': '身份验证器 App 中的验证码',
   'twofa.totp.hint': '您的 App 当前为 Rebind 显示的 6 位验证码。',
   'twofa.sms.intro': '我们会向您账户绑定的手机号发送 6 位验证码。',
   'twofa.sms.send': '发送短信验证码',
-  'twofa.sms.form': '短信验证码',
   'twofa.sms.sent': '验证码已发送至 {to}，10 分钟内有效。',
   'twofa.sms.label': '短信中的验证码',
   'twofa.sms.resend': '重新发送',
@@ -152,7 +150,6 @@ export const zh: Record<MessageKey, string> = {
 
   'totp.intro': '您需要在手机上安装一个身份验证器 App（任何支持 TOTP 的 App 均可）。',
   'totp.show': '显示我的新密钥',
-  'totp.form': '新的身份验证器 App',
   'totp.scan': '用身份验证器 App 扫描此二维码。',
   'totp.qrAlt': '新身份验证器密钥的二维码',
   'totp.orType': '或在 App 中手动输入此密钥：',
@@ -164,14 +161,11 @@ export const zh: Record<MessageKey, string> = {
   'totp.code': 'App 当前显示的验证码',
   'totp.confirm': '确认并绑定',
 
-  'passkey.form': '新的通行密钥',
   'passkey.intro': '通行密钥保存在此设备或您的密码管理器中，用指纹、面容或 PIN 码解锁。无需输入，也无法被钓鱼。',
   'passkey.name': '通行密钥名称',
   'passkey.nameHint': '便于区分您的通行密钥，例如“工作笔记本”。',
   'passkey.create': '创建通行密钥',
 
-  'sms.form': '新手机号',
-  'sms.verifyForm': '确认手机号',
   'sms.restricted': '短信是安全性最低的工具：短信可能被拦截，SIM 卡可能被劫持。建议优先使用身份验证器 App 或通行密钥。',
   'sms.send': '发送验证码',
   'sms.code': '短信中的验证码',
@@ -286,7 +280,6 @@ export const zh: Record<MessageKey, string> = {
   'case.infoRequested': '审核团队需要更多信息',
   'case.theyAsk': '他们的问题：',
   'case.addEvidence': '如有帮助，请补充新的证明，然后回复。',
-  'case.reply': '回复',
   'case.replyLabel': '您的回复',
   'case.sendReply': '发送回复',
   'case.replied': '回复已发送，申请已重新进入审核队列。',

@@ -150,7 +150,7 @@ function Reply({ token, status, onDone, onEvidence }: { token: string; status: C
       )}
       <p>{t('case.addEvidence')}</p>
       <EvidencePanel token={token} status={status} onChange={onEvidence} />
-      <Form onSubmit={submit} label={t('case.reply')}>
+      <Form onSubmit={submit}>
         <div className={missing ? 'field field-invalid' : 'field'}>
           <label htmlFor="reply-message">{t('case.replyLabel')}</label>
           <textarea id="reply-message" rows={4} maxLength={2000} value={message} onInput={(e) => setMessage((e.target as HTMLTextAreaElement).value)} aria-invalid={missing || undefined} aria-describedby={missing ? 'reply-error' : undefined} />

@@ -187,7 +187,7 @@ function EmailStep({ token, op, onVerified }: { token: string; op: Operation; on
     void verifying.run(async () => onVerified((await account.verifyEmail(token, op.operationId, code)).state));
   };
   return (
-    <Form onSubmit={submit} label={t('operation.step.email')}>
+    <Form onSubmit={submit}>
       <h2>{t('operation.step.email')}</h2>
       <Alert tone="info">{resent ? t('email.resent', { to: op.emailSentTo ?? '' }) : t('email.sent', { to: op.emailSentTo ?? '' })}</Alert>
       <CodeField label={t('email.code')} value={code} onValue={setCode} error={invalid ? t('field.sixDigits') : null} />

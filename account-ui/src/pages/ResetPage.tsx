@@ -91,7 +91,7 @@ function Intro({ onContinue }: { onContinue(): void }) {
   const [read, setRead] = useState(false);
   const [missing, setMissing] = useState(false);
   return (
-    <Form onSubmit={() => (read ? onContinue() : setMissing(true))} label={t('reset.title')}>
+    <Form onSubmit={() => (read ? onContinue() : setMissing(true))}>
       <p>{t('reset.intro')}</p>
       <ul>
         <li>{t('reset.intro.proof')}</li>
@@ -130,7 +130,7 @@ function PasswordStep({ onFiled }: { onFiled(filed: { caseId: number; caseToken:
     void run(async () => onFiled(await recovery.file(email.trim(), password)));
   };
   return (
-    <Form onSubmit={submit} label={t('reset.step.password')}>
+    <Form onSubmit={submit}>
       <h2>{t('reset.step.password')}</h2>
       <p>{t('reset.passwordIntro')}</p>
       <TextField label={t('field.email')} type="email" name="email" autoComplete="username" value={email} onValue={setEmail} required error={missing.email ? t('field.required') : null} autoFocus />
@@ -158,7 +158,7 @@ function CaseEmailStep({ caseId, token, sentTo, onVerified }: { caseId: number; 
     void verifying.run(async () => onVerified(await recovery.verifyEmail(token, caseId, code)));
   };
   return (
-    <Form onSubmit={submit} label={t('reset.step.email')}>
+    <Form onSubmit={submit}>
       <h2>{t('reset.step.email')}</h2>
       <Alert tone="info">{to ? t('email.sent', { to }) : t('email.sentGeneric')}</Alert>
       <CodeField label={t('email.code')} value={code} onValue={setCode} error={invalid ? t('field.sixDigits') : null} />

@@ -93,7 +93,7 @@ export default function SecurityQuestionsPage({ token }: { token: string }) {
   return (
     <Page title={title}>
       <p>{overview.securityQuestions.length ? t('questions.replacing') : t('questions.intro')}</p>
-      <Form onSubmit={save} label={title}>
+      <Form onSubmit={save}>
         {rows.map((row, i) => (
           <fieldset key={i} className="question">
             <legend>{t('questions.number', { n: i + 1 })}</legend>

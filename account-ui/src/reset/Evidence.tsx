@@ -64,7 +64,7 @@ function QuestionsEvidence({ token, status, onSent }: { token: string; status: C
     });
   };
   return (
-    <Form onSubmit={submit} label={t('evidence.questions')}>
+    <Form onSubmit={submit}>
       <p>{t('evidence.questionsIntro', { left: status.questionAttemptsLeft })}</p>
       {status.questions.map((q, i) => (
         <TextField key={q} label={q} value={answers[i] ?? ''} onValue={(v) => setAnswers((as) => as.map((a, j) => (j === i ? v : a)))} autoComplete="off" maxLength={200} required error={missing && !answers[i]?.trim() ? t('field.required') : null} />
@@ -149,7 +149,7 @@ function TransferEvidence({ token, caseId, onSent }: { token: string; caseId: nu
     });
   };
   return (
-    <Form onSubmit={submit} label={t('evidence.transfer')}>
+    <Form onSubmit={submit}>
       <p>{t('evidence.transferIntro')}</p>
       {transferFields.map((f) => (
         <TextField

@@ -155,10 +155,9 @@ export function useAction() {
 }
 
 /** A form that never reloads the page and submits through `onSubmit`. */
-export function Form({ onSubmit, children, label }: { onSubmit(): void; children: ReactNode; label?: string }) {
+export function Form({ onSubmit, children }: { onSubmit(): void; children: ReactNode }) {
   return (
     <form
-      aria-label={label}
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
