@@ -133,7 +133,7 @@ function PasswordStep({ onFiled }: { onFiled(filed: { caseId: number; caseToken:
     <Form onSubmit={submit}>
       <h2>{t('reset.step.password')}</h2>
       <p>{t('reset.passwordIntro')}</p>
-      <TextField label={t('field.email')} type="email" name="email" autoComplete="username" value={email} onValue={setEmail} required error={missing.email ? t('field.required') : null} autoFocus />
+      <TextField label={t('field.email')} type="email" name="email" autoComplete="username" value={email} onValue={setEmail} required error={missing.email ? t('field.required') : null} />
       <TextField label={t('field.password')} type="password" name="password" autoComplete="current-password" value={password} onValue={setPassword} required error={missing.password ? t('field.required') : null} />
       <ErrorAlert error={error} />
       <Button type="submit" busy={busy}>

@@ -124,15 +124,15 @@ export function Steps({ steps, current, label }: { steps: string[]; current: num
   );
 }
 
-/** Seconds left until `until` (ms since epoch), ticking once a second; 0 when passed or unset. */
+/** Seconds left until `until` (ms since epoch), re-rendering once a second; 0 when passed or unset. */
 export function useCountdown(until: number | null): number {
-  const [now, setNow] = useState(() => Date.now());
+  const [, setTick] = useState(0);
   useEffect(() => {
     if (!until || until <= Date.now()) return;
-    const timer = setInterval(() => setNow(Date.now()), 1000);
+    const timer = setInterval(() => setTick((n) => n + 1), 1000);
     return () => clearInterval(timer);
   }, [until]);
-  return until ? Math.max(0, Math.ceil((until - now) / 1000)) : 0;
+  return until ? Math.max(0, Math.ceil((until - Date.now()) / 1000)) : 0;
 }
 
 /** Runs one request at a time for a form: busy while it runs, the error it ended with. */
