@@ -30,7 +30,7 @@ export const apiError = (status: number, code: string, message: string, details?
 export const api = (path: string) => `*/api/v1${path}`;
 
 /** Handlers for the signed-in pages: the overview answers `overview`. */
-export const overviewHandler = (overview: unknown): HttpHandler => http.get(api('/me/security'), () => HttpResponse.json(overview));
+export const overviewHandler = (overview: Record<string, unknown>): HttpHandler => http.get(api('/me/security'), () => HttpResponse.json(overview));
 
 let unmount: (() => void) | null = null;
 
