@@ -75,6 +75,7 @@ export default defineConfig(({ mode }) => {
     test: {
       include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
       globalSetup: ['tests/global-setup.ts'],
+      setupFiles: ['tests/setup-async-timeout.ts'],
       environment: 'node',
       pool: 'forks',
       testTimeout: 30_000,
