@@ -190,7 +190,7 @@ function EmailStep({ token, op, onVerified }: { token: string; op: Operation; on
     <Form onSubmit={submit}>
       <h2>{t('operation.step.email')}</h2>
       <Alert tone="info">{resent ? t('email.resent', { to: op.emailSentTo ?? '' }) : t('email.sent', { to: op.emailSentTo ?? '' })}</Alert>
-      <CodeField label={t('email.code')} value={code} onValue={setCode} error={invalid ? t('field.sixDigits') : null} />
+      <CodeField label={t('email.code')} value={code} onValue={(v) => { setCode(v); setInvalid(false); }} error={invalid ? t('field.sixDigits') : null} />
       <ErrorAlert error={verifying.error ?? resending.error} />
       <div className="actions">
         <Button type="submit" busy={verifying.busy}>

@@ -72,8 +72,8 @@ export default function SignInPage() {
     <Page title={t('signIn.title')}>
       {notice && <Alert tone="info">{notice}</Alert>}
       <Form onSubmit={submitPassword}>
-        <TextField label={t('field.email')} type="email" name="email" autoComplete="username" value={email} onValue={setEmail} required error={missing.email ? t('field.required') : null} />
-        <TextField label={t('field.password')} type="password" name="password" autoComplete="current-password" value={password} onValue={setPassword} required error={missing.password ? t('field.required') : null} />
+        <TextField label={t('field.email')} type="email" name="email" autoComplete="username" value={email} onValue={(v) => { setEmail(v); setMissing((m) => ({ ...m, email: false })); }} required error={missing.email ? t('field.required') : null} />
+        <TextField label={t('field.password')} type="password" name="password" autoComplete="current-password" value={password} onValue={(v) => { setPassword(v); setMissing((m) => ({ ...m, password: false })); }} required error={missing.password ? t('field.required') : null} />
         <SignInError error={error} />
         <Button type="submit" busy={busy}>
           {t('signIn.continue')}
