@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Deps } from './deps.ts';
 import { AppError, type ErrorBody } from './errors.ts';
+import type { Context } from 'hono';
 import { createRouter, type AppEnv } from './http.ts';
 import { redactPath } from './logger.ts';
 import { loadStaffSession } from './staff-auth/middleware.ts';
@@ -21,7 +22,6 @@ import { securityOperationRoutes } from './security-operations/routes.ts';
 import { accountRoutes } from './account/routes.ts';
 import { freezeScript } from './account/freeze-page.ts';
 import { recoveryRoutes } from './recovery/routes.ts';
-import { rebindPage, rebindScript } from './recovery/rebind-page.ts';
 import { biometricSimulatorPage } from '../fixtures/biometric-simulator-page.ts';
 import { caseRoutes } from './cases/routes.ts';
 import { reasonCodeRoutes } from './cases/reason-codes.ts';
@@ -32,6 +32,8 @@ import { insiderRoutes } from './insider/routes.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const adminDistDir = join(root, 'dist', 'admin');
+/** The end user's pages (account-ui/), built by `vite build --mode account`. */
+export const accountDistDir = join(root, 'dist', 'account');
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -116,8 +118,11 @@ export function createApp(deps: Deps) {
   app.route('/api/v1', api);
   // The biometric provider's stand-in, outside production only.
   if (deps.config.env !== 'production') app.route('/dev/biometric', biometricSimulatorPage(deps));
-  app.get('/recovery/rebind', (c) => c.html(rebindPage()));
-  app.get('/recovery/rebind.js', (c) => c.body(rebindScript, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
+  // Approval emails sent before the account pages existed linked here: same token, now in the fragment.
+  app.get('/recovery/rebind', (c) => {
+    const token = c.req.query('token') ?? '';
+    return c.redirect(/^[A-Za-z0-9_-]{20,200}$/.test(token) ? `/account/rebind#token=${token}` : '/account/rebind', 302);
+  });
   // A small shield for every page (browsers ask for /favicon.ico even without a link).
   const favicon = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M16 2 4 7v8c0 7.5 5.1 13.4 12 15 6.9-1.6 12-7.5 12-15V7z" fill="#1565c0"/><path d="m10 16 4 4 8-8" stroke="#fff" stroke-width="3" fill="none"/></svg>';
   for (const path of ['/favicon.ico', '/favicon.svg']) app.get(path, (c) => c.body(favicon, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' }));
@@ -143,6 +148,18 @@ export function createApp(deps: Deps) {
   // Unknown API paths get a JSON 404, never the SPA.
   app.all('/api/*', () => { throw new AppError('not_found'); });
   app.all('/admin/api/*', () => { throw new AppError('not_found'); });
+
+  // The end user's pages: hashed assets (cached for good), and index.html for every page route below /account.
+  app.use('/account/assets/*', async (c, next) => {
+    await next();
+    if (c.res.status === 200) c.res.headers.set('Cache-Control', 'public, max-age=31536000, immutable');
+  });
+  app.get('/account/assets/*', serveStatic({ root: accountDistDir, rewriteRequestPath: (p) => p.replace(/^\/account/, '') }));
+  app.get('/account', (c) => accountIndex(c));
+  app.get('/account/*', (c) => {
+    if (/\.[a-z0-9]{1,8}$/i.test(c.req.path)) throw new AppError('not_found');
+    return accountIndex(c);
+  });
 
   // The desk: built assets, and index.html for every other GET (client-side routes).
   if (existsSync(adminDistDir)) app.use('/*', serveStatic({ root: adminDistDir }));
@@ -176,6 +193,13 @@ export function createApp(deps: Deps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+function accountIndex(c: Context<AppEnv>) {
+  const index = join(accountDistDir, 'index.html');
+  if (!existsSync(index)) return c.text('The account pages are not built yet: run `npm run build` (npm start does it for you).', 503);
+  c.header('Cache-Control', 'no-cache');
+  return c.html(readFileSync(index, 'utf8'));
+}
 
 const docsInitScript = `window.addEventListener('load', function () {
   window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true });

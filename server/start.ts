@@ -1,36 +1,19 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { openRuntime } from './runtime.ts';
-import { createApp, adminDistDir } from './app.ts';
+import { createApp } from './app.ts';
+import { buildStaleUis } from './ui-builds.ts';
 import { seedDemo, formatDemoCredentials, isDatabaseEmpty } from '../fixtures/seed.ts';
 import { dispatchPending } from './messaging/outbox.ts';
 import { sweepCases } from './recovery/service.ts';
 
-const root = join(import.meta.dirname, '..');
-
-/** Builds the desk when its output is missing or older than its sources. */
-function buildDeskIfNeeded(): void {
-  const index = join(adminDistDir, 'index.html');
-  const newestSource = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
-      const p = join(dir, e.name);
-      return Math.max(max, e.isDirectory() ? newestSource(p) : statSync(p).mtimeMs);
-    }, 0);
-  const sourcesChanged = () => Math.max(newestSource(join(root, 'admin-ui')), statSync(join(root, 'vite.config.ts')).mtimeMs) > statSync(index).mtimeMs;
-  if (existsSync(index) && !sourcesChanged()) return;
-  console.log('Building the desk (vite build)…');
-  const result = spawnSync(join(root, 'node_modules', '.bin', 'vite'), ['build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) {
-    console.error('The desk failed to build; the API still starts.');
-  }
-}
-
 async function main() {
   const runtime = openRuntime();
   const { deps } = runtime;
-  if (process.env.REBIND_SKIP_BUILD !== '1') buildDeskIfNeeded();
+  // The desk and the account pages: built when missing or older than their sources.
+  if (process.env.REBIND_SKIP_BUILD !== '1') {
+    const { failed } = buildStaleUis((line) => console.log(line));
+    if (failed.length) console.error(`Could not build: ${failed.join(', ')}. The API still starts.`);
+  }
 
   if (deps.config.demoSeed && isDatabaseEmpty(deps)) {
     const credentials = await seedDemo(deps);
@@ -40,7 +23,7 @@ async function main() {
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, (info) => {
     deps.logger.info({ port: info.port }, 'listening');
-    console.log(`\nRebind is running: ${deps.config.origin}/  (API docs: ${deps.config.origin}/docs, health: ${deps.config.origin}/healthz)\n`);
+    console.log(`\nRebind is running: the desk ${deps.config.origin}/, the account pages ${deps.config.origin}/account  (API docs: ${deps.config.origin}/docs, health: ${deps.config.origin}/healthz)\n`);
   });
   // Deliver queued email and SMS when providers are configured (the outbox is transactional).
   const dispatcher = setInterval(() => void dispatchPending(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'dispatch failed')), 2000);

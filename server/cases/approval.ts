@@ -25,13 +25,14 @@ export function applyApproval(tx: DbOrTx, deps: Deps, caseId: number, userId: nu
   const token = generateToken(deps.random);
   const rebindExpiresAt = new Date(now.getTime() + deps.config.rebindLinkMs);
   tx.update(cases).set({ rebindTokenHash: sha256Hex(token), rebindExpiresAt }).where(and(eq(cases.id, caseId), isNull(cases.completedAt))).run();
-  const link = `${deps.config.origin}/recovery/rebind?token=${token}`;
+  // The token rides in the fragment: browsers never send it to a server, so no log sees it.
+  const link = `${deps.config.origin}/account/rebind#token=${token}`;
   enqueueMessage(tx, deps, {
     channel: 'email',
     to: user.email,
     recipientMasked: maskEmail(user.email),
     subject: 'Your 2FA reset was approved',
-    body: `Your request #${caseId} to reset your 2FA was approved. Every previous 2FA tool and every session has been removed, and withdrawals are paused until ${withdrawalLockUntil.toISOString().slice(0, 16).replace('T', ' ')} UTC.\n\nBind a new tool (an authenticator app or a passkey is recommended) within 72 hours with this single-use link:\n${link}\n\nIf you did not ask for this, contact support immediately.`,
+    body: `Your request #${caseId} to reset your 2FA was approved. Every previous 2FA tool and every session has been removed, and withdrawals are paused until ${withdrawalLockUntil.toISOString().slice(0, 16).replace('T', ' ')} UTC.\n\nBind a new tool (an authenticator app or a passkey is recommended) within ${Math.round(deps.config.rebindLinkMs / 3_600_000)} hours with this single-use link:\n${link}\n\nIf you did not ask for this, contact support immediately.`,
     template: 'case_approved',
     userId,
   });

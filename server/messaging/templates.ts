@@ -7,9 +7,9 @@ export const templates = {
   loginSmsCode: (code: string) => ({ subject: 'Sign-in code', body: `Rebind sign-in code: ${code}. Valid 10 minutes. Never share it.` }),
   verificationSmsCode: (code: string) => ({ subject: 'Verification code', body: `Rebind verification code: ${code}. Valid 10 minutes. Never share it.` }),
   newPhoneSmsCode: (code: string) => ({ subject: 'Confirm this phone', body: `Rebind: ${code} confirms this number for 2FA. Valid 10 minutes.` }),
-  securityChange: (what: string, when: Date, freezeUrl: string) => ({
+  securityChange: (what: string, when: Date, freezeUrl: string, extra?: string) => ({
     subject: 'Security change on your account',
-    body: `${what} on ${when.toISOString().replace('T', ' ').slice(0, 16)} UTC.\n\nIf this was you, nothing else is needed. Withdrawals may be paused for a while as a precaution.\n\nIf this wasn't you, freeze your account now: ${freezeUrl}\nFreezing blocks sign-in, 2FA changes and withdrawals until our support team has reviewed the account.`,
+    body: `${what} on ${when.toISOString().replace('T', ' ').slice(0, 16)} UTC.\n\n${extra ? `${extra}\n\n` : ''}If this was you, nothing else is needed. Withdrawals may be paused for a while as a precaution.\n\nIf this wasn't you, freeze your account now: ${freezeUrl}\nFreezing blocks sign-in, 2FA changes and withdrawals until our support team has reviewed the account.`,
   }),
   securityChangeSms: (what: string, freezeUrl: string) => ({ subject: 'Security change', body: `Rebind: ${what}. Not you? Freeze your account: ${freezeUrl}` }),
 };

@@ -6,7 +6,7 @@ import { createRouter, errorResponses, requestContext, type AppEnv } from '../ht
 import { ipBudget } from '../end-user-auth/middleware.ts';
 import { userContext } from '../end-user-auth/routes.ts';
 import { FactorType, SixDigits } from '../factors/schemas.ts';
-import { addEvidence, cancelCase, caseStatusView, fileCase, handleBiometricWebhook, loadCaseForToken, rebindNewFactor, rebindVerify, replyToCase, resendCaseEmail, submitCase, verifyCaseEmail } from './service.ts';
+import { addEvidence, cancelCase, caseStatusView, fileCase, handleBiometricWebhook, loadCaseForToken, rebindInfo, rebindNewFactor, rebindVerify, replyToCase, resendCaseEmail, submitCase, verifyCaseEmail } from './service.ts';
 import { SIGNATURE_HEADER } from './biometric.ts';
 
 const CaseStatusSchema = z
@@ -24,6 +24,14 @@ const CaseStatusSchema = z
     canCancel: z.boolean(),
     canReply: z.boolean(),
     submittedAt: z.string().nullable(),
+    expectedDecision: z
+      .object({
+        by: z.string().nullable().openapi({ description: 'When a decision is expected; null when even the SLA bound has passed' }),
+        basis: z.enum(['queue_median', 'sla', 'overdue']),
+        medianHours: z.number().nullable().openapi({ description: "The queue's median hours from submission to decision (last 30 days, all bands)" }),
+      })
+      .nullable()
+      .openapi({ description: "While staff owe a decision: the queue's median time to decision counted from when the case entered the queue, capped by the longest SLA deadline (band-blind, so it says nothing about the evidence); null otherwise" }),
   })
   .catchall(z.any())
   .openapi('ResetCaseStatus');
@@ -103,12 +111,12 @@ export function recoveryRoutes(deps: Deps) {
   );
 
   for (const [path, summary, run] of [
-    ['submit', 'Submit the case to the review queue', (row: ReturnType<typeof loadCaseForToken>, ctx: ReturnType<typeof userContext>) => submitCase(deps, row, ctx)],
+    ['submit', 'Submit the case to the review queue; the confirmation email links back to the status page with this case token', (row: ReturnType<typeof loadCaseForToken>, ctx: ReturnType<typeof userContext>, token: string) => submitCase(deps, row, ctx, token)],
     ['cancel', 'Cancel the case (before a decision)', (row: ReturnType<typeof loadCaseForToken>, ctx: ReturnType<typeof userContext>) => cancelCase(deps, row, ctx)],
   ] as const) {
     app.openapi(
       caseRoute({ method: 'post', path: `/recovery/cases/{id}/${path}`, tags, summary, request: { params: IdParam }, responses: { 200: { description: 'Done', content: { 'application/json': { schema: CaseStatusSchema } } }, ...errorResponses(401, 404, 409, 422, 429) } }),
-      (c) => c.json(run(caseOf(c, c.req.valid('param').id), userContext(c, deps)), 200),
+      (c) => c.json(run(caseOf(c, c.req.valid('param').id), userContext(c, deps), bearer(c)), 200),
     );
   }
 
@@ -118,6 +126,19 @@ export function recoveryRoutes(deps: Deps) {
   );
 
   const rebindRoute = <const R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, middleware: [limit], security: [{ rebindToken: [] }] } as R);
+  app.openapi(
+    rebindRoute({
+      method: 'get',
+      path: '/recovery/rebind',
+      tags,
+      summary: 'After approval: what the rebind link is for (masked account, link expiry, withdrawal lock, the tools it can bind)',
+      responses: {
+        200: { description: 'The approved case behind the link', content: { 'application/json': { schema: z.object({ caseId: z.number(), account: z.string(), expiresAt: z.string(), withdrawalLockUntil: z.string().nullable(), factorTypes: z.array(FactorType) }).openapi('RebindLink') } } },
+        ...errorResponses(401, 429),
+      },
+    }),
+    (c) => c.json(rebindInfo(deps, bearer(c)), 200),
+  );
   app.openapi(
     rebindRoute({
       method: 'post',

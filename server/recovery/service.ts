@@ -20,6 +20,7 @@ import { matchTransfer, type TransferRecord } from '../cases/transfer-match.ts';
 import { startNewFactor, verifyNewFactor } from '../security-operations/service.ts';
 import type { FactorType } from '../factors/factor-store.ts';
 import { biometricWebhookSecret, verifyWebhookSignature } from './biometric.ts';
+import { expectedDecision, queueMedianDecisionMs } from './expected-decision.ts';
 
 type CaseRow = typeof cases.$inferSelect;
 
@@ -142,6 +143,12 @@ export function caseStatusView(deps: Deps, caseId: number) {
   const reason = c.reasonCode ? deps.db.select().from(reasonCodes).where(eq(reasonCodes.code, c.reasonCode)).get() : undefined;
   const prompts = c.emailVerifiedAt ? deps.db.select({ prompt: securityQuestions.prompt }).from(securityQuestions).where(eq(securityQuestions.userId, c.userId)).orderBy(asc(securityQuestions.position)).all().map((q) => q.prompt) : [];
   const canAddEvidence = (c.status === 'draft' || c.status === 'info_requested') && c.emailVerifiedAt !== null;
+  // The case (re-)entered the queue at submission or at the requester's latest reply.
+  const lastReply = notes.filter((n) => n.authorType === 'user').at(-1)?.createdAt ?? null;
+  const queuedAt = c.submittedAt && lastReply && lastReply > c.submittedAt ? lastReply : c.submittedAt;
+  const expected = c.submittedAt
+    ? expectedDecision({ status: c.status, queuedAt, now: deps.clock(), medianMs: queueMedianDecisionMs(deps), slaBoundMs: Math.max(...Object.values(deps.config.slaMs)) })
+    : null;
   return {
     caseId: c.id,
     status: c.status,
@@ -157,6 +164,7 @@ export function caseStatusView(deps: Deps, caseId: number) {
     canCancel: cancellableStatuses.includes(c.status),
     canReply: c.status === 'info_requested',
     submittedAt: c.submittedAt?.toISOString() ?? null,
+    expectedDecision: expected,
   };
 }
 
@@ -247,8 +255,17 @@ function methodsWith(current: string, method: EvidenceMethod): string {
   return [...set].sort().join(',');
 }
 
-/** Into the queue: scored, with an SLA deadline from its band; the account email is told. */
-export function submitCase(deps: Deps, c: CaseRow, ctx: UserContext) {
+/** The requester's way back to the status page: the case token rides in the fragment, never sent to a server. */
+export function caseStatusLink(deps: Deps, caseId: number, caseToken: string): string {
+  return `${deps.config.origin}/account/case/${caseId}#token=${caseToken}`;
+}
+
+/**
+ * Into the queue: scored, with an SLA deadline from its band; the account
+ * email is told, with a link back to the status page when the caller passes
+ * the case token it holds (someone who lost every tool cannot sign in).
+ */
+export function submitCase(deps: Deps, c: CaseRow, ctx: UserContext, caseToken?: string) {
   requireDraftWithEmail(c);
   const now = deps.clock();
   return deps.db.transaction((tx) => {
@@ -258,7 +275,8 @@ export function submitCase(deps: Deps, c: CaseRow, ctx: UserContext) {
     if (!moved) throw new AppError('stale_version');
     const scored = assessCase(tx, deps, moved, { setSla: true });
     const user = tx.select().from(users).where(eq(users.id, c.userId)).get()!;
-    notifySecurityChange(tx, deps, c.userId, { email: user.email, phones: [] }, `A request to reset every 2FA tool on your account (#${c.id}) was submitted for review`, 'case.submit');
+    const follow = caseToken ? `Follow your request, answer questions from our support team or cancel it here (no password needed; keep this link to yourself): ${caseStatusLink(deps, c.id, caseToken)}` : undefined;
+    notifySecurityChange(tx, deps, c.userId, { email: user.email, phones: [] }, `A request to reset every 2FA tool on your account (#${c.id}) was submitted for review`, 'case.submit', follow);
     audit(tx, deps, c, 'case.submit', ctx, { riskScore: scored.riskScore, riskBand: scored.riskBand, slaDueAt: scored.slaDueAt?.toISOString() });
     return caseStatusView(deps, c.id);
   }, { behavior: 'immediate' });
@@ -336,16 +354,30 @@ export function handleBiometricWebhook(deps: Deps, rawBody: string, signature: s
   }, { behavior: 'immediate' });
 }
 
+/** The approved case behind a rebind token, while the link is valid. */
+function approvedCaseForRebind(deps: Deps, token: string, now: Date): CaseRow {
+  const c = deps.db.select().from(cases).where(eq(cases.rebindTokenHash, sha256Hex(token))).get();
+  if (!c || c.status !== 'approved' || !c.rebindExpiresAt || c.rebindExpiresAt <= now) throw new AppError('unauthenticated', 'This rebind link is not valid or has expired.');
+  return c;
+}
+
+/** What the rebind page shows before the user picks a tool: whose account, until when, the withdrawal lock. */
+export function rebindInfo(deps: Deps, token: string) {
+  const c = approvedCaseForRebind(deps, token, deps.clock());
+  const user = deps.db.select().from(users).where(eq(users.id, c.userId)).get()!;
+  const locked = user.withdrawalLockUntil && user.withdrawalLockUntil > deps.clock() ? user.withdrawalLockUntil.toISOString() : null;
+  return { caseId: c.id, account: maskEmail(user.email), expiresAt: c.rebindExpiresAt!.toISOString(), withdrawalLockUntil: locked, factorTypes: ['totp', 'passkey', 'sms'] as FactorType[] };
+}
+
 /** The approved case behind a rebind token, and its rebind operation (created on first use). */
 function rebindOperation(deps: Deps, token: string) {
   const now = deps.clock();
-  const c = deps.db.select().from(cases).where(eq(cases.rebindTokenHash, sha256Hex(token))).get();
-  if (!c || c.status !== 'approved' || !c.rebindExpiresAt || c.rebindExpiresAt <= now) throw new AppError('unauthenticated', 'This rebind link is not valid or has expired.');
+  const c = approvedCaseForRebind(deps, token, now);
   let op = deps.db.select().from(securityOperations).where(and(eq(securityOperations.caseId, c.id), notInArray(securityOperations.state, ['completed', 'cancelled', 'expired']))).get();
   if (!op) {
     op = deps.db
       .insert(securityOperations)
-      .values({ id: `rb_${generateToken(deps.random).slice(0, 24)}`, userId: c.userId, action: 'bind', factorType: 'totp', state: 'new_factor_pending', caseId: c.id, createdAt: now, updatedAt: now, expiresAt: c.rebindExpiresAt })
+      .values({ id: `rb_${generateToken(deps.random).slice(0, 24)}`, userId: c.userId, action: 'bind', factorType: 'totp', state: 'new_factor_pending', caseId: c.id, createdAt: now, updatedAt: now, expiresAt: c.rebindExpiresAt! })
       .returning()
       .get();
   }

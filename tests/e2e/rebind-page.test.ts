@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { serve, type ServerType } from '@hono/node-server';
 import type { Browser } from 'playwright-core';
 import { createTestContext, signedInStaff, type TestContext } from '../server/helpers.ts';
-import { lastMessage, oathtool, UserClient } from '../server/user-helpers.ts';
+import { lastCode, lastMessage } from '../server/user-helpers.ts';
 import { ANSWERS, makeRecoverableUser, submittedCase } from '../server/case-helpers.ts';
-import { cases } from '../../db/schema/index.ts';
+import { cases, userFactors } from '../../db/schema/index.ts';
 import { freePort, launchChromium } from './browser.ts';
+import { ensureAccountPagesBuilt } from './desk/desk-server.ts';
 
 let ctx: TestContext;
 let server: ServerType;
@@ -14,10 +15,11 @@ let browser: Browser;
 let origin: string;
 
 beforeAll(async () => {
+  ensureAccountPagesBuilt();
   const port = await freePort();
   origin = `http://localhost:${port}`;
   ctx = createTestContext({ ORIGIN: origin });
-  ctx.clock.set(new Date()); // the page's code comes from oathtool at real time
+  ctx.clock.set(new Date());
   server = serve({ fetch: ctx.app.fetch, port, hostname: '127.0.0.1' });
   browser = await launchChromium();
 }, 60_000);
@@ -28,31 +30,37 @@ afterAll(async () => {
 });
 
 describe('the approval email link in a real browser', () => {
-  it('binds a new authenticator app and completes the case, under the CSP', async () => {
+  it('binds a phone (country picker, texted code) on the account pages, under the CSP; an older /recovery/rebind link still lands there', async () => {
     const { user, deposit } = await makeRecoverableUser(ctx);
     const { caseId } = await submittedCase(ctx, user.email, [{ method: 'security_questions', answers: ANSWERS }, { method: 'transfer_record', email: user.email, ...deposit }]);
     const agent = await signedInStaff(ctx, 'agent');
     const v = () => ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).get()!.version;
     await agent.client.post(`/admin/api/cases/${caseId}/claim`, { version: v() });
     expect((await agent.client.post(`/admin/api/cases/${caseId}/approve`, { version: v() })).status).toBe(200);
-    const link = /(http:\/\/localhost:\d+\/recovery\/rebind\?token=[A-Za-z0-9_-]+)/.exec(lastMessage(ctx, user.email, 'email').body!)![1]!;
+    const token = /\/account\/rebind#token=([A-Za-z0-9_-]+)/.exec(lastMessage(ctx, user.email, 'email').body!)![1]!;
 
-    const page = await browser.newPage();
+    const page = await browser.newPage({ locale: 'en-GB' });
     const violations: string[] = [];
     page.on('console', (m) => m.type() === 'error' && violations.push(m.text()));
-    await page.goto(link);
-    expect(page.url()).toBe(`${origin}/recovery/rebind`); // the token left the address bar
-    await page.click('#begin');
-    await page.waitForSelector('#key:not(:empty)');
-    const key = (await page.textContent('#key'))!;
-    expect(key).toMatch(/^[A-Z2-7]{32}$/);
-    expect(await page.getAttribute('#qr', 'src')).toMatch(/^data:image\/png;base64,/);
-    await page.fill('#code', oathtool(key, ctx.clock()));
-    await page.click('#verify button');
-    await page.waitForFunction(() => document.getElementById('result')?.textContent?.startsWith('Done'));
+    // The link format of approval emails sent before the account pages.
+    await page.goto(`${origin}/recovery/rebind?token=${token}`);
+    await page.getByRole('heading', { level: 1, name: 'Bind a new 2FA tool' }).waitFor();
+    expect(page.url()).toBe(`${origin}/account/rebind`); // the token left the address bar
+    await page.getByLabel(/^SMS/).check();
+    expect(await page.getByLabel('Country or region').inputValue()).toBe('GB'); // from the browser's en-GB
+    await page.getByLabel('Country or region').selectOption('DE');
+    await page.getByLabel('Phone number').fill('0151 23456789');
+    await page.getByRole('button', { name: 'Text me a code' }).click();
+    await page.getByText(/Code sent to \+49/).waitFor();
+    await page.getByLabel('Code from the text message').fill(lastCode(ctx, '+4915123456789', 'sms'));
+    await page.getByRole('button', { name: 'Confirm and bind' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Your account is protected again' }).waitFor();
     expect(ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).get()!.status).toBe('completed');
+    expect(ctx.deps.db.select().from(userFactors).where(and(eq(userFactors.userId, user.id), eq(userFactors.status, 'active'))).all()).toMatchObject([{ type: 'sms' }]);
     expect(violations).toEqual([]);
-    ctx.clock.advance(30_000);
-    expect((await new UserClient(ctx).signIn(user.email, { totpSecret: key })).status).toBe(200);
-  });
+    // The link is spent: opening it again (a new tab from the email) says so.
+    const again = await browser.newPage();
+    await again.goto(`${origin}/account/rebind#token=${token}`);
+    await again.getByText('This link cannot be used').waitFor();
+  }, 60_000);
 });

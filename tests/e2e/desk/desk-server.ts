@@ -1,32 +1,20 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createTestContext, type TestContext } from '../../server/helpers.ts';
 import { seedDemo, type DemoCredential } from '../../../fixtures/seed.ts';
 import { freePort } from '../browser.ts';
-
-const ROOT = join(import.meta.dirname, '../../..');
-const BUILT_INDEX = join(ROOT, 'dist/admin/index.html');
-
-const newestSource = (dir: string): number =>
-  readdirSync(dir).reduce((newest, name) => {
-    const path = join(dir, name);
-    const stat = statSync(path);
-    return Math.max(newest, stat.isDirectory() ? newestSource(path) : stat.mtimeMs);
-  }, 0);
+import { buildUi, uiBuildIsStale, type UiBuild } from '../../../server/ui-builds.ts';
 
 /**
- * Builds the desk into dist/admin unless the build is newer than every
- * admin-ui source. A production build: the browser tests test what ships
- * (vitest's NODE_ENV=test would otherwise give React's development build).
- * tests/global-setup.ts calls this once before the test files run in parallel.
+ * Builds a front end (the desk into dist/admin, the account pages into
+ * dist/account) unless its build is newer than every one of its sources. A
+ * production build: the browser tests test what ships. tests/global-setup.ts
+ * calls these once before the test files run in parallel.
  */
-export function ensureDeskBuilt(): void {
-  const sources = Math.max(newestSource(join(ROOT, 'admin-ui')), statSync(join(ROOT, 'vite.config.ts')).mtimeMs);
-  if (existsSync(BUILT_INDEX) && statSync(BUILT_INDEX).mtimeMs > sources) return;
-  execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, VITEST: '', NODE_ENV: 'production' } });
+function ensureBuilt(name: UiBuild): void {
+  if (uiBuildIsStale(name) && !buildUi(name)) throw new Error(`vite build of ${name} failed`);
 }
+export const ensureDeskBuilt = (): void => ensureBuilt('desk');
+export const ensureAccountPagesBuilt = (): void => ensureBuilt('account');
 
 export interface DeskServer {
   ctx: TestContext;
