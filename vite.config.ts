@@ -10,6 +10,15 @@ const API_SERVER = 'http://localhost:8787';
 // One config for the desk build (root admin-ui/) and for vitest (root: the repository).
 const testing = Boolean(process.env.VITEST);
 
+// `npm test` runs everything on SQLite and, when TEST_DATABASE_URL names a
+// PostgreSQL server, the server tests once more on PostgreSQL (each file in a
+// database of its own, created and dropped by the file).
+const postgresUrl = process.env.TEST_DATABASE_URL;
+if (testing && !postgresUrl && !process.env.VITEST_WORKER_ID && !process.env.REBIND_QUIET_SKIP) {
+  process.env.REBIND_QUIET_SKIP = '1';
+  console.log('PostgreSQL variant of the server tests skipped: set TEST_DATABASE_URL=postgres://user@host:5432/db to run it too.');
+}
+
 export default defineConfig({
   root: testing ? fromRepoRoot('.') : fromRepoRoot('./admin-ui'),
   base: '/',
@@ -37,10 +46,13 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'] } },
+      ...(postgresUrl ? [{ extends: true, test: { name: 'postgres', include: ['tests/server/**/*.test.ts'], env: { REBIND_TEST_ENGINE: 'pg' } } }] : []),
+    ],
   },
 });

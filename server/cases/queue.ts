@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
-import type { Db } from '../../db/client.ts';
+import type { DatabaseHandle } from '../../db/client.ts';
 import { cases, caseStatuses, evidenceMethods, type CaseStatus } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { filterDate, filterIds, filterString, type ListQuery } from '../platform/list-query.ts';
@@ -162,7 +162,7 @@ interface Cond {
 }
 
 /** A filter as the planner sees it. */
-interface CaseFilterSpec {
+export interface CaseFilterSpec {
   never: boolean; // provably matches nothing (an empty list, an impossible id)
   ids?: number[];
   statuses?: CaseStatus[];
@@ -779,10 +779,19 @@ export interface ListCasesOptions {
   trace?: { sql: string; params: unknown[] }[];
 }
 
-export function listCases(db: Db, q: ListQuery<CaseSortField>, now: Date, me: number, options: ListCasesOptions = {}): CaseListResult {
+/**
+ * One page of the queue with its total. SQLite: the hand-planned reads below,
+ * on the reader connection (synchronous, one read transaction). PostgreSQL:
+ * queue-pg.ts, where the planner and plain indexes do the work.
+ */
+export async function listCases(database: DatabaseHandle, q: ListQuery<CaseSortField>, now: Date, me: number, options: ListCasesOptions = {}): Promise<CaseListResult> {
   const spec = parseCaseFilter(q.filter, now, me);
   if (spec.never) return { rows: [], total: options.total === false ? null : 0, totalIsEstimate: false };
-  const cache = queueCache((db as Db & { $client: Database.Database }).$client);
+  if (database.engine === 'pg') {
+    const { listCasesPg } = await import('./queue-pg.ts');
+    return listCasesPg(database.db, q, spec, now, me, options);
+  }
+  const cache = queueCache(database.sqlite!.reader);
   cache.trace = options.trace;
   try {
     // One read transaction: case_counts, anchors and rows from the same snapshot.

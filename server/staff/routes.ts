@@ -25,9 +25,9 @@ export function staffRoutes(deps: Deps) {
       request: { query: ListQuerySchema },
       responses: { 200: { description: 'A page of staff', content: { 'application/json': { schema: z.array(StaffMember) } } }, ...errorResponses(400, 401, 403) },
     }),
-    (c) => {
+    async (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: staffSortable, defaultSort: ['id', 'ASC'] });
-      const { rows, total } = listStaff(deps, q);
+      const { rows, total } = await listStaff(deps, q);
       c.header('Content-Range', contentRange('staff', q.offset, rows.length, total));
       return c.json(rows, 200);
     },
@@ -42,7 +42,7 @@ export function staffRoutes(deps: Deps) {
       request: { params: IdParam },
       responses: { 200: { description: 'The staff member', content: { 'application/json': { schema: StaffMember } } }, ...errorResponses(401, 403, 404) },
     }),
-    (c) => c.json(getStaff(deps, c.req.valid('param').id), 200),
+    async (c) => c.json(await getStaff(deps, c.req.valid('param').id), 200),
   );
 
   app.openapi(
@@ -78,9 +78,9 @@ export function staffRoutes(deps: Deps) {
       },
       responses: { 200: { description: 'Updated', content: { 'application/json': { schema: StaffMember } } }, ...errorResponses(400, 401, 403, 404, 422) },
     }),
-    (c) => {
+    async (c) => {
       const principal = c.get('staff')!;
-      const updated = updateStaffMember(deps, c.req.valid('param').id, c.req.valid('json'), principal, requestContext(c, deps.config.trustProxy));
+      const updated = await updateStaffMember(deps, c.req.valid('param').id, c.req.valid('json'), principal, requestContext(c, deps.config.trustProxy));
       return c.json(updated, 200);
     },
   );

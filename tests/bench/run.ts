@@ -49,11 +49,11 @@ interface Meta {
   staffIds: number[];
 }
 
-function makeDeps(path: string, clock: () => Date): Deps {
+async function makeDeps(path: string, clock: () => Date): Promise<Deps> {
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: path, REBIND_MASTER_KEY: MASTER_KEY, LOG_LEVEL: 'silent' });
-  const { db, sqlite } = openDatabase(path);
+  const database = await openDatabase({ path });
   const random = (n: number) => randomBytes(n);
-  return { config, db, sqlite, keyring: createKeyring(MASTER_KEY), clock, random, logger: createLogger('silent'), transports: {}, biometric: simulatedBiometricProvider(config.origin, random) };
+  return { config, db: database.db, database, keyring: createKeyring(MASTER_KEY), clock, random, logger: createLogger('silent'), transports: {}, biometric: simulatedBiometricProvider(config.origin, random), lifecycle: { draining: false } };
 }
 
 /** Reuses data/bench/cases-<n>.db when its generation finished (the .json beside it), else builds it. */
@@ -64,7 +64,7 @@ async function ensureDatabase(n: number): Promise<{ path: string; meta: Meta }> 
   if (existsSync(path) && existsSync(metaPath)) return { path, meta: JSON.parse(readFileSync(metaPath, 'utf8')) as Meta };
   for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) rmSync(f, { force: true });
   console.error(`generating ${n.toLocaleString('en')} cases into ${path} …`);
-  const deps = makeDeps(path, () => new Date(T0));
+  const deps = await makeDeps(path, () => new Date(T0));
   const staffIds: number[] = [];
   for (const [i, role] of (['agent', 'agent', 'agent', 'supervisor', 'supervisor'] as const).entries()) {
     const created = await createStaffMember(deps, { email: `bench-${role}-${i}@staff.test`, name: `Bench ${role} ${i}`, role }, { type: 'system', label: 'bench' });
@@ -81,7 +81,7 @@ async function ensureDatabase(n: number): Promise<{ path: string; meta: Meta }> 
       process.stderr.write(`  ${((done / total) * 100).toFixed(0)}% ${done.toLocaleString('en')} rows, ${((t - started) / 1000).toFixed(0)} s\n`);
     },
   });
-  deps.sqlite.close();
+  await deps.database.close();
   const meta: Meta = { ...result, generatedFor: new Date(T0).toISOString(), staffIds };
   writeFileSync(metaPath, JSON.stringify(meta, null, 2));
   console.error(`generated ${n.toLocaleString('en')} cases (${result.users.toLocaleString('en')} users) in ${(result.ms / 1000).toFixed(1)} s = ${Math.round(n / (result.ms / 1000)).toLocaleString('en')} cases/s; phases ms ${JSON.stringify(result.phases)}`);
@@ -101,15 +101,15 @@ interface Target {
 async function openTarget(n: number): Promise<Target> {
   const { path, meta } = await ensureDatabase(n);
   const started = performance.now();
-  const deps = makeDeps(path, () => new Date(T0 + (performance.now() - started)));
-  deps.sqlite.pragma('cache_size = -2000000'); // 2 GB page cache: measure the queries, not the disk
+  const deps = await makeDeps(path, () => new Date(T0 + (performance.now() - started)));
+  deps.database.sqlite!.reader.pragma('cache_size = -2000000'); // 2 GB page cache: measure the queries, not the disk
   const me = meta.staffIds[0]!;
   // A session row for the bench's agent (the sign-in flow has its own tests).
   const token = randomBytes(32).toString('base64url');
-  deps.db.insert(staffSessions).values({ id: sha256Hex(token), staffId: me, state: 'active', csrfToken: 'bench', createdAt: new Date(T0), lastSeenAt: new Date(T0), expiresAt: new Date(T0 + 86_400_000) }).run();
-  const maxId = (deps.sqlite.prepare('SELECT max(id) AS m FROM cases').get() as { m: number }).m;
+  await deps.db.insert(staffSessions).values({ id: sha256Hex(token), staffId: me, state: 'active', csrfToken: 'bench', createdAt: new Date(T0), lastSeenAt: new Date(T0), expiresAt: new Date(T0 + 86_400_000) });
+  const maxId = (deps.database.sqlite!.reader.prepare('SELECT max(id) AS m FROM cases').get() as { m: number }).m;
   const caseIds = Array.from({ length: 8 }, (_, i) => Math.max(1, Math.floor((maxId * (i + 1)) / 9)));
-  const userId = (deps.sqlite.prepare('SELECT user_id FROM cases WHERE id = ?').get(caseIds[3]) as { user_id: number }).user_id;
+  const userId = (deps.database.sqlite!.reader.prepare('SELECT user_id FROM cases WHERE id = ?').get(caseIds[3]) as { user_id: number }).user_id;
   return { n, meta, deps, app: createApp(deps), cookie: `rebind_staff=${token}`, me, fc: { now: new Date(T0), userId, caseId: caseIds[4]!, caseIds } };
 }
 
@@ -194,13 +194,13 @@ async function measure(small: Target, t: Target, f: NamedFilter, sort: CaseSortF
   const fnTimes: number[] = [];
   for (let i = 0; i < n; i++) {
     const started = performance.now();
-    listCases(t.deps.db, q, t.deps.clock(), t.me);
+    await listCases(t.deps.database, q, t.deps.clock(), t.me);
     fnTimes.push(performance.now() - started);
   }
   row.fn = p95(fnTimes);
   const trace: { sql: string; params: unknown[] }[] = [];
-  listCases(t.deps.db, q, t.deps.clock(), t.me, { trace });
-  const statements = trace.map((s) => ({ st: t.deps.sqlite.prepare(s.sql), params: s.params }));
+  await listCases(t.deps.database, q, t.deps.clock(), t.me, { trace });
+  const statements = trace.map((s) => ({ st: t.deps.database.sqlite!.reader.prepare(s.sql), params: s.params }));
   const rawTimes: number[] = [];
   for (let i = 0; i < n + 3; i++) {
     const started = performance.now();
@@ -263,7 +263,7 @@ async function main() {
     }
     process.stderr.write(`  ${f.name} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
-  const cube = big.deps.sqlite.prepare('SELECT count(*) AS n FROM case_counts').get() as { n: number };
+  const cube = big.deps.database.sqlite!.reader.prepare('SELECT count(*) AS n FROM case_counts').get() as { n: number };
   console.log(`\nqueue list, ${short(SMALL)} vs ${short(BIG)} cases (case_counts rows: ${cube.n}); Node ${process.version}`);
   for (const t of [small, big]) {
     console.log(`  ${short(t.n)}: generated (when built) in ${(t.meta.ms / 1000).toFixed(1)} s = ${Math.round(t.n / (t.meta.ms / 1000)).toLocaleString('en')} cases/s, phases ms ${JSON.stringify(t.meta.phases)}`);
@@ -271,8 +271,8 @@ async function main() {
   console.log('');
   printTable(rows);
   writeFileSync(`${DIR}/results-${short(BIG)}${onlyFilters ? '-partial' : ''}.json`, JSON.stringify({ big: BIG, samples: SAMPLES, rows }, null, 2));
-  small.deps.sqlite.close();
-  big.deps.sqlite.close();
+  await small.deps.database.close();
+  await big.deps.database.close();
 }
 
 await main();

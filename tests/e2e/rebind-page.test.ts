@@ -16,7 +16,7 @@ let origin: string;
 beforeAll(async () => {
   const port = await freePort();
   origin = `http://localhost:${port}`;
-  ctx = createTestContext({ ORIGIN: origin });
+  ctx = await createTestContext({ ORIGIN: origin });
   ctx.clock.set(new Date()); // the page's code comes from oathtool at real time
   server = serve({ fetch: ctx.app.fetch, port, hostname: '127.0.0.1' });
   browser = await launchChromium();
@@ -32,10 +32,10 @@ describe('the approval email link in a real browser', () => {
     const { user, deposit } = await makeRecoverableUser(ctx);
     const { caseId } = await submittedCase(ctx, user.email, [{ method: 'security_questions', answers: ANSWERS }, { method: 'transfer_record', email: user.email, ...deposit }]);
     const agent = await signedInStaff(ctx, 'agent');
-    const v = () => ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).get()!.version;
-    await agent.client.post(`/admin/api/cases/${caseId}/claim`, { version: v() });
-    expect((await agent.client.post(`/admin/api/cases/${caseId}/approve`, { version: v() })).status).toBe(200);
-    const link = /(http:\/\/localhost:\d+\/recovery\/rebind\?token=[A-Za-z0-9_-]+)/.exec(lastMessage(ctx, user.email, 'email').body!)![1]!;
+    const v = async () => (await ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0]!.version;
+    await agent.client.post(`/admin/api/cases/${caseId}/claim`, { version: await v() });
+    expect((await agent.client.post(`/admin/api/cases/${caseId}/approve`, { version: await v() })).status).toBe(200);
+    const link = /(http:\/\/localhost:\d+\/recovery\/rebind\?token=[A-Za-z0-9_-]+)/.exec((await lastMessage(ctx, user.email, 'email')).body!)![1]!;
 
     const page = await browser.newPage();
     const violations: string[] = [];
@@ -50,7 +50,7 @@ describe('the approval email link in a real browser', () => {
     await page.fill('#code', oathtool(key, ctx.clock()));
     await page.click('#verify button');
     await page.waitForFunction(() => document.getElementById('result')?.textContent?.startsWith('Done'));
-    expect(ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).get()!.status).toBe('completed');
+    expect((await ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0]!.status).toBe('completed');
     expect(violations).toEqual([]);
     ctx.clock.advance(30_000);
     expect((await new UserClient(ctx).signIn(user.email, { totpSecret: key })).status).toBe(200);
