@@ -46,13 +46,14 @@ export default defineConfig({
     },
   },
   test: {
+    globalSetup: ['tests/global-setup.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'sqlite', include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'] } },
-      ...(postgresUrl ? [{ extends: true, test: { name: 'postgres', include: ['tests/server/**/*.test.ts'], env: { REBIND_TEST_ENGINE: 'pg' } } }] : []),
+      { extends: true as const, test: { name: 'sqlite', include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'] } },
+      ...(postgresUrl ? [{ extends: true as const, test: { name: 'postgres', include: ['tests/server/**/*.test.ts'], env: { REBIND_TEST_ENGINE: 'pg' } } }] : []),
     ],
   },
 });

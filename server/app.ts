@@ -27,6 +27,7 @@ import { caseRoutes } from './cases/routes.ts';
 import { reasonCodeRoutes } from './cases/reason-codes.ts';
 import { statsRoutes } from './cases/stats.ts';
 import { userAdminRoutes } from './users/routes.ts';
+import { teamRoutes } from './team/routes.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const adminDistDir = join(root, 'dist', 'admin');
@@ -118,6 +119,7 @@ export function createApp(deps: Deps) {
   admin.route('/', reasonCodeRoutes(deps));
   admin.route('/', statsRoutes(deps));
   admin.route('/', userAdminRoutes(deps));
+  admin.route('/', teamRoutes(deps));
   app.route('/admin/api', admin);
 
   const api = createRouter();

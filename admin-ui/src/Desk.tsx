@@ -21,6 +21,7 @@ import reasonCodes from './reason-codes';
 import { can, type StaffRole } from './roles';
 import { AdminLoginPage } from './sign-in/AdminLoginPage';
 import staff from './staff';
+import team from './team';
 import users from './users';
 import { darkTheme, lightTheme } from './theme';
 
@@ -28,6 +29,7 @@ import { darkTheme, lightTheme } from './theme';
 export const deskResources = (role: StaffRole | undefined) => (
     <>
         {can(role, 'cases.read') ? <Resource name="cases" {...cases} /> : null}
+        {can(role, 'team.read') ? <Resource name="team" {...team} /> : null}
         {can(role, 'users.read') ? <Resource name="users" {...users} /> : null}
         {can(role, 'audit.read') ? <Resource name="audit-events" {...auditEvents} /> : null}
         {can(role, 'reason-codes.manage') ? <Resource name="reason-codes" {...reasonCodes} /> : null}

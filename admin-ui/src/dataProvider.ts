@@ -8,6 +8,8 @@ import { fetchUtils, HttpError, type DataProvider, type Identifier } from 'react
 import { getCsrfToken } from './authProvider';
 import type { CaseAction, CaseDetail } from './cases/case-types';
 import type { QueueStats } from './dashboard/stats-types';
+import type { StaffDirectoryEntry } from './staff-directory/staff-directory-types';
+import type { ReleaseClaimsResult } from './team/team-types';
 import type { RevealRequest, RevealableField, UserDetail } from './users/user-types';
 
 export const ADMIN_API_URL = '/admin/api';
@@ -73,6 +75,7 @@ export interface CaseActionBodies {
     reject: { reasonCode: string; note?: string };
     'request-info': { reasonCode: string; message: string };
     escalate: { note: string };
+    assign: { assigneeId: number; note: string };
 }
 export type CaseCommand = keyof CaseActionBodies;
 
@@ -93,6 +96,10 @@ export interface RebindDataProvider extends DataProvider {
     unfreezeUser: (userId: Identifier, justification: string) => Promise<UserDetail>;
     /** GET /stats: the dashboard's metrics. */
     getStats: () => Promise<QueueStats>;
+    /** GET /staff-directory: every colleague's name and role (any staff role may read it). */
+    getStaffDirectory: () => Promise<StaffDirectoryEntry[]>;
+    /** POST /team/:staffId/release-claims (supervisors): every case they hold back to the queue. */
+    releaseAllClaims: (staffId: Identifier, reason?: string) => Promise<ReleaseClaimsResult>;
 }
 
 const path = (id: Identifier) => encodeURIComponent(String(id));
@@ -112,6 +119,12 @@ export const dataProvider: RebindDataProvider = {
         const { json } = await httpClient(`${ADMIN_API_URL}/stats`);
         return json as QueueStats;
     },
+    getStaffDirectory: async () => {
+        const { json } = await httpClient(`${ADMIN_API_URL}/staff-directory`);
+        return json as StaffDirectoryEntry[];
+    },
+    releaseAllClaims: (staffId, reason) =>
+        postJson<ReleaseClaimsResult>(`/team/${path(staffId)}/release-claims`, reason ? { reason } : {}),
 };
 
 export default dataProvider;

@@ -8,8 +8,9 @@ import type { CaseStatus, StaffRole } from '../../db/schema/index.ts';
  *   info_requested → submitted (the user answers); escalated → in_review (a supervisor claims)
  *   awaiting_second_approval → approved | rejected (a supervisor, not the first approver)
  *   approved → completed | expired; draft → abandoned; before a decision → cancelled (the user)
+ *   submitted | in_review | escalated → in_review (a supervisor assigns it to someone: assignTo)
  */
-export type CaseAction = 'claim' | 'release' | 'approve' | 'reject' | 'request-info' | 'escalate' | 'note';
+export type CaseAction = 'claim' | 'release' | 'approve' | 'reject' | 'request-info' | 'escalate' | 'note' | 'assign';
 
 export const openStatuses: readonly CaseStatus[] = ['draft', 'submitted', 'in_review', 'info_requested', 'escalated', 'awaiting_second_approval'];
 export const queueStatuses: readonly CaseStatus[] = ['submitted', 'in_review', 'info_requested', 'escalated', 'awaiting_second_approval'];
@@ -31,9 +32,18 @@ export interface Actor {
   userId: number | null; // the staff member's own end-user account
 }
 
-export type Verdict = { ok: true; next?: CaseStatus } | { ok: false; code: 'conflict_of_interest' | 'invalid_state' | 'forbidden' | 'claim_expired'; message: string };
+/** A staff member a supervisor may hand a case to (the facts the rule needs). */
+export interface AssigneeFacts {
+  staffId: number;
+  role: StaffRole;
+  userId: number | null; // their own end-user account, if any
+  active: boolean;
+}
 
-const deny = (code: 'conflict_of_interest' | 'invalid_state' | 'forbidden' | 'claim_expired', message: string): Verdict => ({ ok: false, code, message });
+type DenyCode = 'conflict_of_interest' | 'invalid_state' | 'forbidden' | 'claim_expired' | 'rule_violation';
+export type Verdict = { ok: true; next?: CaseStatus } | { ok: false; code: DenyCode; message: string };
+
+const deny = (code: DenyCode, message: string): Verdict => ({ ok: false, code, message });
 
 export function claimIsLive(c: CaseFacts, now: Date, claimIdleMs: number): boolean {
   return c.assigneeId !== null && c.lastActivityAt !== null && now.getTime() - c.lastActivityAt.getTime() < claimIdleMs;
@@ -86,11 +96,43 @@ export function decide(action: CaseAction, c: CaseFacts, actor: Actor, now: Date
       if (!live) return deny('claim_expired', 'Your claim expired after inactivity; claim the case again.');
       if (action === 'escalate' && isSupervisor(actor)) return deny('invalid_state', 'Supervisors decide escalated cases themselves.');
       return { ok: true, next: action === 'escalate' ? 'escalated' : 'info_requested' };
+    case 'assign':
+      // A supervisor hands the case to someone (a first assignment or a reassignment);
+      // whether that someone may take it is assignTo's question.
+      if (!isSupervisor(actor)) return deny('forbidden', 'Only supervisors assign cases.');
+      if (!assignableStatuses.includes(c.status)) return deny('invalid_state', `A ${c.status} case cannot be assigned.`);
+      return { ok: true, next: 'in_review' };
   }
+}
+
+/**
+ * Cases a supervisor can put in someone's hands: waiting in the queue, held
+ * (reassignment, lapsed or not), or escalated (to another supervisor). Not a
+ * case waiting for the user (info_requested) or for a second approval, which
+ * has no holder: any supervisor but the first approver gives it.
+ */
+export const assignableStatuses: readonly CaseStatus[] = ['submitted', 'in_review', 'escalated'];
+
+/**
+ * May `actor` hand this case to `assignee` now? The case-level rule of
+ * decide('assign') first, then the assignee: an active agent or supervisor
+ * (auditors and admins do not work cases), a supervisor for an escalated
+ * case, never someone deciding a case about their own account, and not the
+ * person whose claim on it is still live.
+ */
+export function assignTo(c: CaseFacts, actor: Actor, assignee: AssigneeFacts, now: Date, claimIdleMs: number): Verdict {
+  const verdict = decide('assign', c, actor, now, claimIdleMs);
+  if (!verdict.ok) return verdict;
+  if (!assignee.active) return deny('rule_violation', 'This staff member is disabled.');
+  if (assignee.role !== 'agent' && assignee.role !== 'supervisor') return deny('rule_violation', 'Only agents and supervisors work cases.');
+  if (c.status === 'escalated' && assignee.role !== 'supervisor') return deny('rule_violation', 'Escalated cases are for supervisors.');
+  if (assignee.userId !== null && assignee.userId === c.userId) return deny('conflict_of_interest', 'Nobody may be given a case about their own account.');
+  if (c.assigneeId === assignee.staffId && claimIsLive(c, now, claimIdleMs)) return deny('invalid_state', 'This person already holds the case.');
+  return verdict;
 }
 
 /** The actions the desk should offer this person on this case now. */
 export function availableActions(c: CaseFacts, actor: Actor, now: Date, claimIdleMs: number): CaseAction[] {
-  const all: CaseAction[] = ['claim', 'release', 'approve', 'reject', 'request-info', 'escalate', 'note'];
+  const all: CaseAction[] = ['claim', 'release', 'approve', 'reject', 'request-info', 'escalate', 'note', 'assign'];
   return all.filter((a) => decide(a, c, actor, now, claimIdleMs).ok);
 }

@@ -4,7 +4,7 @@ import { AppError } from '../errors.ts';
 import { auditEvents, caseEvidence, caseNotes, cases, kycReferences, staff, userFactors, users, userSightings } from '../../db/schema/index.ts';
 import { maskEmail, maskPhone } from '../platform/masking.ts';
 import type { StaffPrincipal } from '../staff-auth/session.ts';
-import { availableActions, claimIsLive } from './case-rules.ts';
+import { assignTo, availableActions, claimIsLive } from './case-rules.ts';
 import { caseListView } from './queue.ts';
 import { BIOMETRIC_THRESHOLDS } from './risk.ts';
 
@@ -20,7 +20,9 @@ export async function caseDetail(deps: Deps, principal: StaffPrincipal, id: numb
   const c = (await deps.db.select().from(cases).where(eq(cases.id, id)).limit(1))[0];
   if (!c) throw new AppError('not_found', 'No such case.');
   const user = (await deps.db.select().from(users).where(eq(users.id, c.userId)).limit(1))[0]!;
-  const names = new Map((await deps.db.select({ id: staff.id, name: staff.name }).from(staff)).map((s) => [s.id, s.name]));
+  // Staff are a few dozen rows: one read gives the names and who could be assigned the case.
+  const people = (await deps.db.select({ id: staff.id, name: staff.name, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt }).from(staff).orderBy(asc(staff.name), asc(staff.id)));
+  const names = new Map(people.map((s) => [s.id, s.name]));
   const factors = (await deps.db.select().from(userFactors).where(eq(userFactors.userId, user.id)).orderBy(asc(userFactors.id)));
   const kyc = (await deps.db.select().from(kycReferences).where(eq(kycReferences.userId, user.id)).orderBy(desc(kycReferences.verifiedAt)).limit(1))[0];
   const sighting = async (kind: 'ip' | 'device', value: string | null) =>
@@ -44,6 +46,13 @@ export async function caseDetail(deps: Deps, principal: StaffPrincipal, id: numb
   const timeline = (await deps.db.select().from(auditEvents).where(and(eq(auditEvents.targetType, 'case'), eq(auditEvents.targetId, String(id)), ne(auditEvents.action, 'case.view'))).orderBy(asc(auditEvents.id)).limit(200));
   const actor = { staffId: principal.staffId, role: principal.role, userId: principal.userId };
   const live = claimIsLive(c, now, deps.config.claimIdleMs);
+  const actions = principal.role === 'agent' || principal.role === 'supervisor' ? availableActions(c, actor, now, deps.config.claimIdleMs) : [];
+  // For a supervisor's Assign dialog: only the people the rule lets them pick.
+  const assignees = actions.includes('assign')
+    ? people
+        .filter((p) => assignTo(c, actor, { staffId: p.id, role: p.role, userId: p.userId, active: p.disabledAt === null }, now, deps.config.claimIdleMs).ok)
+        .map((p) => ({ id: p.id, name: p.name, role: p.role }))
+    : [];
 
   return {
     ...caseListView(c, now),
@@ -51,6 +60,7 @@ export async function caseDetail(deps: Deps, principal: StaffPrincipal, id: numb
     claimExpiresAt: live && c.lastActivityAt ? new Date(c.lastActivityAt.getTime() + deps.config.claimIdleMs).toISOString() : null,
     firstApproverName: c.firstApproverId ? names.get(c.firstApproverId) ?? null : null,
     firstApprovedAt: c.firstApprovedAt?.toISOString() ?? null,
+    decidedById: c.decidedById,
     decidedByName: c.decidedById ? names.get(c.decidedById) ?? null : null,
     reasonCode: c.reasonCode,
     riskSignals: c.riskSignals ? (JSON.parse(c.riskSignals) as { signal: string; weight: number; detail: string }[]) : [],
@@ -100,6 +110,7 @@ export async function caseDetail(deps: Deps, principal: StaffPrincipal, id: numb
     txidOnOtherCases: txidHits.filter((h) => h.userId !== user.id).map((h) => ({ caseId: h.caseId, txid: h.txid })),
     notes: notes.map((n) => ({ id: n.id, authorType: n.authorType, staffId: n.staffId, staffName: n.staffId ? names.get(n.staffId) ?? null : null, visibility: n.visibility, body: n.body, createdAt: n.createdAt.toISOString() })),
     timeline: timeline.map((t) => ({ id: t.id, ts: t.ts.toISOString(), action: t.action, actorType: t.actorType, actorId: t.actorId, actorLabel: t.actorLabel, details: JSON.parse(t.details) as Record<string, unknown> })),
-    availableActions: availableActions(c, actor, now, deps.config.claimIdleMs).filter(() => principal.role === 'agent' || principal.role === 'supervisor'),
+    availableActions: actions,
+    assignees,
   };
 }

@@ -33,7 +33,9 @@ const CaseDetail = CaseSummary.extend({}).catchall(z.any()).openapi('CaseDetail'
 const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
 const tags = ['review desk'];
 
-const actionBodies: Record<Exclude<CaseAction, 'note'>, z.ZodObject> = {
+type WorkAction = Exclude<CaseAction, 'note' | 'assign'>;
+
+const actionBodies: Record<WorkAction, z.ZodObject> = {
   claim: z.object({ version: z.number().int() }),
   release: z.object({ version: z.number().int() }),
   approve: z.object({ version: z.number().int(), note: z.string().max(2000).optional() }),
@@ -42,7 +44,7 @@ const actionBodies: Record<Exclude<CaseAction, 'note'>, z.ZodObject> = {
   escalate: z.object({ version: z.number().int(), note: z.string().trim().min(1).max(2000) }),
 };
 
-const summaries: Record<Exclude<CaseAction, 'note'>, string> = {
+const summaries: Record<WorkAction, string> = {
   claim: 'Claim the case (a lapsed claim can be taken over; escalated cases are for supervisors)',
   release: 'Give the case back to the queue (supervisors can release anyone’s claim)',
   approve: 'Approve; a high-risk case needs a second approval by a different supervisor',
@@ -99,7 +101,7 @@ export function caseRoutes(deps: Deps) {
     },
   );
 
-  for (const action of Object.keys(actionBodies) as Exclude<CaseAction, 'note'>[]) {
+  for (const action of Object.keys(actionBodies) as WorkAction[]) {
     app.openapi(
       staffRoute('cases.work', {
         method: 'post',
@@ -117,6 +119,27 @@ export function caseRoutes(deps: Deps) {
       },
     );
   }
+
+  app.openapi(
+    staffRoute('cases.assign', {
+      method: 'post',
+      path: '/cases/{id}/assign',
+      tags,
+      summary: 'Assign or reassign the case to an agent or supervisor (supervisors), with an internal note',
+      description: 'Assignable: submitted, in_review (reassignment) and escalated (to a supervisor only) cases. The assignee must be an active agent or supervisor, not the current live holder, and never someone the case is about (conflict_of_interest). The case becomes in_review, held by the assignee (it shows in their "My cases"); audited as case.assign with from/to.',
+      request: {
+        params: IdParam,
+        body: { required: true, content: { 'application/json': { schema: z.object({ version: z.number().int(), assigneeId: z.number().int().positive(), note: z.string().trim().min(1).max(2000) }) } } },
+      },
+      responses: { 200: { description: 'The case after the assignment', content: { 'application/json': { schema: CaseDetail } } }, ...errorResponses(400, 401, 403, 404, 409, 422) },
+    }),
+    async (c) => {
+      const principal = c.get('staff')!;
+      const id = c.req.valid('param').id;
+      await runCaseAction(deps, principal, id, 'assign', c.req.valid('json'), requestContext(c, deps.config.trustProxy));
+      return c.json(await caseDetail(deps, principal, id) as z.infer<typeof CaseDetail>, 200);
+    },
+  );
 
   app.openapi(
     staffRoute('cases.work', {

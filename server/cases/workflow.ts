@@ -7,7 +7,7 @@ import { recordAuditEvent } from '../audit/audit-log.ts';
 import { enqueueMessage } from '../messaging/outbox.ts';
 import { maskEmail } from '../platform/masking.ts';
 import type { StaffPrincipal } from '../staff-auth/session.ts';
-import { decide, type CaseAction } from './case-rules.ts';
+import { assignTo, decide, type AssigneeFacts, type CaseAction } from './case-rules.ts';
 import { applyApproval } from './approval.ts';
 
 export interface ActionInput {
@@ -17,11 +17,21 @@ export interface ActionInput {
   message?: string; // user-visible text of a request for information
   visibility?: 'internal' | 'user';
   body?: string; // a note's text
+  assigneeId?: number; // assign: who gets the case
 }
 
 type CaseRow = typeof cases.$inferSelect;
 
-async function reasonFor(tx: Parameters<Parameters<Deps['db']['transaction']>[0]>[0], code: string | undefined, kind: 'reject' | 'request_info') {
+type Tx = Parameters<Parameters<Deps['db']['transaction']>[0]>[0];
+
+/** The staff member a case is being assigned to, as the rule needs them. An unknown id is bad input. */
+async function assigneeFor(tx: Tx, id: number | undefined): Promise<AssigneeFacts> {
+  const row = id === undefined ? undefined : (await tx.select({ id: staff.id, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt }).from(staff).where(eq(staff.id, id)).limit(1))[0];
+  if (!row) throw new AppError('validation_failed', 'Choose a staff member to assign the case to.', { fields: { assigneeId: id === undefined ? 'required' : 'no such staff member' } });
+  return { staffId: row.id, role: row.role, userId: row.userId, active: row.disabledAt === null };
+}
+
+async function reasonFor(tx: Tx, code: string | undefined, kind: 'reject' | 'request_info') {
   if (!code) throw new AppError('validation_failed', 'Choose a reason code.', { fields: { reasonCode: 'required' } });
   const row = (await tx.select().from(reasonCodes).where(eq(reasonCodes.code, code)).limit(1))[0];
   if (!row || !row.active || row.kind !== kind) throw new AppError('validation_failed', `Not an active ${kind.replace('_', '-')} reason code.`, { fields: { reasonCode: 'unknown or retired' } });
@@ -38,7 +48,10 @@ export async function runCaseAction(deps: Deps, principal: StaffPrincipal, caseI
   return deps.db.transaction(async (tx) => {
     const c = (await tx.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0];
     if (!c) throw new AppError('not_found', 'No such case.');
-    const verdict = decide(action, c, { staffId: principal.staffId, role: principal.role, userId: principal.userId }, now, deps.config.claimIdleMs);
+    const actorFacts = { staffId: principal.staffId, role: principal.role, userId: principal.userId };
+    let verdict = decide(action, c, actorFacts, now, deps.config.claimIdleMs);
+    const assignee = action === 'assign' && verdict.ok ? await assigneeFor(tx, input.assigneeId) : undefined;
+    if (assignee) verdict = assignTo(c, actorFacts, assignee, now, deps.config.claimIdleMs);
     if (!verdict.ok) throw new AppError(verdict.code, verdict.message, { status: c.status, version: c.version });
     if (action !== 'note' && input.version !== c.version) {
       throw new AppError('stale_version', 'Someone else changed this case: reload it to see what happened.', { status: c.status, version: c.version });
@@ -103,6 +116,15 @@ export async function runCaseAction(deps: Deps, principal: StaffPrincipal, caseI
         if (!note) throw new AppError('validation_failed', 'Say why you escalate.', { fields: { note: 'required' } });
         await addNote(note, 'internal');
         Object.assign(set, { assigneeId: null, claimedAt: null });
+        break;
+      }
+      case 'assign': {
+        // The new holder's claim starts now (and lapses after the idle limit like any claim).
+        const note = input.note?.trim();
+        if (!note) throw new AppError('validation_failed', 'Say why you assign the case.', { fields: { note: 'required' } });
+        await addNote(note, 'internal');
+        Object.assign(set, { assigneeId: assignee!.staffId, claimedAt: now });
+        Object.assign(details, { from: c.assigneeId, to: assignee!.staffId });
         break;
       }
     }

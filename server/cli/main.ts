@@ -165,7 +165,7 @@ program
       async (rt) => await importDepositLedger(rt.deps, file),
       (r) =>
         r.errors.length
-          ? [`Nothing imported: ${r.errors.length} invalid row(s).`, ...r.errors.slice(0, 20).map((e) => `  line ${e.line}: ${e.message}`)].join('\n')
+          ? [`Nothing imported: ${r.errors.length} invalid (await row(s)).`, ...r.errors.slice(0, 20).map((e) => `  line ${e.line}: ${e.message}`)].join('\n')
           : `Imported ${r.imported} of ${r.rows} rows (${r.duplicates} already present, ${r.unknownAccounts} for emails with no account yet).`,
       (r) => (r.errors.length ? 1 : 0),
     ),

@@ -9,9 +9,14 @@ export const permissions = {
   'audit.read': ['auditor', 'admin'],
   'staff.read': ['admin'],
   'staff.manage': ['admin'],
+  // Colleagues' display names and roles (no email, no 2FA data): every desk screen shows people by name.
+  'staff.directory': ['agent', 'supervisor', 'auditor', 'admin'],
   'outbox.read': ['admin'],
   'cases.read': ['agent', 'supervisor', 'auditor', 'admin'],
   'cases.work': ['agent', 'supervisor'],
+  // Running the team: assign and reassign cases, release an absent agent's claims, see who holds what.
+  'cases.assign': ['supervisor'],
+  'team.read': ['supervisor'],
   'users.read': ['agent', 'supervisor', 'auditor', 'admin'],
   'users.reveal': ['agent', 'supervisor'],
   'users.unfreeze': ['supervisor'],

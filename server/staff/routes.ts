@@ -4,17 +4,29 @@ import { createRouter, errorResponses, requestContext } from '../http.ts';
 import { staffRoute } from '../staff-auth/middleware.ts';
 import { ListQuerySchema, contentRange, parseListQuery } from '../platform/list-query.ts';
 import { staffRoles } from '../../db/schema/index.ts';
-import { createStaffMember, getStaff, listStaff, staffSortable, updateStaffMember } from './service.ts';
+import { createStaffMember, getStaff, listStaff, staffDirectory, staffSortable, updateStaffMember } from './service.ts';
 import QRCode from 'qrcode';
 
 const Role = z.enum(staffRoles);
 const StaffMember = z
   .object({ id: z.number(), email: z.string(), name: z.string(), role: Role, disabled: z.boolean(), userId: z.number().nullable(), createdAt: z.string(), lastLoginAt: z.string().nullable() })
   .openapi('StaffMember');
+const DirectoryEntry = z.object({ id: z.number(), name: z.string(), role: Role, active: z.boolean() }).openapi('StaffDirectoryEntry');
 const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
 
 export function staffRoutes(deps: Deps) {
   const app = createRouter();
+
+  app.openapi(
+    staffRoute('staff.directory', {
+      method: 'get',
+      path: '/staff-directory',
+      tags: ['staff'],
+      summary: 'Every staff member by name and role (no email or sign-in data), for every staff role; disabled members are listed with active: false',
+      responses: { 200: { description: 'The whole directory, by name', content: { 'application/json': { schema: z.array(DirectoryEntry) } } }, ...errorResponses(401, 403) },
+    }),
+    async (c) => c.json(await staffDirectory(deps), 200),
+  );
 
   app.openapi(
     staffRoute('staff.read', {

@@ -174,3 +174,18 @@ export async function getStaff(deps: Deps, id: number): Promise<StaffView> {
   if (!row) throw new AppError('not_found', 'No such staff member.');
   return toView(row);
 }
+
+/**
+ * Every staff member's display name and role, for any signed-in staff member:
+ * the desk shows people by name everywhere (queue, case, timeline, audit).
+ * No email, sign-in or 2FA data. Disabled members stay listed (`active:
+ * false`) because history still names them. One query over a small table.
+ */
+export async function staffDirectory(deps: Deps): Promise<{ id: number; name: string; role: StaffRole; active: boolean }[]> {
+  return (await deps.db
+    .select({ id: staff.id, name: staff.name, role: staff.role, disabledAt: staff.disabledAt })
+    .from(staff)
+    .orderBy(asc(staff.name), asc(staff.id))
+    )
+    .map((row) => ({ id: row.id, name: row.name, role: row.role, active: row.disabledAt === null }));
+}

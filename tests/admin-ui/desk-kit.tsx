@@ -2,7 +2,7 @@
 // in jsdom, with the API answered by msw handlers built from the fixtures.
 // Test files using it start with `// @vitest-environment jsdom`.
 import { QueryClient } from '@tanstack/react-query';
-import { cleanup, render } from '@testing-library/react';
+import { cleanup, configure, render } from '@testing-library/react';
 import { http, HttpResponse, type HttpHandler } from 'msw';
 import { setupServer } from 'msw/node';
 import { memoryStore, TestMemoryRouter } from 'react-admin';
@@ -15,7 +15,7 @@ import { Desk } from '../../admin-ui/src/Desk';
 import { loadCatalog } from '../../admin-ui/src/i18n/catalogs';
 import { createI18nProvider } from '../../admin-ui/src/i18n/i18nProvider';
 import type { Locale } from '../../admin-ui/src/i18n/locales';
-import { reasonCodes, stats } from './fixtures/desk-fixtures';
+import { reasonCodes, staffDirectory, stats } from './fixtures/desk-fixtures';
 
 const ORIGIN = 'http://desk.test';
 
@@ -61,7 +61,7 @@ export const staffSession = (staff: { id: number; email: string; name: string; r
 });
 
 /**
- * Handlers for a signed-in `staff` member: the session, stats, reason codes,
+ * Handlers for a signed-in `staff` member: the session, stats, the staff directory, reason codes,
  * the queue (`rows`) and case details (`details`, by id). More specific
  * handlers can be passed with server.use() in a test.
  */
@@ -73,6 +73,7 @@ export const deskHandlers = (options: {
     http.get('*/admin/api/auth/me', () => HttpResponse.json(staffSession(options.staff))),
     http.post('*/admin/api/auth/logout', () => new HttpResponse(null, { status: 204 })),
     http.get('*/admin/api/stats', () => HttpResponse.json(stats)),
+    http.get('*/admin/api/staff-directory', () => HttpResponse.json(staffDirectory)),
     http.get('*/admin/api/reason-codes', () =>
         HttpResponse.json(reasonCodes, { headers: { 'Content-Range': `reason-codes 0-${reasonCodes.length - 1}/${reasonCodes.length}` } })
     ),
@@ -96,6 +97,9 @@ export const apiError = (status: number, code: string, message: string, details?
 export const setupDeskTests = ({ width = 1280 }: { width?: number } = {}) => {
     const realFetch = globalThis.fetch;
     beforeAll(() => {
+        // findBy*/waitFor give up after 1 s by default: too short for the whole
+        // desk rendering in jsdom on a busy 2-core machine (other test files run beside).
+        configure({ asyncUtilTimeout: 10_000 });
         installBrowserShims(width);
         // The desk calls relative URLs, as a page does; Node's fetch needs them absolute.
         vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) =>

@@ -44,7 +44,7 @@ describe('the desk around the queue', () => {
     it('shows each role the menus its permissions allow', async () => {
         const expected: [typeof ANA | typeof SAM | typeof ADA | typeof ROOT, string[]][] = [
             [ANA, ['Dashboard', 'Queue', 'Users']],
-            [SAM, ['Dashboard', 'Queue', 'Users']],
+            [SAM, ['Dashboard', 'Queue', 'Team', 'Users']],
             [ADA, ['Dashboard', 'Queue', 'Users', 'Audit log']],
             [ROOT, ['Dashboard', 'Queue', 'Users', 'Audit log', 'Reason codes', 'Staff', 'Outbox']],
         ];

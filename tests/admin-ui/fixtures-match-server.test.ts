@@ -11,7 +11,9 @@ import {
     makeCaseSummary,
     questionsEvidence,
     reasonCodes,
+    staffDirectory,
     stats,
+    team,
     transferEvidence,
 } from './fixtures/desk-fixtures';
 
@@ -77,5 +79,22 @@ describe('UI fixtures have the server’s shapes', () => {
         expectSameShape(reasonCodes, await get('/admin/api/reason-codes'));
         const user = await get(`/admin/api/users/${(await ctx.deps.db.select().from(users).where(eq(users.email, 'hugo.weber@example.com')).limit(1))[0]!.id}`);
         expectSameShape({ ...frozenUser, factorHistory: frozenUser.factorHistory }, user);
+    });
+
+    it('the staff directory, the team and a case a supervisor may assign', async () => {
+        const directory = await get('/admin/api/staff-directory');
+        expectSameShape(staffDirectory, directory);
+        // The fixture's people are the demo's, by name and role.
+        for (const entry of staffDirectory) expect(directory).toContainEqual(expect.objectContaining({ name: entry.name, role: entry.role }));
+        const sam = demoStaff.find(s => s.key === 'sam')!;
+        const samClient = new StaffClient(ctx);
+        ctx.clock.advance(31_000);
+        expect((await samClient.signIn({ id: 0, email: sam.email, password: sam.password, totpSecret: demoTotpSecret('sam'), role: 'supervisor' })).status).toBe(200);
+        const realTeam = await (await samClient.get('/admin/api/team')).json();
+        expectSameShape(team, realTeam);
+        expect(realTeam.find((m: { name: string }) => m.name === 'Ana Agent')).toMatchObject({ openCases: 1 });
+        const alice = await (await samClient.get(`/admin/api/cases/${await caseOf('alice.martin@example.com')}`)).json();
+        expect(alice.availableActions).toContain('assign');
+        expectSameShape(makeCaseDetail({ assignees: [{ id: 1, name: 'Ana Agent', role: 'agent' }] }).assignees, alice.assignees);
     });
 });

@@ -241,7 +241,7 @@ function printTable(rows: Row[]) {
   console.log(
     `medians: page-1 ratio ${fmt(med(rows.map((r) => r.big / r.small)))}, deep ratio ${deepRows.length ? fmt(med(deepRows.map((r) => r.deep! / r.big))) : '–'}, throughput ratio ${fmt(med(rows.map((r) => r.withTotal / r.withoutTotal)))}, endpoint÷raw ${fmt(med(rows.map((r) => r.big / r.raw)))}, fn÷raw ${fmt(med(rows.map((r) => r.fn / r.raw)))}`,
   );
-  console.log('(~ after a total: estimated, X-Total-Is-Estimate; times in ms; "none" = Prefer: count=none; fn = listCases() called directly; raw = its statements as prepared SQL)');
+  console.log('(~ after a total: estimated, X-Total-Is-Estimate; times in ms; "none" = Prefer: count=none; fn = await listCases() called directly; raw = its statements as prepared SQL)');
 }
 
 const short = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));

@@ -214,5 +214,5 @@ describe('audit verify on the command line', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 120_000); // five CLI runs through tsx: 5–8 s each on a busy 2-core machine
 });

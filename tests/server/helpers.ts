@@ -63,9 +63,9 @@ export interface StaffAccount {
 }
 
 let staffCounter = 0;
-export async function makeStaff(ctx: TestContext, role: StaffRole, overrides: { email?: string; userId?: number } = {}): Promise<StaffAccount> {
+export async function makeStaff(ctx: TestContext, role: StaffRole, overrides: { email?: string; userId?: number; name?: string } = {}): Promise<StaffAccount> {
   const email = overrides.email ?? `${role}${++staffCounter}@staff.test`;
-  const created = await createStaffMember(ctx.deps, { email, name: `Test ${role}`, role, userId: overrides.userId ?? null }, { type: 'system', label: 'test' });
+  const created = await createStaffMember(ctx.deps, { email, name: overrides.name ?? `Test ${role}`, role, userId: overrides.userId ?? null }, { type: 'system', label: 'test' });
   return { id: created.member.id, email, password: created.password, totpSecret: created.totpSecret, role };
 }
 
@@ -110,8 +110,8 @@ export class StaffClient {
   }
 }
 
-export async function signedInStaff(ctx: TestContext, role: StaffRole): Promise<{ account: StaffAccount; client: StaffClient }> {
-  const account = await makeStaff(ctx, role);
+export async function signedInStaff(ctx: TestContext, role: StaffRole, overrides: Parameters<typeof makeStaff>[2] = {}): Promise<{ account: StaffAccount; client: StaffClient }> {
+  const account = await makeStaff(ctx, role, overrides);
   const client = new StaffClient(ctx);
   const res = await client.signIn(account);
   if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`);

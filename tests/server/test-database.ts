@@ -17,12 +17,14 @@ const databases: string[] = [];
 let template: Promise<string> | undefined;
 const filePrefix = `rebind_test_${process.pid}_${randomBytes(3).toString('hex')}`;
 
-// Outside vitest (scripts that borrow the helpers) there is no suite to hook into.
-if (process.env.VITEST) {
+// Outside a test file (scripts that borrow the helpers, vitest's global setup) there is no suite to hook into.
+try {
   afterAll(async () => {
     for (const handle of opened.splice(0)) await handle.close().catch(() => undefined);
     for (const name of databases.splice(0).reverse()) await dropDatabase(name).catch(() => undefined);
   }, 60_000);
+} catch {
+  /* not collecting a test file */
 }
 
 /** The server the PostgreSQL run uses (TEST_DATABASE_URL), as a URL to one of its databases. */

@@ -8,7 +8,7 @@ import {
     TopToolbar,
     useRecordContext,
 } from 'react-admin';
-import { useMediaQuery, type Theme } from '@mui/material';
+import { Typography, useMediaQuery, type Theme } from '@mui/material';
 import { Link } from 'react-router-dom';
 import { actorTypeChoices } from './actor-types';
 import { AuditEventDetails } from './AuditEventDetails';
@@ -16,6 +16,7 @@ import { auditEventFilters } from './AuditEventFilters';
 import { ChainStatusChip } from './ChainStatusChip';
 import { ExportCsvButton } from './ExportCsvButton';
 import { DateTimeField } from '../layout/DateTimeField';
+import { useStaffName } from '../staff-directory/useStaffDirectory';
 
 // Seconds and the zone matter when matching an event to a server log line.
 const TIMESTAMP_FORMAT: Intl.DateTimeFormatOptions = {
@@ -44,8 +45,13 @@ const AuditEventListActions = () => (
 /** "case #42" in one column; a case links to its page. */
 const TargetField = () => {
     const record = useRecordContext<{ targetType: string | null; targetId: string | null }>();
+    const staffName = useStaffName();
     if (!record?.targetType) return null;
-    const label = `${record.targetType} #${record.targetId ?? ''}`;
+    // A staff member (staff.create, staff.disable…) by name.
+    const label =
+        record.targetType === 'staff' && record.targetId
+            ? `${record.targetType} ${staffName(record.targetId)}`
+            : `${record.targetType} #${record.targetId ?? ''}`;
     if (record.targetType === 'case' && record.targetId) {
         return (
             <Link to={`/cases/${record.targetId}/show`} onClick={event => event.stopPropagation()} style={{ whiteSpace: 'nowrap' }}>
@@ -63,10 +69,8 @@ const TargetField = () => {
     return <span style={{ whiteSpace: 'nowrap' }}>{label}</span>;
 };
 
-/** An email-like actor may break after the "@" on a narrow screen. */
-const ActorField = () => {
-    const record = useRecordContext<{ actorLabel: string | null }>();
-    const label = record?.actorLabel ?? '';
+/** An email-like label may break after the "@" on a narrow screen. */
+const BreakableLabel = ({ label }: { label: string }) => {
     const at = label.indexOf('@');
     return at < 0 ? (
         <>{label}</>
@@ -77,6 +81,30 @@ const ActorField = () => {
             {label.slice(at + 1)}
         </span>
     );
+};
+
+/**
+ * Staff by name (from the directory), with the label the event recorded (their
+ * email at the time) under it; others by their label.
+ */
+const ActorField = () => {
+    const record = useRecordContext<{ actorType: string; actorId: string | null; actorLabel: string | null }>();
+    const staffName = useStaffName();
+    const label = record?.actorLabel ?? '';
+    if (record?.actorType === 'staff' && record.actorId) {
+        const name = staffName(record.actorId, label);
+        return (
+            <>
+                {name}
+                {label && label !== name ? (
+                    <Typography variant="caption" component="div" color="text.secondary">
+                        <BreakableLabel label={label} />
+                    </Typography>
+                ) : null}
+            </>
+        );
+    }
+    return <BreakableLabel label={label} />;
 };
 
 // At 1280 px the essentials fit: seq., time, actor, action, target. The rest

@@ -1,10 +1,8 @@
 import { useGetIdentity, useRecordContext, useTranslate } from 'react-admin';
+import { StaffName } from '../staff-directory/StaffName';
 import type { CaseSummary } from './case-types';
 
-/**
- * Who holds the case: "Me", "Unassigned" or "#id". Agents cannot read the
- * staff list, so the list shows ids; the case view has the name.
- */
+/** Who holds the case: "Me", "Unassigned" or the colleague's name (from the staff directory). */
 export const AssigneeField = () => {
     const record = useRecordContext<CaseSummary>();
     const translate = useTranslate();
@@ -14,5 +12,5 @@ export const AssigneeField = () => {
     if (identity && String(identity.id) === String(record.assigneeId)) {
         return <strong>{translate('resources.cases.assignee.me')}</strong>;
     }
-    return <>{translate('resources.cases.assignee.someone', { id: record.assigneeId })}</>;
+    return <StaffName id={record.assigneeId} />;
 };

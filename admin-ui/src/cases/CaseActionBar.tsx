@@ -1,6 +1,7 @@
 import { Stack } from '@mui/material';
 import { useRecordContext, useTranslate } from 'react-admin';
 import { ApproveButton } from './actions/ApproveButton';
+import { AssignButton } from './actions/AssignButton';
 import { EscalateButton } from './actions/EscalateButton';
 import { RejectButton } from './actions/RejectButton';
 import { RequestInfoButton } from './actions/RequestInfoButton';
@@ -17,7 +18,7 @@ export const CaseActionBar = () => {
     const translate = useTranslate();
     if (!record) return null;
     const has = (action: CaseDetail['availableActions'][number]) => record.availableActions.includes(action);
-    const any = ['claim', 'release', 'approve', 'reject', 'request-info', 'escalate'].some(action =>
+    const any = ['claim', 'release', 'approve', 'reject', 'request-info', 'escalate', 'assign'].some(action =>
         has(action as CaseDetail['availableActions'][number])
     );
     if (!any) return null;
@@ -36,6 +37,7 @@ export const CaseActionBar = () => {
             {has('request-info') ? <RequestInfoButton /> : null}
             {has('escalate') ? <EscalateButton /> : null}
             {has('release') ? <ReleaseButton /> : null}
+            {has('assign') ? <AssignButton /> : null}
         </Stack>
     );
 };

@@ -1,11 +1,24 @@
-import { SearchInput, SelectInput, useTranslate, type SearchInputProps } from 'react-admin';
+import { SearchInput, SelectInput, useTranslate, type SearchInputProps, type SelectInputProps } from 'react-admin';
 import { MultiSelectInput } from '../layout/MultiSelectInput';
+import { useStaffDirectory } from '../staff-directory/useStaffDirectory';
 import { caseStatusChoices, methodChoices, riskBandChoices } from './case-types';
 
-const assigneeChoices = [
-    { id: 'me', name: 'resources.cases.assignee.me' },
-    { id: 'unassigned', name: 'resources.cases.assignee.unassigned' },
-];
+/**
+ * "Me", "Unassigned", then every colleague who works cases, by name (the Team
+ * page links here with an assignee id). Names are not translation keys.
+ */
+const AssigneeFilterInput = (props: SelectInputProps) => {
+    const translate = useTranslate();
+    const { entries } = useStaffDirectory();
+    const choices = [
+        { id: 'me', name: translate('resources.cases.assignee.me') },
+        { id: 'unassigned', name: translate('resources.cases.assignee.unassigned') },
+        ...entries
+            .filter(entry => entry.role === 'agent' || entry.role === 'supervisor')
+            .map(entry => ({ id: String(entry.id), name: entry.name })),
+    ];
+    return <SelectInput {...props} choices={choices} translateChoice={false} />;
+};
 
 const slaChoices = [
     { id: 'true', name: 'resources.cases.sla.filter_breached' },
@@ -24,6 +37,6 @@ export const caseFilters = [
     <MultiSelectInput key="status" source="status" choices={caseStatusChoices} />,
     <MultiSelectInput key="riskBand" source="riskBand" choices={riskBandChoices} />,
     <SelectInput key="method" source="method" choices={methodChoices} />,
-    <SelectInput key="assigneeId" source="assigneeId" choices={assigneeChoices} />,
+    <AssigneeFilterInput key="assigneeId" source="assigneeId" />,
     <SelectInput key="slaBreached" source="slaBreached" choices={slaChoices} />,
 ];

@@ -20,6 +20,8 @@ import { caseFilters } from './CaseFilters';
 import { CaseStatusField } from './CaseStatusChip';
 import { CaseViewsBar } from './CaseViewsBar';
 import { ClaimButton } from './ClaimButton';
+import { canClaimFromQueue } from './queue-rules';
+import { useQueueKeyboard } from './useQueueKeyboard';
 import { MethodsField } from './MethodsField';
 import { RiskBandField } from './RiskBandChip';
 import { SlaField } from './SlaChip';
@@ -52,39 +54,43 @@ const CaseIdField = () => {
     );
 };
 
-const canClaim = (record: CaseSummary, role: StaffRole | undefined) =>
-    can(role, 'cases.work') &&
-    !record.ownAccount &&
-    (record.status === 'submitted' || (record.status === 'escalated' && role === 'supervisor'));
-
 const ClaimCell = () => {
     const record = useRecordContext<CaseSummary>();
     const { permissions: role } = usePermissions<StaffRole>();
-    return record && canClaim(record, role) ? <ClaimButton openAfterClaim /> : null;
+    return record && canClaimFromQueue(record, role) ? <ClaimButton openAfterClaim /> : null;
 };
 
 /** The review queue: most urgent SLA first, saved views, filters, claim in one click. */
-export const CaseList = () => {
+export const CaseList = () => (
+    <List
+        sort={{ field: 'slaDueAt', order: 'ASC' }}
+        filterDefaultValues={DEFAULT_CASE_FILTER}
+        filters={caseFilters}
+        actions={<CaseListActions />}
+        aside={<CaseFilterSidebar />}
+        pagination={<CasePagination />}
+        perPage={25}
+        exporter={false}
+        title="resources.cases.queue_title"
+        // The queue moves while an agent reads it: refresh every minute (and on focus).
+        queryOptions={{ refetchInterval: 60_000 }}
+    >
+        <CaseViewsBar />
+        <QueueTable />
+    </List>
+);
+
+/** The queue's rows, driven by mouse or by keyboard (j/k, Enter, c, ?). */
+const QueueTable = () => {
     const translate = useTranslate();
     const { permissions: role } = usePermissions<StaffRole>();
     const isLaptop = useMediaQuery<Theme>(theme => theme.breakpoints.up('lg'));
     const isWide = useMediaQuery<Theme>(theme => theme.breakpoints.up('xl'));
+    const { rowSx, help } = useQueueKeyboard();
     return (
-        <List
-            sort={{ field: 'slaDueAt', order: 'ASC' }}
-            filterDefaultValues={DEFAULT_CASE_FILTER}
-            filters={caseFilters}
-            actions={<CaseListActions />}
-            aside={<CaseFilterSidebar />}
-            pagination={<CasePagination />}
-            perPage={25}
-            exporter={false}
-            title="resources.cases.queue_title"
-            // The queue moves while an agent reads it: refresh every minute (and on focus).
-            queryOptions={{ refetchInterval: 60_000 }}
-        >
-            <CaseViewsBar />
-            <DataTable rowClick="show" bulkActionButtons={false} size="small">
+        <>
+            {help}
+            <DataTable rowClick="show" bulkActionButtons={false} size="small" rowSx={rowSx}>
                 <DataTable.Col source="id" label="resources.cases.fields.id">
                     <CaseIdField />
                 </DataTable.Col>
@@ -118,6 +124,6 @@ export const CaseList = () => {
                     </DataTable.Col>
                 ) : null}
             </DataTable>
-        </List>
+        </>
     );
 };

@@ -6,7 +6,9 @@ import {
     useRecordContext,
     useTranslate,
 } from 'react-admin';
+import { DetailLoading, hasDetail } from '../layout/DetailLoading';
 import { useFormatDateTime } from '../layout/useFormatDateTime';
+import { useStaffName } from '../staff-directory/useStaffDirectory';
 import { can, type StaffRole } from '../roles';
 import { BiometricPanel } from './evidence/BiometricPanel';
 import { SecurityQuestionsPanel } from './evidence/SecurityQuestionsPanel';
@@ -18,7 +20,7 @@ import { RequestPanel } from './panels/RequestPanel';
 import { RiskSignalsPanel } from './panels/RiskSignalsPanel';
 import { TimelinePanel } from './panels/TimelinePanel';
 import { CaseActionBar } from './CaseActionBar';
-import type { CaseDetail, CaseEvidence } from './case-types';
+import type { CaseDetail, CaseEvidence, CaseSummary } from './case-types';
 import { CaseStatusChip } from './CaseStatusChip';
 import { RiskBandChip } from './RiskBandChip';
 import { SlaChip } from './SlaChip';
@@ -54,15 +56,16 @@ const Custody = ({ record }: { record: CaseDetail }) => {
     const translate = useTranslate();
     const formatDateTime = useFormatDateTime();
     const { identity } = useGetIdentity();
+    const staffName = useStaffName();
     const t = (key: string, options?: Record<string, unknown>) => translate(`resources.cases.custody.${key}`, options);
     const mine = identity && record.assigneeId != null && String(identity.id) === String(record.assigneeId);
     let text: string;
     if (record.decidedAt) {
-        text = t('decided', { name: record.decidedByName ?? '–', date: formatDateTime(record.decidedAt) });
+        text = t('decided', { name: staffName(record.decidedById, record.decidedByName), date: formatDateTime(record.decidedAt) });
     } else if (record.assigneeId != null) {
         text = mine
             ? t('yours', { date: formatDateTime(record.claimExpiresAt, { timeStyle: 'short' }) })
-            : t('held_by', { name: record.assigneeName ?? `#${record.assigneeId}` });
+            : t('held_by', { name: staffName(record.assigneeId, record.assigneeName) });
     } else {
         text = t('unassigned');
     }
@@ -73,8 +76,10 @@ const Custody = ({ record }: { record: CaseDetail }) => {
     );
 };
 
-const CaseHeader = ({ record }: { record: CaseDetail }) => {
+/** The case's header; from a queue row (no detail yet) without custody and actions. */
+const CaseHeader = ({ record }: { record: CaseDetail | CaseSummary }) => {
     const translate = useTranslate();
+    const detail = isCaseDetail(record) ? record : null;
     return (
         <Card variant="outlined">
             <CardContent sx={{ '&:last-child': { pb: 2 } }}>
@@ -95,9 +100,9 @@ const CaseHeader = ({ record }: { record: CaseDetail }) => {
                         <Typography variant="body2" sx={{ mt: 0.5 }}>
                             {record.maskedEmail}
                         </Typography>
-                        <Custody record={record} />
+                        {detail ? <Custody record={detail} /> : null}
                     </Box>
-                    <CaseActionBar />
+                    {detail ? <CaseActionBar /> : null}
                 </Stack>
             </CardContent>
         </Card>
@@ -109,6 +114,7 @@ const CaseBanners = ({ record }: { record: CaseDetail }) => {
     const translate = useTranslate();
     const formatDateTime = useFormatDateTime();
     const { permissions: role } = usePermissions<StaffRole>();
+    const staffName = useStaffName();
     const t = (key: string, options?: Record<string, unknown>) => translate(`resources.cases.banners.${key}`, options);
     return (
         <>
@@ -116,7 +122,7 @@ const CaseBanners = ({ record }: { record: CaseDetail }) => {
             {record.firstApproverId != null ? (
                 <Alert severity="info">
                     {t('first_approval', {
-                        name: record.firstApproverName ?? `#${record.firstApproverId}`,
+                        name: staffName(record.firstApproverId, record.firstApproverName),
                         date: formatDateTime(record.firstApprovedAt),
                     })}
                     {record.status === 'awaiting_second_approval' ? ` ${t('second_needed')}` : ''}
@@ -133,11 +139,22 @@ const CaseBanners = ({ record }: { record: CaseDetail }) => {
     );
 };
 
+const isCaseDetail = (record: CaseDetail | CaseSummary | undefined): record is CaseDetail =>
+    hasDetail<CaseDetail>(record, 'evidence', 'account', 'request', 'riskSignals', 'timeline', 'notes', 'relatedCases', 'availableActions');
+
 const CaseView = () => {
-    const record = useRecordContext<CaseDetail>();
+    const record = useRecordContext<CaseDetail | CaseSummary>();
     const { permissions: role } = usePermissions<StaffRole>();
     const translate = useTranslate();
-    if (!record) return null;
+    if (!record) return <DetailLoading />;
+    if (!isCaseDetail(record)) {
+        return (
+            <Stack spacing={2} sx={{ mt: 2, mb: 4 }}>
+                <CaseHeader record={record} />
+                <DetailLoading />
+            </Stack>
+        );
+    }
     return (
         <Stack spacing={2} sx={{ mt: 2, mb: 4 }}>
             <CaseHeader record={record} />

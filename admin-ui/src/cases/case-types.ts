@@ -32,7 +32,7 @@ export type RiskBand = (typeof RISK_BANDS)[number];
 export const EVIDENCE_METHODS = ['security_questions', 'biometric', 'transfer_record'] as const;
 export type EvidenceMethod = (typeof EVIDENCE_METHODS)[number];
 
-export const CASE_ACTIONS = ['claim', 'release', 'approve', 'reject', 'request-info', 'escalate', 'note'] as const;
+export const CASE_ACTIONS = ['claim', 'release', 'approve', 'reject', 'request-info', 'escalate', 'note', 'assign'] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
 export interface CaseSummary {
@@ -204,6 +204,7 @@ export interface CaseDetail extends CaseSummary {
     claimExpiresAt: string | null;
     firstApproverName: string | null;
     firstApprovedAt: string | null;
+    decidedById: number | null;
     decidedByName: string | null;
     reasonCode: string | null;
     riskSignals: RiskSignal[];
@@ -216,6 +217,8 @@ export interface CaseDetail extends CaseSummary {
     notes: CaseNote[];
     timeline: TimelineEntry[];
     availableActions: CaseAction[];
+    /** Who a supervisor may assign the case to now (empty unless `assign` is available). */
+    assignees: { id: number; name: string; role: 'agent' | 'supervisor' | 'auditor' | 'admin' }[];
 }
 
 export const isOpenStatus = (status: string): boolean =>

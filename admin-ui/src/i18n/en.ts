@@ -180,6 +180,16 @@ const messages: TranslationMessages = {
         },
         cases: {
             name: 'Case |||| Queue',
+            shortcuts: {
+                title: 'Keyboard shortcuts',
+                button: 'Shortcuts',
+                next: 'Select the next case',
+                previous: 'Select the previous case',
+                open: 'Open the selected case',
+                claim: 'Claim the selected case (and open it)',
+                help: 'Show this list',
+                selected: 'Case #%{id} selected',
+            },
             queue_title: 'Review queue',
             title: 'Case #%{id}',
             search_placeholder: 'Case # or email (a***)',
@@ -247,7 +257,6 @@ const messages: TranslationMessages = {
             assignee: {
                 me: 'Me',
                 unassigned: 'Unassigned',
-                someone: 'Staff #%{id}',
             },
             custody: {
                 unassigned: 'Nobody holds this case.',
@@ -263,6 +272,8 @@ const messages: TranslationMessages = {
                 reject: 'Reject',
                 'request-info': 'Request info',
                 escalate: 'Escalate',
+                assign: 'Assign',
+                reassign: 'Reassign',
             },
             notifications: {
                 claim: 'Case #%{id} is yours.',
@@ -271,6 +282,7 @@ const messages: TranslationMessages = {
                 reject: 'Case #%{id} rejected.',
                 'request-info': 'Request for information sent on case #%{id}.',
                 escalate: 'Case #%{id} escalated to supervisors.',
+                assign: 'Case #%{id} assigned.',
                 note: 'Note added to case #%{id}.',
             },
             conflict: {
@@ -327,6 +339,16 @@ const messages: TranslationMessages = {
                     effect: 'The case goes to the supervisors\' queue and leaves your hands.',
                     note: 'Why (internal note)',
                     confirm: 'Escalate',
+                },
+                assign: {
+                    title: 'Assign case #%{id}',
+                    effect: 'The person you choose holds the case from now on and finds it under "My cases". Like any claim, it lapses after 30 minutes without activity.',
+                    effect_escalated: 'This case was escalated: only a supervisor can be given it.',
+                    assignee: 'Assign to',
+                    nobody: 'Nobody can be given this case now: the rules exclude every colleague.',
+                    note: 'Why (internal note)',
+                    note_hint: 'Staff only; added to the case notes.',
+                    confirm: 'Assign',
                 },
             },
             evidence: {
@@ -481,6 +503,11 @@ const messages: TranslationMessages = {
                 by: 'by %{actor}',
                 audit_link: 'Open in the audit log',
                 first_approval: 'first of two approvals',
+                assigned_to: 'to %{name}',
+                reassigned: 'from %{from} to %{to}',
+                released_for: 'claim of %{name}',
+                released_all_of: 'all claims of %{name} released at once',
+                taken_over_from: 'lapsed claim of %{name}',
                 actions: {
                     case_file: 'Filed',
                     case_email_verified: 'Email verified',
@@ -499,6 +526,7 @@ const messages: TranslationMessages = {
                     case_expire: 'Expired',
                     case_complete: 'Completed',
                     case_view: 'Viewed',
+                    case_assign: 'Assigned',
                     biometric_result: 'Biometric result',
                 },
             },
@@ -601,6 +629,32 @@ const messages: TranslationMessages = {
             code_shape: 'Use 2 to 60 lower-case letters, digits or _.',
             user_message_hint: 'Sent to the user by email, as written.',
             active_hint: 'Retired codes stay on past cases but cannot be chosen any more.',
+        },
+        team: {
+            name: 'Team member |||| Team',
+            title: 'Team',
+            fields: {
+                name: 'Name',
+                openCases: 'Cases held',
+                oldestSlaDueAt: 'Most urgent SLA',
+                lastActivityAt: 'Last activity on them',
+                actions: 'Actions',
+            },
+            disabled: 'Disabled',
+            cases_of: 'Cases held by %{name}',
+            view_cases: 'View cases',
+            ago: '%{duration} ago',
+            release: {
+                button: 'Release all',
+                title: 'Release every case %{name} holds?',
+                effect: 'The case %{name} holds goes back to the queue for anyone to claim. |||| All %{smart_count} cases %{name} holds go back to the queue for anyone to claim.',
+                reason: 'Reason (optional)',
+                reason_hint: 'Recorded in the audit trail, e.g. "off sick today".',
+                confirm: 'Release all',
+                done: '1 case of %{name} is back in the queue. |||| %{smart_count} cases of %{name} are back in the queue.',
+                done_with_skipped:
+                    '1 case of %{name} is back in the queue; %{skipped} about your own account left as it was. |||| %{smart_count} cases of %{name} are back in the queue; %{skipped} about your own account left as they were.',
+            },
         },
         outbox: {
             name: 'Message |||| Outbox',

@@ -1,6 +1,19 @@
-import { BooleanField, DataTable, List, SelectField } from 'react-admin';
+import { Chip } from '@mui/material';
+import { DataTable, List, SelectField, useRecordContext, useTranslate } from 'react-admin';
 import { staffRoleChoices } from '../roles';
 import { DateTimeField } from '../layout/DateTimeField';
+import type { StaffRecord } from './staff-types';
+
+/**
+ * Only disabled accounts are marked. (react-admin's BooleanField with
+ * FalseIcon={null} puts a Fragment under a Tooltip, which MUI 9 cannot
+ * attach to: the whole list crashed.)
+ */
+const DisabledMark = () => {
+    const record = useRecordContext<StaffRecord>();
+    const translate = useTranslate();
+    return record?.disabled ? <Chip size="small" label={translate('resources.staff.fields.disabled')} /> : null;
+};
 
 export const StaffList = () => (
     <List sort={{ field: 'id', order: 'ASC' }} exporter={false} perPage={25}>
@@ -12,8 +25,7 @@ export const StaffList = () => (
                 <SelectField source="role" choices={staffRoleChoices} />
             </DataTable.Col>
             <DataTable.Col source="disabled" disableSort>
-                {/* Only disabled accounts are marked. */}
-                <BooleanField source="disabled" FalseIcon={null} />
+                <DisabledMark />
             </DataTable.Col>
             <DataTable.Col source="createdAt">
                 <DateTimeField source="createdAt" />

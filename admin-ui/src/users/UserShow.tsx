@@ -4,12 +4,13 @@ import { Link } from 'react-router-dom';
 import { CaseStatusChip } from '../cases/CaseStatusChip';
 import type { CaseStatus } from '../cases/case-types';
 import { RiskBandChip } from '../cases/RiskBandChip';
+import { DetailLoading, hasDetail } from '../layout/DetailLoading';
 import { FactList, MONOSPACE, Panel } from '../layout/Panel';
 import { useFormatDateTime } from '../layout/useFormatDateTime';
 import { can, type StaffRole } from '../roles';
 import { RevealableValue } from './RevealButton';
 import { UnfreezeButton } from './UnfreezeButton';
-import type { UserDetail } from './user-types';
+import type { UserDetail, UserSummary } from './user-types';
 
 const UserTitle = () => {
     const record = useRecordContext<UserDetail>();
@@ -140,11 +141,22 @@ const HistoryPanel = ({ record }: { record: UserDetail }) => {
 };
 
 const UserView = () => {
-    const record = useRecordContext<UserDetail>();
+    const record = useRecordContext<UserDetail | UserSummary>();
     const translate = useTranslate();
     const formatDateTime = useFormatDateTime();
     const { permissions: role } = usePermissions<StaffRole>();
-    if (!record) return null;
+    if (!record) return <DetailLoading />;
+    // Opened from the list: the row until the detail answers.
+    if (!hasDetail<UserDetail>(record, 'factors', 'factorHistory', 'cases')) {
+        return (
+            <Stack spacing={2} sx={{ mt: 2, mb: 4 }}>
+                <Typography variant="h5" component="h1">
+                    {translate('resources.users.title', { id: record.id })}
+                </Typography>
+                <DetailLoading />
+            </Stack>
+        );
+    }
     const t = (key: string, options?: Record<string, unknown>) => translate(`resources.cases.account.${key}`, options);
     const lockActive = record.withdrawalLockUntil && Date.parse(record.withdrawalLockUntil) > Date.now();
     return (

@@ -16,11 +16,16 @@ const newestSource = (dir: string): number =>
     return Math.max(newest, stat.isDirectory() ? newestSource(path) : stat.mtimeMs);
   }, 0);
 
-/** Builds the desk into dist/admin unless the build is newer than every admin-ui source. */
+/**
+ * Builds the desk into dist/admin unless the build is newer than every
+ * admin-ui source. A production build: the browser tests test what ships
+ * (vitest's NODE_ENV=test would otherwise give React's development build).
+ * tests/global-setup.ts calls this once before the test files run in parallel.
+ */
 export function ensureDeskBuilt(): void {
   const sources = Math.max(newestSource(join(ROOT, 'admin-ui')), statSync(join(ROOT, 'vite.config.ts')).mtimeMs);
   if (existsSync(BUILT_INDEX) && statSync(BUILT_INDEX).mtimeMs > sources) return;
-  execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, VITEST: '' } });
+  execFileSync(join(ROOT, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, VITEST: '', NODE_ENV: 'production' } });
 }
 
 export interface DeskServer {

@@ -2,6 +2,7 @@ import ApproveIcon from '@mui/icons-material/CheckCircleOutlined';
 import { Alert, DialogContentText } from '@mui/material';
 import { useRecordContext, useTranslate } from 'react-admin';
 import { useFormatDateTime } from '../../layout/useFormatDateTime';
+import { useStaffName } from '../../staff-directory/useStaffDirectory';
 import type { CaseDetail } from '../case-types';
 import { useCaseCommand } from '../useCaseCommand';
 import { DecisionNoteField } from './DecisionNoteField';
@@ -17,6 +18,7 @@ export const ApproveButton = () => {
     const translate = useTranslate();
     const t = (key: string, options?: Record<string, unknown>) => translate(`resources.cases.dialogs.approve.${key}`, options);
     const formatDateTime = useFormatDateTime();
+    const staffName = useStaffName();
     const form = useCommandDialogForm({ note: '' });
     const mutation = useCaseCommand(record, { onDone: form.close });
     if (!record) return null;
@@ -39,7 +41,7 @@ export const ApproveButton = () => {
             {secondApproval ? (
                 <Alert severity="info">
                     {t('first_given', {
-                        name: record.firstApproverName ?? '–',
+                        name: staffName(record.firstApproverId, record.firstApproverName),
                         date: formatDateTime(record.firstApprovedAt),
                     })}
                 </Alert>

@@ -18,6 +18,7 @@ import { useFormatDateTime } from '../../layout/useFormatDateTime';
 import type { CaseDetail, CaseNote } from '../case-types';
 import { validationMessageOf } from '../../layout/http-errors';
 import { useStoreCaseDetail } from '../useCaseCommand';
+import { useStaffName } from '../../staff-directory/useStaffDirectory';
 
 type Visibility = CaseNote['visibility'];
 
@@ -86,6 +87,7 @@ const AddNoteForm = ({ caseId }: { caseId: number }) => {
 export const NotesPanel = ({ record }: { record: CaseDetail }) => {
     const translate = useTranslate();
     const formatDateTime = useFormatDateTime();
+    const staffName = useStaffName();
     return (
         <Panel title={translate('resources.cases.notes.title')}>
             {record.notes.length === 0 ? (
@@ -99,7 +101,7 @@ export const NotesPanel = ({ record }: { record: CaseDetail }) => {
                             <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
                                 <Typography variant="body2" sx={{ fontWeight: 600 }}>
                                     {note.authorType === 'staff'
-                                        ? note.staffName ?? translate('resources.audit-events.actor_types.staff')
+                                        ? staffName(note.staffId, note.staffName ?? translate('resources.audit-events.actor_types.staff'))
                                         : translate(`resources.audit-events.actor_types.${note.authorType}`)}
                                 </Typography>
                                 <Chip

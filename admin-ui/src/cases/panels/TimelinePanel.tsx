@@ -4,11 +4,13 @@ import { Link } from 'react-router-dom';
 import { Panel } from '../../layout/Panel';
 import { useFormatDateTime } from '../../layout/useFormatDateTime';
 import type { TimelineEntry } from '../case-types';
+import { useStaffName } from '../../staff-directory/useStaffDirectory';
 
 /** A few details worth a glance ("submitted → in review", the reason code); the audit log has the rest. */
 const summariseDetails = (
     details: Record<string, unknown>,
-    translate: (key: string, options?: Record<string, unknown>) => string
+    translate: (key: string, options?: Record<string, unknown>) => string,
+    staffName: (id: number | string | null | undefined) => string
 ): string => {
     const parts: string[] = [];
     const status = (value: unknown) => translate(`resources.cases.statuses.${String(value)}`, { _: String(value) });
@@ -21,6 +23,22 @@ const summariseDetails = (
     }
     if (details.fourEyes === 'first_approval') parts.push(translate('resources.cases.timeline.first_approval'));
     if (details.visibility === 'user') parts.push(translate('resources.cases.notes.visibility.user'));
+    // case.assign: who had it, who has it now
+    if (typeof details.to === 'number') {
+        parts.push(
+            details.from == null
+                ? translate('resources.cases.timeline.assigned_to', { name: staffName(details.to) })
+                : translate('resources.cases.timeline.reassigned', { from: staffName(details.from as number), to: staffName(details.to) })
+        );
+    }
+    // case.release by a supervisor: whose claim it was (and whether all of theirs went at once)
+    if (typeof details.releasedFor === 'number') {
+        const key = details.allClaimsOf != null ? 'released_all_of' : 'released_for';
+        parts.push(translate(`resources.cases.timeline.${key}`, { name: staffName(details.releasedFor) }));
+    }
+    if (typeof details.takenOverFrom === 'number') {
+        parts.push(translate('resources.cases.timeline.taken_over_from', { name: staffName(details.takenOverFrom) }));
+    }
     return parts.join(' · ');
 };
 
@@ -34,6 +52,7 @@ export const TimelinePanel = ({
 }) => {
     const translate = useTranslate();
     const formatDateTime = useFormatDateTime();
+    const staffName = useStaffName();
     return (
         <Panel
             title={translate('resources.cases.timeline.title')}
@@ -44,7 +63,7 @@ export const TimelinePanel = ({
             ) : (
                 <Box component="ol" sx={{ m: 0, pl: 0, listStyle: 'none' }}>
                     {entries.map(entry => {
-                        const summary = summariseDetails(entry.details, translate);
+                        const summary = summariseDetails(entry.details, translate, id => staffName(id));
                         return (
                             <Box
                                 component="li"
@@ -72,8 +91,10 @@ export const TimelinePanel = ({
                                         <Typography component="span" variant="body2" color="text.secondary">
                                             {translate('resources.cases.timeline.by', {
                                                 actor:
-                                                    entry.actorLabel ??
-                                                    translate(`resources.audit-events.actor_types.${entry.actorType}`),
+                                                    entry.actorType === 'staff'
+                                                        ? staffName(entry.actorId, entry.actorLabel)
+                                                        : entry.actorLabel ??
+                                                          translate(`resources.audit-events.actor_types.${entry.actorType}`),
                                             })}
                                         </Typography>
                                     </Typography>
