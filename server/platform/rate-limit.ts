@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.ts';
+import { eq, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import { rateLimitBuckets } from '../../db/schema/index.ts';
 
 export interface FailurePolicy {
@@ -7,6 +7,23 @@ export interface FailurePolicy {
   lockMs: number;
   /** Failures older than this no longer count (defaults to lockMs). */
   windowMs?: number;
+}
+
+/**
+ * The bucket row, created empty if missing, and locked until the transaction
+ * ends: several instances counting the same key (a burst of wrong codes
+ * spread over them) queue on the row instead of overwriting each other's
+ * count. SQLite has one writer at a time: the read is enough.
+ */
+async function lockedBucket(tx: DbOrTx, key: string, now: Date) {
+  await tx.insert(rateLimitBuckets).values({ key, count: 0, windowStartedAt: now, lockedUntil: null }).onConflictDoNothing();
+  if (tx.engine === 'pg') await tx.rows(sql`SELECT 1 FROM rate_limit_buckets WHERE key = ${key} FOR UPDATE`);
+  return (await tx.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)).limit(1))[0]!;
+}
+
+/** Runs `fn` in the caller's transaction, or in a new one when given the top-level db. */
+async function atomically<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
+  return 'transaction' in db ? (db as Db).transaction(fn) : fn(db);
 }
 
 /** Seconds until the key's lock ends, or 0 when it is not locked. */
@@ -22,8 +39,12 @@ export async function lockedForSeconds(db: DbOrTx, key: string, now: Date): Prom
  * Runs inside the caller's transaction so the count and its cause commit together.
  */
 export async function recordFailure(db: DbOrTx, key: string, now: Date, policy: FailurePolicy): Promise<number> {
+  return atomically(db, (tx) => recordFailureIn(tx, key, now, policy));
+}
+
+async function recordFailureIn(db: DbOrTx, key: string, now: Date, policy: FailurePolicy): Promise<number> {
   const windowMs = policy.windowMs ?? policy.lockMs;
-  const row = (await db.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)).limit(1))[0];
+  const row = await lockedBucket(db, key, now);
   const expired = !row || now.getTime() - row.windowStartedAt.getTime() > windowMs || (row.lockedUntil !== null && row.lockedUntil <= now);
   const count = expired ? 1 : row.count + 1;
   const windowStartedAt = expired ? now : row.windowStartedAt;
@@ -44,7 +65,11 @@ export async function clearFailures(db: DbOrTx, key: string): Promise<void> {
  * attempt and says whether it is within `limit` per `windowMs`.
  */
 export async function takeToken(db: DbOrTx, key: string, now: Date, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
-  const row = (await db.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)).limit(1))[0];
+  return atomically(db, (tx) => takeTokenIn(tx, key, now, limit, windowMs));
+}
+
+async function takeTokenIn(db: DbOrTx, key: string, now: Date, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+  const row = await lockedBucket(db, key, now);
   const fresh = !row || now.getTime() - row.windowStartedAt.getTime() >= windowMs;
   if (!fresh && row.count >= limit) {
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((row.windowStartedAt.getTime() + windowMs - now.getTime()) / 1000)) };

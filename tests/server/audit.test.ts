@@ -10,6 +10,7 @@ import simpleRestProvider from 'ra-data-simple-rest';
 import { fetchUtils } from 'ra-core';
 import { recordAuditEvent, verifyAuditChain } from '../../server/audit/audit-log.ts';
 import { createTestContext, signedInStaff, type TestContext } from './helpers.ts';
+import { testEngine } from './test-database.ts';
 import Database from 'better-sqlite3';
 
 async function addEvents(ctx: TestContext, n: number) {
@@ -27,8 +28,9 @@ describe('hash-chained audit trail', () => {
     expect(await verifyAuditChain(ctx.deps.db)).toEqual({ ok: true, count: 0, headHash: '0'.repeat(64) });
     await addEvents(ctx, 5);
     expect(await verifyAuditChain(ctx.deps.db)).toMatchObject({ ok: true, count: 5 });
-    await expect(ctx.deps.db.exec(sql`UPDATE audit_events SET action = 'x' WHERE id = 2`)).rejects.toThrow(/append-only/);
-    await expect(ctx.deps.db.exec(sql`DELETE FROM audit_events WHERE id = 2`)).rejects.toThrow(/append-only/);
+    const refused = (statement: string) => ctx.deps.db.exec(sql.raw(statement)).then(() => 'allowed', (err: Error & { cause?: Error }) => `${err.message} ${err.cause?.message ?? ''}`);
+    expect(await refused(`UPDATE audit_events SET action = 'x' WHERE id = 2`)).toMatch(/append-only/);
+    expect(await refused('DELETE FROM audit_events WHERE id = 2')).toMatch(/append-only/);
   });
 
   // An attacker with the database file can drop the triggers; the chain still tells.
@@ -187,7 +189,8 @@ describe('audit-events list and CSV', () => {
   });
 });
 
-describe('audit verify on the command line', () => {
+// The command line against a SQLite file (the PostgreSQL run covers `audit verify` in the multi-instance test).
+describe.skipIf(testEngine === 'pg')('audit verify on the command line', () => {
   it('exits 0 on an intact file and 1 naming the event after a row is edited directly in SQLite', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rebind-audit-'));
     try {

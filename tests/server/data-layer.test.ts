@@ -43,7 +43,9 @@ describe('transactions that await', () => {
     await expect(a).rejects.toThrow('provider said no');
     await b;
 
-    expect(seen).toEqual(['B reads A: 0', 'A fails', 'B starts']);
+    // SQLite has one writer: B's transaction waits for A's to end. PostgreSQL runs
+    // them side by side (B touches no row of A's); either way B never saw A.
+    expect(seen).toEqual(deps.db.engine === 'sqlite' ? ['B reads A: 0', 'A fails', 'B starts'] : ['B reads A: 0', 'B starts', 'A fails']);
     const emails = (await db.select({ email: users.email }).from(users)).map((u) => u.email);
     expect(emails).toEqual(['b@example.com']); // A rolled back, B committed
   });
@@ -55,6 +57,8 @@ describe('transactions that await', () => {
     await Promise.all(
       Array.from({ length: 12 }, (_, i) =>
         db.transaction(async (tx) => {
+          // SQLite: the writer lock serialises the transactions. PostgreSQL (READ COMMITTED): the row lock does.
+          if (tx.engine === 'pg') await tx.rows(sql`SELECT 1 FROM rate_limit_buckets WHERE key = 'k' FOR UPDATE`);
           const [row] = await tx.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, 'k'));
           await later(i % 3); // another request would run here
           await tx.update(rateLimitBuckets).set({ count: row!.count + 1 }).where(eq(rateLimitBuckets.key, 'k'));

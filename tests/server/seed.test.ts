@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { createTestContext } from './helpers.ts';
 import { seedDemo, demoUserTotpSecret, isDatabaseEmpty } from '../../fixtures/seed.ts';
 import { DEMO_USER_PASSWORD, storyUsers } from '../../fixtures/demo-people.ts';
@@ -53,7 +53,7 @@ describe('demo seed', () => {
     expect(await caseOf('bo.private@example.net')).toMatchObject({ status: 'submitted', riskBand: 'medium' });
     expect(all.filter((c) => c.decidedAt && c.decidedAt.getTime() > ctx.clock().getTime() - 30 * 86_400_000).length).toBeGreaterThan(100);
     // The trail reads in time order.
-    const times = (await ctx.deps.db.select().from(auditEvents)).map((e) => e.ts.getTime());
+    const times = (await ctx.deps.db.select().from(auditEvents).orderBy(asc(auditEvents.id))).map((e) => e.ts.getTime());
     expect(times).toEqual([...times].sort((a, b) => a - b));
 
     // The printed credentials work: a demo agent signs in with oathtool's code.
