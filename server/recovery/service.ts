@@ -367,20 +367,31 @@ export async function rebindVerify(deps: Deps, token: string, input: { code?: st
   return verifyNewFactor(deps, op.userId, op.id, input, ctx);
 }
 
-/** Housekeeping: drafts abandoned after 24 h, unused rebind links expire their case. */
+/**
+ * Housekeeping: drafts abandoned after 24 h, unused rebind links expire their
+ * case. Several instances sweep at once: each case moves with a
+ * compare-and-swap on its version (the status test is re-checked on the row),
+ * so each one is moved, and audited, once.
+ */
 export async function sweepCases(deps: Deps): Promise<{ abandoned: number; expired: number }> {
   const now = deps.clock();
   return deps.db.transaction(async (tx) => {
-    const stale = (await tx.select().from(cases).where(and(eq(cases.status, 'draft'), lt(cases.createdAt, new Date(now.getTime() - DRAFT_TTL_MS)))));
+    let abandoned = 0;
+    let expired = 0;
+    const stale = await tx.select().from(cases).where(and(eq(cases.status, 'draft'), lt(cases.createdAt, new Date(now.getTime() - DRAFT_TTL_MS))));
     for (const c of stale) {
-      await tx.update(cases).set({ status: 'abandoned', version: c.version + 1, updatedAt: now }).where(eq(cases.id, c.id));
+      const moved = await tx.update(cases).set({ status: 'abandoned', version: c.version + 1, updatedAt: now }).where(and(eq(cases.id, c.id), eq(cases.version, c.version), eq(cases.status, 'draft'))).returning({ id: cases.id });
+      if (moved.length === 0) continue; // another instance (or the user) got there first
+      abandoned++;
       await recordAuditEvent(tx, now, { actor: { type: 'system', label: 'case sweeper' }, action: 'case.abandon', target: { type: 'case', id: c.id }, details: { reason: 'draft_older_than_24h' } });
     }
-    const lapsed = (await tx.select().from(cases).where(and(eq(cases.status, 'approved'), isNull(cases.completedAt), lte(cases.rebindExpiresAt, now))));
+    const lapsed = await tx.select().from(cases).where(and(eq(cases.status, 'approved'), isNull(cases.completedAt), lte(cases.rebindExpiresAt, now)));
     for (const c of lapsed) {
-      await tx.update(cases).set({ status: 'expired', rebindTokenHash: null, version: c.version + 1, updatedAt: now }).where(eq(cases.id, c.id));
+      const moved = await tx.update(cases).set({ status: 'expired', rebindTokenHash: null, version: c.version + 1, updatedAt: now }).where(and(eq(cases.id, c.id), eq(cases.version, c.version), eq(cases.status, 'approved'))).returning({ id: cases.id });
+      if (moved.length === 0) continue;
+      expired++;
       await recordAuditEvent(tx, now, { actor: { type: 'system', label: 'case sweeper' }, action: 'case.expire', target: { type: 'case', id: c.id }, details: { reason: 'rebind_link_unused' } });
     }
-    return { abandoned: stale.length, expired: lapsed.length };
+    return { abandoned, expired };
   });
 }

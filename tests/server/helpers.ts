@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { openTestDatabase } from './test-database.ts';
+import type { DatabaseHandle } from '../../db/client.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createKeyring } from '../../server/crypto/encryption.ts';
 import { createLogger } from '../../server/logger.ts';
@@ -39,9 +40,9 @@ export interface TestContext {
  * SQLite (a temp file) by default, PostgreSQL (a schema in the file's own
  * database) in the PostgreSQL run of the suite (see test-database.ts).
  */
-export async function createTestContext(env: Record<string, string> = {}): Promise<TestContext> {
+export async function createTestContext(env: Record<string, string> = {}, on?: DatabaseHandle): Promise<TestContext> {
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: ':memory:', REBIND_MASTER_KEY: TEST_MASTER_KEY, LOG_LEVEL: 'info', TRUST_PROXY: 'true', ...env });
-  const database = await openTestDatabase();
+  const database = on ?? (await openTestDatabase());
   const logs: string[] = [];
   const logger = createLogger('info', {
     write: (line: string) => {

@@ -20,8 +20,8 @@ const family = (type: string): string => {
 
 describe('one schema for both engines', () => {
   it('derives a PostgreSQL twin for every SQLite table, with the same columns, indexes and foreign keys', () => {
-    const sqliteTables = Object.values(sqliteSchema).filter((t): t is SQLiteTable => t instanceof SQLiteTable);
-    const pgTables = Object.values(pgSchema).filter((t): t is PgTable => t instanceof PgTable);
+    const sqliteTables = (Object.values(sqliteSchema) as unknown[]).filter((t): t is SQLiteTable => t instanceof SQLiteTable);
+    const pgTables = (Object.values(pgSchema) as unknown[]).filter((t): t is PgTable => t instanceof PgTable);
     expect(pgTables.map((t) => getPgTableConfig(t).name).sort()).toEqual(sqliteTables.map((t) => getTableConfig(t).name).sort());
     for (const table of sqliteTables) {
       const s = getTableConfig(table);
