@@ -62,9 +62,10 @@ function patchFrom(builder: any): any {
  * (columns inside conditions render the same on both engines; their values are
  * encoded alike since instants are epoch milliseconds on both).
  */
-function adapt(pgdb: PgDb, guard: () => void): Tx {
+function adapt(pgdb: PgDb, guard: () => void, inTransaction: boolean): Tx {
   return {
     engine: 'pg',
+    inTransaction,
     select: ((fields?: unknown) => {
       guard();
       return patchFrom(fields === undefined ? pgdb.select() : pgdb.select(mapFields(fields) as any));
@@ -155,13 +156,13 @@ export async function openPostgres(url: string, options: { migrate?: boolean; sc
   const guardTop = () => {
     if (als.getStore()?.open) throw new Error('The top-level db was used inside a transaction: use the transaction callback\'s tx.');
   };
-  const db = adapt(root, guardTop) as Db;
+  const db = adapt(root, guardTop, false) as Db;
   (db as { transaction: Db['transaction'] }).transaction = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
     if (als.getStore()?.open) throw new Error('Nested transaction: pass the open transaction\'s tx instead.');
     for (let attempt = 1; ; attempt++) {
       const token = { open: true };
       try {
-        return await root.transaction((ptx) => als.run(token, () => fn(adapt(ptx, () => undefined))));
+        return await root.transaction((ptx) => als.run(token, () => fn(adapt(ptx, () => undefined, true))));
       } catch (err) {
         if (attempt >= 4 || !RETRYABLE.has(errorCode(err) ?? '')) throw err;
         await new Promise((resolve) => setTimeout(resolve, 5 * attempt * Math.random()));

@@ -139,9 +139,10 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
     return execute(writes, text, params, method);
   };
 
-  const withRaw = <T extends object>(base: T, run: typeof topLevel) =>
+  const withRaw = <T extends object>(base: T, run: typeof topLevel, inTx: boolean) =>
     Object.assign(base, {
       engine: 'sqlite' as const,
+      inTransaction: inTx,
       async rows<R>(query: SQL): Promise<R[]> {
         const q = dialect.sqlToQuery(query);
         return (await run(q.sql, q.params, 'objects')).rows as R[];
@@ -152,8 +153,8 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
       },
     });
 
-  const tx = withRaw(drizzleRemote((text, params, method) => inTransaction(text, params, method)), inTransaction) as unknown as Tx;
-  const db = withRaw(drizzleRemote((text, params, method) => topLevel(text, params, method)), topLevel) as unknown as Db;
+  const tx = withRaw(drizzleRemote((text, params, method) => inTransaction(text, params, method)), inTransaction, true) as unknown as Tx;
+  const db = withRaw(drizzleRemote((text, params, method) => topLevel(text, params, method)), topLevel, false) as unknown as Db;
   (db as { transaction: Db['transaction'] }).transaction = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
     if (insideOwnTransaction()) throw new Error('Nested transaction: pass the open transaction\'s tx instead.');
     const release = await mutex.acquire();

@@ -14,6 +14,8 @@ type Builders = Pick<SqliteRemoteDatabase, 'select' | 'selectDistinct' | 'insert
  */
 export interface Tx extends Builders {
   readonly engine: Engine;
+  /** True for a transaction's tx, false for the top-level db. */
+  readonly inTransaction: boolean;
   /** Raw SQL; rows as objects keyed by the selected column names. */
   rows<T = Record<string, unknown>>(query: SQL): Promise<T[]>;
   /** Raw SQL for its effect (DDL, a statement without result rows). */

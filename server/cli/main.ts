@@ -16,6 +16,8 @@ import { simulatedWebhook } from '../../fixtures/biometric-simulator.ts';
 import { biometricSessions } from '../../db/schema/index.ts';
 import { and, eq } from 'drizzle-orm';
 import { SingleBar, Presets } from 'cli-progress';
+import { isPostgresUrl, openDatabase } from '../../db/client.ts';
+import { copyDatabase } from './db-copy.ts';
 
 /**
  * The operator CLI: `npm run cli -- <command>`. Every command takes --json and
@@ -116,9 +118,35 @@ program
     ),
   );
 
-program
-  .command('db')
-  .description('database maintenance')
+const dbCmd = program.command('db').description('database maintenance');
+dbCmd
+  .command('copy')
+  .description('copy this SQLite deployment (DATABASE_PATH) into an empty PostgreSQL database, then verify its audit chain there')
+  .requiredOption('--to <url>', 'postgres://user:pass@host:5432/db (created tables, must hold no data)')
+  .option('--json', 'machine-readable output')
+  .action((o: { to: string; json?: boolean }) =>
+    run(
+      o.json,
+      async (rt) => {
+        if (!isPostgresUrl(o.to)) throw new AppError('validation_failed', '--to must be a postgres:// URL.');
+        const target = await openDatabase({ url: o.to });
+        try {
+          return await copyDatabase(rt.deps.database, target, (table, rows) => {
+            if (!o.json) process.stderr.write(`  ${table}: ${rows}\n`);
+          });
+        } finally {
+          await target.close();
+        }
+      },
+      (r) =>
+        [
+          `Copied ${r.from} into ${r.to} in ${(r.ms / 1000).toFixed(1)} s: ${Object.values(r.tables).reduce((a, b) => a + b, 0)} rows in ${Object.keys(r.tables).length} tables.`,
+          r.audit.ok ? `Audit chain intact in ${r.to}: ${r.audit.count} events, head ${r.audit.headHash}.` : `AUDIT CHAIN BROKEN in ${r.to} at event ${r.audit.firstBadEventId}: ${r.audit.message}`,
+        ].join('\n'),
+      (r) => (r.audit.ok ? 0 : 1),
+    ),
+  );
+dbCmd
   .command('backup')
   .description('online backup to FILE (safe while the server runs)')
   .argument('<file>')

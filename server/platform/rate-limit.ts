@@ -23,7 +23,7 @@ async function lockedBucket(tx: DbOrTx, key: string, now: Date) {
 
 /** Runs `fn` in the caller's transaction, or in a new one when given the top-level db. */
 async function atomically<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
-  return 'transaction' in db ? (db as Db).transaction(fn) : fn(db);
+  return db.inTransaction ? fn(db) : (db as Db).transaction(fn);
 }
 
 /** Seconds until the key's lock ends, or 0 when it is not locked. */
