@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
@@ -134,6 +134,9 @@ describe.skipIf(testEngine !== 'pg')('several instances on one PostgreSQL databa
     await client.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
     await client.end();
   }, 60_000);
+
+  // The instances run on the real clock; the test clock (TOTP codes made here) follows it.
+  beforeEach(() => ctx?.clock.set(new Date()));
 
   it('answers /readyz with the engine and current migrations on every instance', async () => {
     for (const instance of instances) {
