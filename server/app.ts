@@ -28,6 +28,7 @@ import { reasonCodeRoutes } from './cases/reason-codes.ts';
 import { statsRoutes } from './cases/stats.ts';
 import { userAdminRoutes } from './users/routes.ts';
 import { teamRoutes } from './team/routes.ts';
+import { insiderRoutes } from './insider/routes.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const adminDistDir = join(root, 'dist', 'admin');
@@ -120,6 +121,7 @@ export function createApp(deps: Deps) {
   admin.route('/', statsRoutes(deps));
   admin.route('/', userAdminRoutes(deps));
   admin.route('/', teamRoutes(deps));
+  admin.route('/', insiderRoutes(deps));
   app.route('/admin/api', admin);
 
   const api = createRouter();

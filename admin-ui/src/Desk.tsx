@@ -12,6 +12,7 @@ import {
 } from 'react-admin';
 import auditEvents from './audit-events';
 import cases from './cases';
+import insiderSignals from './insider';
 import { Dashboard } from './dashboard/Dashboard';
 import type { RebindDataProvider } from './dataProvider';
 import { AppTitle } from './layout/AppTitle';
@@ -32,6 +33,7 @@ export const deskResources = (role: StaffRole | undefined) => (
         {can(role, 'team.read') ? <Resource name="team" {...team} /> : null}
         {can(role, 'users.read') ? <Resource name="users" {...users} /> : null}
         {can(role, 'audit.read') ? <Resource name="audit-events" {...auditEvents} /> : null}
+        {can(role, 'insider.read') ? <Resource name="insider-signals" {...insiderSignals} /> : null}
         {can(role, 'reason-codes.manage') ? <Resource name="reason-codes" {...reasonCodes} /> : null}
         {can(role, 'staff.manage') ? <Resource name="staff" {...staff} /> : null}
         {can(role, 'outbox.read') ? <Resource name="outbox" {...outbox} /> : null}

@@ -10,6 +10,7 @@ import type { CaseAction, CaseDetail } from './cases/case-types';
 import type { QueueStats } from './dashboard/stats-types';
 import type { StaffDirectoryEntry } from './staff-directory/staff-directory-types';
 import type { ReleaseClaimsResult } from './team/team-types';
+import type { InsiderReport } from './insider/insider-types';
 import type { RevealRequest, RevealableField, UserDetail } from './users/user-types';
 
 export const ADMIN_API_URL = '/admin/api';
@@ -100,6 +101,8 @@ export interface RebindDataProvider extends DataProvider {
     getStaffDirectory: () => Promise<StaffDirectoryEntry[]>;
     /** POST /team/:staffId/release-claims (supervisors): every case they hold back to the queue. */
     releaseAllClaims: (staffId: Identifier, reason?: string) => Promise<ReleaseClaimsResult>;
+    /** GET /insider-signals: each reviewer's signals over 7 or 30 days (supervisors and admins). */
+    getInsiderSignals: (params: { days: number; fastSeconds: number }) => Promise<InsiderReport>;
 }
 
 const path = (id: Identifier) => encodeURIComponent(String(id));
@@ -125,6 +128,11 @@ export const dataProvider: RebindDataProvider = {
     },
     releaseAllClaims: (staffId, reason) =>
         postJson<ReleaseClaimsResult>(`/team/${path(staffId)}/release-claims`, reason ? { reason } : {}),
+    getInsiderSignals: async ({ days, fastSeconds }) => {
+        const query = new URLSearchParams({ days: String(days), fastSeconds: String(fastSeconds) });
+        const { json } = await httpClient(`${ADMIN_API_URL}/insider-signals?${query}`);
+        return json as InsiderReport;
+    },
 };
 
 export default dataProvider;

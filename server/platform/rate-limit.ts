@@ -39,7 +39,7 @@ export async function lockedForSeconds(db: DbOrTx, key: string, now: Date): Prom
  * Runs inside the caller's transaction so the count and its cause commit together.
  */
 export async function recordFailure(db: DbOrTx, key: string, now: Date, policy: FailurePolicy): Promise<number> {
-  return atomically(db, (tx) => recordFailureIn(tx, key, now, policy));
+  return atomically(db, async (tx) => await recordFailureIn(tx, key, now, policy));
 }
 
 async function recordFailureIn(db: DbOrTx, key: string, now: Date, policy: FailurePolicy): Promise<number> {
@@ -65,7 +65,7 @@ export async function clearFailures(db: DbOrTx, key: string): Promise<void> {
  * attempt and says whether it is within `limit` per `windowMs`.
  */
 export async function takeToken(db: DbOrTx, key: string, now: Date, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
-  return atomically(db, (tx) => takeTokenIn(tx, key, now, limit, windowMs));
+  return atomically(db, async (tx) => await takeTokenIn(tx, key, now, limit, windowMs));
 }
 
 async function takeTokenIn(db: DbOrTx, key: string, now: Date, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {

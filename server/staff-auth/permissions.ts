@@ -23,6 +23,7 @@ export const permissions = {
   'stats.read': ['agent', 'supervisor', 'auditor', 'admin'],
   'reason-codes.read': ['agent', 'supervisor', 'auditor', 'admin'],
   'reason-codes.manage': ['admin'],
+  'insider.read': ['supervisor', 'admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof permissions;

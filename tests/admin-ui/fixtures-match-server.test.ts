@@ -16,6 +16,7 @@ import {
     team,
     transferEvidence,
 } from './fixtures/desk-fixtures';
+import { insiderReport } from './fixtures/insider-fixtures';
 
 /**
  * The UI fixtures are hand-written; this keeps them honest: each has the keys
@@ -72,6 +73,17 @@ describe('UI fixtures have the server’s shapes', () => {
         expectSameShape(makeCaseDetail().notes, chen.notes);
         const dara = await get(`/admin/api/cases/${await caseOf('dara.okafor@example.com')}`);
         expectSameShape(transferEvidence(), dara.evidence.find((e: { method: string }) => e.method === 'transfer_record'));
+    });
+
+    it('insider signals, as a supervisor sees them', async () => {
+        const sam = demoStaff.find(s => s.key === 'sam')!;
+        const supervisor = new StaffClient(ctx);
+        expect((await supervisor.signIn({ id: 0, email: sam.email, password: sam.password, totpSecret: demoTotpSecret('sam'), role: 'supervisor' })).status).toBe(200);
+        const response = await supervisor.get('/admin/api/insider-signals?days=7');
+        expect(response.status).toBe(200);
+        const real = (await response.json()) as typeof insiderReport;
+        expectSameShape(insiderReport, real);
+        expectSameShape(insiderReport.reviewers[0]!.signals, real.reviewers.find(r => r.name === 'Max Agent')!.signals);
     });
 
     it('stats, reason codes and a user', async () => {

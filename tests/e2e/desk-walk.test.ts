@@ -59,9 +59,9 @@ afterAll(async () => {
 
 const roles = [
   { key: 'ana', role: 'agent', menu: ['Dashboard', 'Queue', 'Users'] },
-  { key: 'sam', role: 'supervisor', menu: ['Dashboard', 'Queue', 'Users'] },
+  { key: 'sam', role: 'supervisor', menu: ['Dashboard', 'Queue', 'Team', 'Users', 'Insider signals'] },
   { key: 'ada', role: 'auditor', menu: ['Dashboard', 'Queue', 'Users', 'Audit log'] },
-  { key: 'root', role: 'admin', menu: ['Dashboard', 'Queue', 'Users', 'Audit log', 'Reason codes', 'Staff', 'Outbox'] },
+  { key: 'root', role: 'admin', menu: ['Dashboard', 'Queue', 'Users', 'Audit log', 'Insider signals', 'Reason codes', 'Staff', 'Outbox'] },
 ] as const;
 
 describe('a walk of the whole desk by clicking, in Chromium', () => {

@@ -130,7 +130,7 @@ describe('the desk in Chromium', () => {
     await page.getByRole('option', { name: 'Evidence inconsistent with our records' }).click();
     await staleDialog.getByRole('button', { name: 'Reject' }).click();
     await page.getByText(`Case #${bruno} is no longer in a state that allows this`, { exact: false }).waitFor();
-    await expect.poll(() => staleDialog.count()).toBe(0); // the dialog's closing transition may still run
+    await staleDialog.waitFor({ state: 'detached' }); // the dialog closes (after its fade-out)
     await page.getByText(/Decided by Ana Agent/).waitFor(); // reloaded: the decision is shown
     expect(await caseRow(bruno)).toMatchObject({ status: 'approved' });
   }, 120_000); // about 25 s alone; more beside other test files on 2 cores

@@ -5,6 +5,7 @@ import { seedDemo, demoUserTotpSecret, isDatabaseEmpty } from '../../fixtures/se
 import { DEMO_USER_PASSWORD, storyUsers } from '../../fixtures/demo-people.ts';
 import { auditEvents, cases, deposits, kycReferences, staff, userFactors, users } from '../../db/schema/index.ts';
 import { verifyAuditChain } from '../../server/audit/audit-log.ts';
+import { loadInsiderSignals } from '../../server/insider/service.ts';
 import { StaffClient } from './helpers.ts';
 import { oathtool, UserClient } from './user-helpers.ts';
 
@@ -14,7 +15,7 @@ describe('demo seed', () => {
     expect(await isDatabaseEmpty(ctx.deps)).toBe(true);
     const credentials = await seedDemo(ctx.deps);
     expect(await isDatabaseEmpty(ctx.deps)).toBe(false);
-    expect(credentials.map((c) => c.role).sort()).toEqual(['admin', 'agent', 'agent', 'auditor', 'supervisor']);
+    expect(credentials.map((c) => c.role).sort()).toEqual(['admin', 'agent', 'agent', 'agent', 'auditor', 'supervisor']);
     const userCount = (await ctx.deps.db.select().from(users)).length;
     expect(userCount).toBeGreaterThanOrEqual(50);
     expect((await ctx.deps.db.select().from(deposits)).length).toBeGreaterThan(200);
@@ -52,6 +53,13 @@ describe('demo seed', () => {
     expect((await caseOf('kim.park@example.com')).status).toBe('draft');
     expect(await caseOf('bo.private@example.net')).toMatchObject({ status: 'submitted', riskBand: 'medium' });
     expect(all.filter((c) => c.decidedAt && c.decidedAt.getTime() > ctx.clock().getTime() - 30 * 86_400_000).length).toBeGreaterThan(100);
+    // Max, the insider: the insider-signals page flags him on every signal over the last week, and nobody else.
+    const week = await loadInsiderSignals(ctx.deps, { days: 7, fastSeconds: 30 });
+    const max = week.reviewers.find((r) => r.name === 'Max Agent')!;
+    expect(Object.entries(max.signals).filter(([, s]) => s.flagged).map(([name]) => name)).toEqual(['approvalRate', 'riskyApprovals', 'reveals', 'offHours', 'fastDecisions']);
+    expect(week.reviewers.filter((r) => r.flags > 0).map((r) => r.name)).toEqual(['Max Agent']);
+    // Sam refused the second approval of each of Max's high-risk approvals: the queue is as the story tells.
+    for (const id of max.signals.riskyApprovals.evidence.caseIds) expect(all.find((c) => c.id === id)).toMatchObject({ status: 'rejected', riskBand: 'high' });
     // The trail reads in time order.
     const times = (await ctx.deps.db.select().from(auditEvents).orderBy(asc(auditEvents.id))).map((e) => e.ts.getTime());
     expect(times).toEqual([...times].sort((a, b) => a - b));

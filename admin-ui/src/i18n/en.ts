@@ -612,6 +612,73 @@ const messages: TranslationMessages = {
                 done: 'The account is unfrozen.',
             },
         },
+        'insider-signals': {
+            name: 'Insider signals |||| Insider signals',
+            title: 'Insider signals',
+            intro: 'Patterns in each reviewer’s own audit trail of the kind support-staff account takeovers leave behind. A flag is a reason to look, not a verdict: open a figure to see the cases and audit events behind it.',
+            window: 'Window',
+            days: 'Last day |||| Last %{smart_count} days',
+            fast_threshold: 'Fast means under',
+            seconds: '1 second |||| %{smart_count} seconds',
+            loading: 'Loading the signals',
+            load_failed: 'The signals could not be loaded. Try again in a moment.',
+            empty: 'There are no agents or supervisors yet.',
+            table: 'Insider signals per reviewer over the last day |||| Insider signals per reviewer over the last %{smart_count} days',
+            disabled: 'disabled',
+            flags: '1 flag |||| %{smart_count} flags',
+            figure: '%{signal} of %{name}: %{value}',
+            figure_flagged: '%{signal} of %{name}: %{value}, flagged',
+            footnote: 'Figures as of %{time}. Usual hours and the reveal baseline come from the day before the window; hours are UTC. |||| Figures as of %{time}. Usual hours and the reveal baseline come from the %{smart_count} days before the window; hours are UTC.',
+            columns: {
+                reviewer: 'Reviewer',
+            },
+            signals: {
+                approvalRate: 'Approval rate',
+                riskyApprovals: 'Risky approvals',
+                reveals: 'Reveals',
+                offHours: 'Off-hours actions',
+                fastDecisions: 'Fast decisions',
+            },
+            figures: {
+                approval_rate: '%{approvals} of %{decisions} · team %{team}',
+                risky_approvals: 'of %{decisions} high-risk or cross-account (%{rate}) · team %{team}',
+                per_day: '%{value} a day',
+                reveals: '%{count} in all · baseline %{baseline} a day',
+                off_hours: 'of %{actions} · usual %{hours} UTC',
+                no_history: 'not enough history (1 earlier action) |||| not enough history (%{smart_count} earlier actions)',
+                fast_decisions: 'of %{timed} timed · fastest %{fastest} s',
+                none_timed: 'no decision to time',
+            },
+            rules: {
+                approvalRate:
+                    'approvals among first-look decisions (a second approval is the four-eyes check and does not count); flagged with at least %{min_decisions} decisions, %{margin} points or more above the rest of the team, and a z-score of %{z} or more.',
+                riskyApprovals:
+                    'first or only approvals of high-risk cases or of cases with a cross-account signal; flagged at %{risky_min} or more when the reviewer approves such cases %{risky_margin} points more often than the rest of the team (z-score %{z} or more), or when the team decided none.',
+                reveals:
+                    'personal data revealed per day; flagged at %{reveals_min} or more and %{reveals_ratio} times their own rate in the %{reference_days} days before the window.',
+                offHours:
+                    'actions outside the UTC hours that held at least %{hour_share}% of their actions (%{neighbours} hours either side) in the %{reference_days} days before the window, judged from %{min_reference} actions; flagged at %{off_min} or more and %{off_share}% of their actions.',
+                fastDecisions:
+                    'approvals and rejections less than %{seconds} s after the reviewer first viewed or claimed the case; flagged at %{fast_min} or more.',
+            },
+            evidence: {
+                title: '%{signal}: %{name}',
+                flagged: 'This figure is flagged. These are the cases and audit events behind it.',
+                cases: '1 case |||| %{smart_count} cases',
+                case: 'Case #%{id}',
+                no_cases: 'No cases: these events are about users.',
+                open_cases_in_queue: 'Open these cases in the queue',
+                events: '1 audit event |||| %{smart_count} audit events',
+                events_newest: 'The newest %{shown} of %{smart_count} audit events',
+                open_in_audit_log: 'Open in the audit log',
+                columns: {
+                    id: 'Seq.',
+                    time: 'Time',
+                    action: 'Action',
+                    target: 'Target',
+                },
+            },
+        },
         'reason-codes': {
             name: 'Reason code |||| Reason codes',
             fields: {

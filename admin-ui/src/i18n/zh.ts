@@ -809,6 +809,72 @@ const messages: TranslationMessages = {
                 done: '账户已解除冻结。',
             },
         },
+        'insider-signals': {
+            name: '内部风险信号',
+            title: '内部风险信号',
+            intro: '每位审核员自己的审计记录中，类似客服人员参与账户盗用时留下的行为模式。标记只是值得查看的理由，并非结论：点击数字即可查看其背后的案件和审计事件。',
+            window: '时间范围',
+            days: '最近 %{smart_count} 天',
+            fast_threshold: '快速是指少于',
+            seconds: '%{smart_count} 秒',
+            loading: '正在加载信号',
+            load_failed: '无法加载信号，请稍后重试。',
+            empty: '还没有客服专员或主管。',
+            table: '最近 %{smart_count} 天每位审核员的内部风险信号',
+            disabled: '已停用',
+            flags: '%{smart_count} 项标记',
+            figure: '%{name} 的%{signal}：%{value}',
+            figure_flagged: '%{name} 的%{signal}：%{value}，已标记',
+            footnote: '数据截至 %{time}。常规工作时段和查看明文的基线取自时间范围之前的 %{smart_count} 天；时间均为 UTC。',
+            columns: {
+                reviewer: '审核员',
+            },
+            signals: {
+                approvalRate: '批准率',
+                riskyApprovals: '高风险批准',
+                reveals: '查看明文',
+                offHours: '非工作时段操作',
+                fastDecisions: '快速决定',
+            },
+            figures: {
+                approval_rate: '%{decisions} 个中批准 %{approvals} 个 · 团队 %{team}',
+                risky_approvals: '共 %{decisions} 个高风险或跨账户案件（%{rate}）· 团队 %{team}',
+                per_day: '每天 %{value} 次',
+                reveals: '共 %{count} 次 · 基线每天 %{baseline} 次',
+                off_hours: '共 %{actions} 次 · 常规时段 %{hours} UTC',
+                no_history: '历史记录不足（此前 %{smart_count} 次操作）',
+                fast_decisions: '共 %{timed} 个可计时 · 最快 %{fastest} 秒',
+                none_timed: '没有可计时的决定',
+            },
+            rules: {
+                approvalRate:
+                    '首次审核决定中的批准比例（第二次批准是双人复核，不计入）；至少 %{min_decisions} 个决定、比团队其他成员高出 %{margin} 个百分点以上且 z 值不低于 %{z} 时标记。',
+                riskyApprovals:
+                    '对高风险案件或带跨账户信号案件的首次或唯一批准；达到 %{risky_min} 个以上，且批准此类案件的比例比团队其他成员高出 %{risky_margin} 个百分点（z 值不低于 %{z}），或团队没有处理过此类案件时标记。',
+                reveals:
+                    '每天查看个人数据明文的次数；达到 %{reveals_min} 次以上且为其在时间范围之前 %{reference_days} 天中自身频率的 %{reveals_ratio} 倍时标记。',
+                offHours:
+                    '在时间范围之前 %{reference_days} 天里占其操作至少 %{hour_share}%（前后各 %{neighbours} 小时）的 UTC 时段之外的操作，需至少 %{min_reference} 次操作才作判断；达到 %{off_min} 次以上且占其操作的 %{off_share}% 时标记。',
+                fastDecisions: '审核员首次查看或认领案件后不到 %{seconds} 秒即作出的批准或拒绝；达到 %{fast_min} 个以上时标记。',
+            },
+            evidence: {
+                title: '%{signal}：%{name}',
+                flagged: '此数字已被标记。以下是其背后的案件和审计事件。',
+                cases: '%{smart_count} 个案件',
+                case: '案件 #%{id}',
+                no_cases: '没有案件：这些事件与用户有关。',
+                open_cases_in_queue: '在队列中打开这些案件',
+                events: '%{smart_count} 条审计事件',
+                events_newest: '%{smart_count} 条审计事件中最新的 %{shown} 条',
+                open_in_audit_log: '在审计日志中打开',
+                columns: {
+                    id: '序号',
+                    time: '时间',
+                    action: '操作',
+                    target: '对象',
+                },
+            },
+        },
         'reason-codes': {
             name: '原因代码 |||| 原因代码',
             fields: {
