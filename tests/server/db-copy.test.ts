@@ -32,7 +32,7 @@ describe.skipIf(testEngine !== 'pg')('moving a SQLite deployment to PostgreSQL (
       expect(((await (await client.get('/admin/api/audit-events/verify')).json()) as { ok: boolean }).ok).toBe(true);
 
       // And it refuses to copy into a database that has data.
-      await expect(await copyDatabase(source, target)).rejects.toThrow(/not empty/);
+      await expect(copyDatabase(source, target)).rejects.toThrow(/not empty/);
     } finally {
       await source.close();
     }

@@ -40,7 +40,7 @@ describe('deposit ledger import', () => {
       expect(report.errors).toEqual([{ line: 3, message: 'amount is not a decimal; credited_at is not an ISO-8601 time' }]);
       expect((await ctx.deps.db.select().from(deposits))).toHaveLength(0);
       writeFileSync(file, 'email,amount\na@example.com,1\n');
-      await expect(await importDepositLedger(ctx.deps, file)).rejects.toThrow(/header must be/);
+      await expect(importDepositLedger(ctx.deps, file)).rejects.toThrow(/header must be/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

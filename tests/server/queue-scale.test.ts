@@ -220,8 +220,8 @@ describe.skipIf(testEngine === 'pg')('the queue at scale answers what the plain 
     const got = await listCases(ctx.deps.database, { filter: { status: 'submitted' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me, { total: false });
     expect(got.total).toBeNull();
     expect(got.rows).toHaveLength(5);
-    await expect(await listCases(ctx.deps.database, { filter: { status: 'nope' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me)).rejects.toThrow(/unknown value nope/);
-    await expect(await listCases(ctx.deps.database, { filter: { assigneeId: 'x1' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me)).rejects.toThrow(/assigneeId/);
+    await expect(listCases(ctx.deps.database, { filter: { status: 'nope' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me)).rejects.toThrow(/unknown value nope/);
+    await expect(listCases(ctx.deps.database, { filter: { assigneeId: 'x1' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me)).rejects.toThrow(/assigneeId/);
     // An empty list matches nothing (the plain query's `IN ()` is not even valid SQL).
     for (const filter of [{ status: [] }, { method: [] }, { id: [] }, { riskBand: [] }]) {
       expect(await listCases(ctx.deps.database, { filter, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 25 }, ctx.clock(), me)).toEqual({ rows: [], total: 0, totalIsEstimate: false });
