@@ -32,6 +32,15 @@ const accountUiOnPreact = (): Plugin => ({
   },
 });
 
+// `npm test` runs everything on SQLite and, when TEST_DATABASE_URL names a
+// PostgreSQL server, the server tests once more on PostgreSQL (each file in a
+// database of its own, created and dropped by the file).
+const postgresUrl = process.env.TEST_DATABASE_URL;
+if (process.env.VITEST && !postgresUrl && !process.env.VITEST_WORKER_ID && !process.env.REBIND_QUIET_SKIP) {
+  process.env.REBIND_QUIET_SKIP = '1';
+  console.log('PostgreSQL variant of the server tests skipped: set TEST_DATABASE_URL=postgres://user@host:5432/db to run it too.');
+}
+
 // One config for three jobs: the desk's build (root admin-ui/, the default mode), the end user's
 // pages (`vite build --mode account`, root account-ui/) and vitest (root: the repository).
 export default defineConfig(({ mode }) => {
@@ -73,13 +82,16 @@ export default defineConfig(({ mode }) => {
         },
     server: { proxy },
     test: {
-      include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'],
       globalSetup: ['tests/global-setup.ts'],
       setupFiles: ['tests/setup-async-timeout.ts'],
       environment: 'node',
       pool: 'forks',
       testTimeout: 30_000,
       hookTimeout: 60_000,
+      projects: [
+        { extends: true as const, test: { name: 'sqlite', include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'] } },
+        ...(postgresUrl ? [{ extends: true as const, test: { name: 'postgres', include: ['tests/server/**/*.test.ts'], env: { REBIND_TEST_ENGINE: 'pg' } } }] : []),
+      ],
     },
   };
 });

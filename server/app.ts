@@ -91,9 +91,25 @@ export function createApp(deps: Deps) {
     });
   }
 
-  app.get('/healthz', (c) => {
-    deps.sqlite.prepare('SELECT 1').get();
+  app.get('/healthz', async (c) => {
+    await deps.database.ping();
     return c.json({ status: 'ok' });
+  });
+
+  // Readiness for a load balancer: the database answers and its migrations are
+  // current; 503 otherwise, and while the process drains on SIGTERM.
+  app.get('/readyz', async (c) => {
+    const body: { status: 'ready' | 'unavailable'; engine: string; database: string; migrations?: unknown; reason?: string } = { status: 'ready', engine: deps.database.engine, database: deps.database.name };
+    if (deps.lifecycle.draining) return c.json({ ...body, status: 'unavailable', reason: 'shutting_down' }, 503);
+    try {
+      await deps.database.ping();
+      const migrations = await deps.database.migrationStatus();
+      body.migrations = migrations;
+      if (!migrations.current) return c.json({ ...body, status: 'unavailable', reason: 'migrations_pending' }, 503);
+    } catch {
+      return c.json({ ...body, status: 'unavailable', reason: 'database_unreachable' }, 503);
+    }
+    return c.json(body, 200);
   });
 
   const admin = createRouter();

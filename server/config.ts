@@ -9,6 +9,7 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(1).max(65535).default(8787),
   DATABASE_PATH: z.string().min(1).default('./data/rebind.db'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/i, 'a postgres:// URL (unset for the embedded SQLite file)').optional(),
   REBIND_MASTER_KEY: z.string().optional(),
   REBIND_OLD_MASTER_KEYS: z.string().optional(),
   ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
@@ -46,6 +47,8 @@ export interface Config {
   host: string;
   port: number;
   databasePath: string;
+  /** postgres://… : run on PostgreSQL instead of the SQLite file at databasePath. */
+  databaseUrl?: string;
   masterKey?: string;
   oldMasterKeys: string[];
   origin: string;
@@ -100,6 +103,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: e.HOST,
     port: e.PORT,
     databasePath: e.DATABASE_PATH,
+    databaseUrl: e.DATABASE_URL,
     masterKey: e.REBIND_MASTER_KEY,
     oldMasterKeys: (e.REBIND_OLD_MASTER_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     origin,

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import type { Config } from './config.ts';
-import type { Db } from '../db/client.ts';
+import type { DatabaseHandle, Db } from '../db/client.ts';
 import type { Keyring } from './crypto/encryption.ts';
 import type { Random } from './crypto/tokens.ts';
 import type { Logger } from './logger.ts';
@@ -12,7 +11,8 @@ import type { BiometricProvider } from './recovery/biometric.ts';
 export interface Deps {
   config: Config;
   db: Db;
-  sqlite: Database.Database;
+  /** The open database behind `db`: engine, name, health, migrations, engine-specific tools. */
+  database: DatabaseHandle;
   keyring: Keyring;
   clock: () => Date;
   random: Random;
@@ -21,6 +21,8 @@ export interface Deps {
   transports: Transports;
   /** The biometric provider (the local simulator unless a real adapter is wired in). */
   biometric: BiometricProvider;
+  /** Set on SIGTERM: /readyz answers 503 while requests in flight finish. */
+  lifecycle: { draining: boolean };
 }
 
 export const systemClock = (): Date => new Date();

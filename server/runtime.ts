@@ -10,7 +10,7 @@ import { simulatedBiometricProvider } from '../fixtures/biometric-simulator.ts';
 export interface Runtime {
   deps: Deps;
   keySource: MasterKeySource;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -18,7 +18,7 @@ export interface Runtime {
  * server and the operator CLI start from. Exits with a readable message on a
  * configuration problem instead of a stack trace.
  */
-export function openRuntime(options: { logger?: Logger; env?: Record<string, string | undefined> } = {}): Runtime {
+export async function openRuntime(options: { logger?: Logger; env?: Record<string, string | undefined> } = {}): Promise<Runtime> {
   let config: Config;
   try {
     config = loadConfig(options.env);
@@ -40,7 +40,7 @@ export function openRuntime(options: { logger?: Logger; env?: Record<string, str
     );
   }
   const keyring = createKeyring(keySource.key, config.oldMasterKeys);
-  const { db, sqlite, close } = openDatabase(config.databasePath);
-  const deps: Deps = { config, db, sqlite, keyring, clock: systemClock, random: systemRandom, logger, transports: transportsFromConfig(config), biometric: simulatedBiometricProvider(config.origin, systemRandom) };
-  return { deps, keySource, close };
+  const database = await openDatabase({ url: config.databaseUrl, path: config.databasePath });
+  const deps: Deps = { config, db: database.db, database, keyring, clock: systemClock, random: systemRandom, logger, transports: transportsFromConfig(config), biometric: simulatedBiometricProvider(config.origin, systemRandom), lifecycle: { draining: false } };
+  return { deps, keySource, close: () => database.close() };
 }

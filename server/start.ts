@@ -3,11 +3,11 @@ import { openRuntime } from './runtime.ts';
 import { createApp } from './app.ts';
 import { buildStaleUis } from './ui-builds.ts';
 import { seedDemo, formatDemoCredentials, isDatabaseEmpty } from '../fixtures/seed.ts';
-import { dispatchPending } from './messaging/outbox.ts';
+import { dispatchPending, draining } from './messaging/outbox.ts';
 import { sweepCases } from './recovery/service.ts';
 
 async function main() {
-  const runtime = openRuntime();
+  const runtime = await openRuntime();
   const { deps } = runtime;
   // The desk and the account pages: built when missing or older than their sources.
   if (process.env.REBIND_SKIP_BUILD !== '1') {
@@ -15,7 +15,7 @@ async function main() {
     if (failed.length) console.error(`Could not build: ${failed.join(', ')}. The API still starts.`);
   }
 
-  if (deps.config.demoSeed && isDatabaseEmpty(deps)) {
+  if (deps.config.demoSeed && (await isDatabaseEmpty(deps))) {
     const credentials = await seedDemo(deps);
     console.log(formatDemoCredentials(credentials, deps.config.origin));
   }
@@ -29,25 +29,30 @@ async function main() {
   const dispatcher = setInterval(() => void dispatchPending(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'dispatch failed')), 2000);
   dispatcher.unref();
   // Housekeeping: drafts abandoned after 24 h, unused rebind links expire their case.
-  const sweeper = setInterval(() => {
-    try {
-      sweepCases(deps);
-    } catch (err) {
-      deps.logger.error({ err: (err as Error).message }, 'sweep failed');
-    }
-  }, 60_000);
+  const sweeper = setInterval(() => void sweepCases(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'sweep failed')), 60_000);
   sweeper.unref();
-  const shutdown = () => {
+  // SIGTERM: /readyz turns 503 (the proxy stops sending), no new connections,
+  // requests in flight finish, background work stops, the database closes.
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.logger.info({ signal }, 'shutting down: finishing requests in flight');
+    deps.lifecycle.draining = true;
     clearInterval(dispatcher);
     clearInterval(sweeper);
     server.close(() => {
-      runtime.close();
-      process.exit(0);
+      void Promise.resolve(draining())
+        .then(() => runtime.close())
+        .catch((err) => deps.logger.error({ err: (err as Error).message }, 'close failed'))
+        .finally(() => process.exit(0));
     });
-    setTimeout(() => process.exit(0), 3000).unref();
+    // Keep-alive connections with no request in flight would hold close() open.
+    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    setTimeout(() => process.exit(1), 20_000).unref();
   };
-  process.on('SIGINT', shutdown);
-  process.on('SIGTERM', shutdown);
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((err) => {

@@ -23,11 +23,13 @@ export const outbox = sqliteTable('outbox', {
   bodyEnc: text('body_enc').notNull(),
   template: text('template').notNull(),
   userId: integer('user_id'),
-  status: text('status', { enum: ['pending', 'sent', 'failed', 'dev'] }).notNull(),
+  status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'dev'] }).notNull(),
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
   createdAt: ts('created_at').notNull(),
   sentAt: ts('sent_at'),
+  // While `sending`: the instance that claimed it has until then; after it, another may retry.
+  leaseUntil: ts('lease_until'),
 }, (t) => [index('outbox_status_idx').on(t.status, t.id)]);
 
 /** Operator-editable settings (lock durations, SLA per band...), JSON values. */

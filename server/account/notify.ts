@@ -27,17 +27,17 @@ export function channelsBefore(deps: Deps, email: string, activeFactors: FactorR
  * message with its own one-click "this wasn't me" link that freezes the
  * account. Runs inside the change's transaction.
  */
-export function notifySecurityChange(tx: DbOrTx, deps: Deps, userId: number, before: ChannelsBefore, what: string, reason: string, emailExtra?: string): void {
+export async function notifySecurityChange(tx: DbOrTx, deps: Deps, userId: number, before: ChannelsBefore, what: string, reason: string, emailExtra?: string): Promise<void> {
   const now = deps.clock();
-  const link = () => {
+  const link = async () => {
     const token = generateToken(deps.random);
-    tx.insert(freezeTokens).values({ id: sha256Hex(token), userId, reason, createdAt: now, expiresAt: new Date(now.getTime() + FREEZE_LINK_TTL_MS) }).run();
+    await tx.insert(freezeTokens).values({ id: sha256Hex(token), userId, reason, createdAt: now, expiresAt: new Date(now.getTime() + FREEZE_LINK_TTL_MS) });
     return `${deps.config.origin}/api/v1/freeze/${token}`;
   };
-  const email = templates.securityChange(what, now, link(), emailExtra);
-  enqueueMessage(tx, deps, { channel: 'email', to: before.email, recipientMasked: maskEmail(before.email), subject: email.subject, body: email.body, template: 'security_change', userId });
+  const email = templates.securityChange(what, now, await link(), emailExtra);
+  await enqueueMessage(tx, deps, { channel: 'email', to: before.email, recipientMasked: maskEmail(before.email), subject: email.subject, body: email.body, template: 'security_change', userId });
   for (const phone of before.phones) {
-    const sms = templates.securityChangeSms(what, link());
-    enqueueMessage(tx, deps, { channel: 'sms', to: phone.e164, recipientMasked: maskPhone(phone.callingCode, phone.last), subject: sms.subject, body: sms.body, template: 'security_change', userId });
+    const sms = templates.securityChangeSms(what, await link());
+    await enqueueMessage(tx, deps, { channel: 'sms', to: phone.e164, recipientMasked: maskPhone(phone.callingCode, phone.last), subject: sms.subject, body: sms.body, template: 'security_change', userId });
   }
 }

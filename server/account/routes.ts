@@ -25,7 +25,7 @@ export function accountRoutes(deps: Deps) {
 
   app.openapi(
     userRoute(deps, { method: 'get', path: '/me/security', tags: ['account'], summary: 'Security overview: tools (no secrets), protection level, withdrawal lock, reminders', responses: { 200: { description: 'Overview', content: { 'application/json': { schema: Overview } } }, ...errorResponses(401, 403) } }),
-    (c) => c.json(securityOverview(deps, c.get('user')!.userId) as z.infer<typeof Overview>, 200),
+    async (c) => c.json(await securityOverview(deps, c.get('user')!.userId) as z.infer<typeof Overview>, 200),
   );
 
   app.openapi(
@@ -62,8 +62,8 @@ export function accountRoutes(deps: Deps) {
       request: { params: TokenParam },
       responses: { 200: { description: 'What will happen', content: { 'application/json': { schema: z.object({ account: z.string(), change: z.string(), alreadyFrozen: z.boolean(), used: z.boolean(), consequences: z.array(z.string()) }) } } }, ...errorResponses(404, 429) },
     }),
-    (c) => {
-      const description = describeFreeze(deps, c.req.valid('param').token);
+    async (c) => {
+      const description = await describeFreeze(deps, c.req.valid('param').token);
       if ((c.req.header('accept') ?? '').includes('text/html')) return c.html(freezePage(description)) as never;
       return c.json(description, 200);
     },
@@ -79,7 +79,7 @@ export function accountRoutes(deps: Deps) {
       request: { params: TokenParam },
       responses: { 200: { description: 'Frozen', content: { 'application/json': { schema: z.object({ frozen: z.boolean(), account: z.string(), consequences: z.array(z.string()) }) } } }, ...errorResponses(404, 409, 429) },
     }),
-    (c) => c.json(freezeAccount(deps, c.req.valid('param').token, requestContext(c, deps.config.trustProxy)), 200),
+    async (c) => c.json(await freezeAccount(deps, c.req.valid('param').token, requestContext(c, deps.config.trustProxy)), 200),
   );
 
   return app;

@@ -17,11 +17,11 @@ import { normaliseAnswer } from './security-questions.ts';
 export const STEP_UP_TTL_MS = 10 * 60_000;
 
 /** The user's security overview: tools (never a secret), protection level, locks, reminders. */
-export function securityOverview(deps: Deps, userId: number) {
+export async function securityOverview(deps: Deps, userId: number) {
   const now = deps.clock();
-  const user = deps.db.select().from(users).where(eq(users.id, userId)).get()!;
-  const factors = activeFactors(deps.db, userId);
-  const questions = deps.db.select({ prompt: securityQuestions.prompt }).from(securityQuestions).where(eq(securityQuestions.userId, userId)).all();
+  const user = (await deps.db.select().from(users).where(eq(users.id, userId)).limit(1))[0]!;
+  const factors = await activeFactors(deps.db, userId);
+  const questions = (await deps.db.select({ prompt: securityQuestions.prompt }).from(securityQuestions).where(eq(securityQuestions.userId, userId)));
   const strong = factors.some((f) => f.type === 'totp' || f.type === 'passkey');
   const protectionLevel = factors.length === 0 ? 'none' : strong ? 'strong' : 'restricted';
   const reminders: { code: string; message: string }[] = [];
@@ -50,15 +50,17 @@ export async function stepUp(deps: Deps, principal: UserPrincipal, proof: ProofI
     subjectId: sessionId,
     smsPurpose: 'step_up_sms',
     stage: 'step_up',
-    loadPasskeyChallenge: () => deps.db.select().from(userSessions).where(eq(userSessions.id, sessionId)).get()?.stepUpChallenge ?? null,
-    savePasskeyChallenge: (value) => void deps.db.update(userSessions).set({ stepUpChallenge: value }).where(eq(userSessions.id, sessionId)).run(),
+    loadPasskeyChallenge: async () => (await deps.db.select().from(userSessions).where(eq(userSessions.id, sessionId)).limit(1))[0]?.stepUpChallenge ?? null,
+    savePasskeyChallenge: async (value) => {
+      await deps.db.update(userSessions).set({ stepUpChallenge: value }).where(eq(userSessions.id, sessionId));
+    },
   }, ctx);
   if (result.status !== 'verified') return result;
   const now = deps.clock();
-  deps.db.transaction((tx) => {
-    tx.update(userSessions).set({ stepUpAt: now }).where(eq(userSessions.id, sessionId)).run();
-    recordAuditEvent(tx, now, { actor: { type: 'user', id: principal.userId }, action: 'user.step_up', target: { type: 'user', id: principal.userId }, ip: ctx.ip, requestId: ctx.requestId, details: { method: result.method, factorId: result.factorId } });
-  }, { behavior: 'immediate' });
+  await deps.db.transaction(async (tx) => {
+    await tx.update(userSessions).set({ stepUpAt: now }).where(eq(userSessions.id, sessionId));
+    await recordAuditEvent(tx, now, { actor: { type: 'user', id: principal.userId }, action: 'user.step_up', target: { type: 'user', id: principal.userId }, ip: ctx.ip, requestId: ctx.requestId, details: { method: result.method, factorId: result.factorId } });
+  });
   return { status: 'verified' as const, validUntil: new Date(now.getTime() + STEP_UP_TTL_MS).toISOString() };
 }
 
@@ -68,7 +70,7 @@ export async function stepUp(deps: Deps, principal: UserPrincipal, proof: ProofI
  */
 export async function setSecurityQuestions(deps: Deps, principal: UserPrincipal, questions: { prompt: string; answer: string }[], ctx: RequestContext) {
   const now = deps.clock();
-  const hasTools = activeFactors(deps.db, principal.userId).length > 0;
+  const hasTools = (await activeFactors(deps.db, principal.userId)).length > 0;
   if (hasTools && (!principal.stepUpAt || now.getTime() - principal.stepUpAt.getTime() > STEP_UP_TTL_MS)) {
     throw new AppError('forbidden', 'Verify with one of your 2FA tools first (POST /api/v1/me/security/verify).', { reason: 'step_up_required' });
   }
@@ -81,21 +83,21 @@ export async function setSecurityQuestions(deps: Deps, principal: UserPrincipal,
     if (a.length < 2) throw new AppError('validation_failed', 'Each answer needs at least two characters.', { fields: { [`questions.${i}.answer`]: 'too short' } });
   });
   const hashes = await Promise.all(normalised.map((a) => hashPassword(a)));
-  deps.db.transaction((tx) => {
-    const user = tx.select().from(users).where(eq(users.id, principal.userId)).get()!;
-    const replacing = tx.select({ id: securityQuestions.id }).from(securityQuestions).where(eq(securityQuestions.userId, principal.userId)).all().length > 0;
-    tx.delete(securityQuestions).where(eq(securityQuestions.userId, principal.userId)).run();
-    tx.insert(securityQuestions).values(prompts.map((prompt, i) => ({ userId: principal.userId, position: i + 1, prompt, answerHash: hashes[i]!, createdAt: now }))).run();
-    tx.update(userSessions).set({ stepUpAt: null }).where(eq(userSessions.id, principal.sessionId)).run();
-    const factors = activeFactors(tx, principal.userId);
-    notifySecurityChange(tx, deps, principal.userId, channelsBefore(deps, user.email, factors), replacing ? 'Your security questions were changed' : 'Security questions were set on your account', 'security_questions.set');
-    recordAuditEvent(tx, now, { actor: { type: 'user', id: principal.userId }, action: 'security_questions.set', target: { type: 'user', id: principal.userId }, ip: ctx.ip, requestId: ctx.requestId, details: { replacing, prompts } });
-  }, { behavior: 'immediate' });
+  await deps.db.transaction(async (tx) => {
+    const user = (await tx.select().from(users).where(eq(users.id, principal.userId)).limit(1))[0]!;
+    const replacing = (await tx.select({ id: securityQuestions.id }).from(securityQuestions).where(eq(securityQuestions.userId, principal.userId))).length > 0;
+    await tx.delete(securityQuestions).where(eq(securityQuestions.userId, principal.userId));
+    await tx.insert(securityQuestions).values(prompts.map((prompt, i) => ({ userId: principal.userId, position: i + 1, prompt, answerHash: hashes[i]!, createdAt: now })));
+    await tx.update(userSessions).set({ stepUpAt: null }).where(eq(userSessions.id, principal.sessionId));
+    const factors = await activeFactors(tx, principal.userId);
+    await notifySecurityChange(tx, deps, principal.userId, channelsBefore(deps, user.email, factors), replacing ? 'Your security questions were changed' : 'Security questions were set on your account', 'security_questions.set');
+    await recordAuditEvent(tx, now, { actor: { type: 'user', id: principal.userId }, action: 'security_questions.set', target: { type: 'user', id: principal.userId }, ip: ctx.ip, requestId: ctx.requestId, details: { replacing, prompts } });
+  });
   return { securityQuestions: prompts };
 }
 
-function findFreezeToken(deps: Deps, token: string) {
-  const row = deps.db.select().from(freezeTokens).where(eq(freezeTokens.id, sha256Hex(token))).get();
+async function findFreezeToken(deps: Deps, token: string) {
+  const row = (await deps.db.select().from(freezeTokens).where(eq(freezeTokens.id, sha256Hex(token))).limit(1))[0];
   if (!row || row.expiresAt <= deps.clock()) throw new AppError('not_found', 'This link is not valid or has expired.');
   return row;
 }
@@ -109,25 +111,25 @@ export const freezeConsequences = [
 ];
 
 /** What following the "this wasn't me" link will do (GET), before the user confirms (POST). */
-export function describeFreeze(deps: Deps, token: string) {
-  const row = findFreezeToken(deps, token);
-  const user = deps.db.select().from(users).where(eq(users.id, row.userId)).get()!;
+export async function describeFreeze(deps: Deps, token: string) {
+  const row = await findFreezeToken(deps, token);
+  const user = (await deps.db.select().from(users).where(eq(users.id, row.userId)).limit(1))[0]!;
   return { account: maskEmail(user.email), change: row.reason, alreadyFrozen: user.status === 'frozen', used: row.usedAt !== null, consequences: freezeConsequences };
 }
 
-export function freezeAccount(deps: Deps, token: string, ctx: RequestContext) {
-  const row = findFreezeToken(deps, token);
+export async function freezeAccount(deps: Deps, token: string, ctx: RequestContext) {
+  const row = await findFreezeToken(deps, token);
   const now = deps.clock();
-  return deps.db.transaction((tx) => {
-    const used = tx.update(freezeTokens).set({ usedAt: now }).where(and(eq(freezeTokens.id, row.id), isNull(freezeTokens.usedAt))).run();
-    if (used.changes !== 1) throw new AppError('invalid_state', 'This link was already used: the account is frozen.');
-    const user = tx.select().from(users).where(eq(users.id, row.userId)).get()!;
+  return deps.db.transaction(async (tx) => {
+    const used = await tx.update(freezeTokens).set({ usedAt: now }).where(and(eq(freezeTokens.id, row.id), isNull(freezeTokens.usedAt))).returning({ id: freezeTokens.id });
+    if (used.length !== 1) throw new AppError('invalid_state', 'This link was already used: the account is frozen.');
+    const user = (await tx.select().from(users).where(eq(users.id, row.userId)).limit(1))[0]!;
     if (user.status !== 'frozen') {
-      tx.update(users).set({ status: 'frozen', frozenAt: now, frozenReason: `user_report:${row.reason}`, updatedAt: now }).where(eq(users.id, user.id)).run();
+      await tx.update(users).set({ status: 'frozen', frozenAt: now, frozenReason: `user_report:${row.reason}`, updatedAt: now }).where(eq(users.id, user.id));
     }
-    revokeAllUserSessions(tx, user.id, now);
-    tx.update(securityOperations).set({ state: 'cancelled', updatedAt: now }).where(and(eq(securityOperations.userId, user.id), notInArray(securityOperations.state, [...terminalStates]))).run();
-    recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id, label: 'freeze link' }, action: 'account.freeze', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { change: row.reason } });
+    await revokeAllUserSessions(tx, user.id, now);
+    await tx.update(securityOperations).set({ state: 'cancelled', updatedAt: now }).where(and(eq(securityOperations.userId, user.id), notInArray(securityOperations.state, [...terminalStates])));
+    await recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id, label: 'freeze link' }, action: 'account.freeze', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { change: row.reason } });
     return { frozen: true, account: maskEmail(user.email), consequences: freezeConsequences };
-  }, { behavior: 'immediate' });
+  });
 }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { eq } from 'drizzle-orm';
-import type Database from 'better-sqlite3';
+import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
 import { auditEvents, auditHead } from '../../db/schema/index.ts';
 import { canonicalJson } from './canonical.ts';
@@ -55,11 +54,25 @@ export function hashAuditEvent(prevHash: string, event: ChainedFields): string {
 }
 
 /**
- * The one function that writes audit events. Call it inside the transaction of
- * the change it records (SQLite serialises writers, so the chain stays linear).
+ * The chain head, locked until the caller's transaction ends. SQLite has one
+ * writer at a time (BEGIN IMMEDIATE), so reading it is enough. On PostgreSQL
+ * several instances append at once: the head row (created by the migration)
+ * is read FOR UPDATE, so appends queue on it and the chain stays one line.
  */
-export function recordAuditEvent(tx: DbOrTx, now: Date, input: AuditInput): { id: number; hash: string } {
-  const head = tx.select().from(auditHead).where(eq(auditHead.id, 1)).get();
+async function lockChainHead(tx: DbOrTx): Promise<{ lastId: number; lastHash: string } | undefined> {
+  if (tx.engine === 'pg') {
+    const [row] = await tx.rows<{ lastId: number; lastHash: string }>(sql`SELECT last_id AS "lastId", last_hash AS "lastHash" FROM audit_head WHERE id = 1 FOR UPDATE`);
+    if (row) return { lastId: Number(row.lastId), lastHash: row.lastHash };
+  }
+  return (await tx.select().from(auditHead).where(eq(auditHead.id, 1)).limit(1))[0];
+}
+
+/**
+ * The one function that writes audit events. Call it inside the transaction of
+ * the change it records: the event exists if and only if the change commits.
+ */
+export async function recordAuditEvent(tx: DbOrTx, now: Date, input: AuditInput): Promise<{ id: number; hash: string }> {
+  const head = await lockChainHead(tx);
   const prevHash = head?.lastHash ?? GENESIS_HASH;
   const fields: ChainedFields = {
     id: (head?.lastId ?? 0) + 1,
@@ -75,11 +88,10 @@ export function recordAuditEvent(tx: DbOrTx, now: Date, input: AuditInput): { id
     details: canonicalJson(input.details ?? {}),
   };
   const hash = hashAuditEvent(prevHash, fields);
-  tx.insert(auditEvents).values({ ...fields, actorType: input.actor.type, ts: new Date(fields.ts), prevHash, hash }).run();
-  tx.insert(auditHead)
+  await tx.insert(auditEvents).values({ ...fields, actorType: input.actor.type, ts: new Date(fields.ts), prevHash, hash });
+  await tx.insert(auditHead)
     .values({ id: 1, lastId: fields.id, lastHash: hash })
-    .onConflictDoUpdate({ target: auditHead.id, set: { lastId: fields.id, lastHash: hash } })
-    .run();
+    .onConflictDoUpdate({ target: auditHead.id, set: { lastId: fields.id, lastHash: hash } });
   return { id: fields.id, hash };
 }
 
@@ -90,44 +102,41 @@ export type ChainVerdict =
   | { ok: false; count: number; firstBadEventId: number; problem: ChainProblem; message: string };
 
 /**
- * Walks the whole chain in sequence order (streaming, constant memory) and names
- * the first event that was edited, deleted or moved, or events cut off the end.
+ * Walks the whole chain in sequence order (keyset batches, constant memory) and
+ * names the first event that was edited, deleted or moved, or events cut off the end.
  */
-export function verifyAuditChain(sqlite: Database.Database): ChainVerdict {
-  const rows = sqlite
-    .prepare(
-      `SELECT id, ts, actor_type AS actorType, actor_id AS actorId, actor_label AS actorLabel, action,
-              target_type AS targetType, target_id AS targetId, ip, request_id AS requestId, details,
-              prev_hash AS prevHash, hash
-       FROM audit_events ORDER BY id`,
-    )
-    .iterate() as IterableIterator<ChainedFields & { prevHash: string; hash: string }>;
+export async function verifyAuditChain(db: DbOrTx): Promise<ChainVerdict> {
   let expectedId = 1;
   let running = GENESIS_HASH;
   let count = 0;
-  for (const row of rows) {
-    if (row.id !== expectedId) {
-      return bad(count, expectedId, 'missing', `event ${expectedId} is missing (deleted); the chain continues at ${row.id}`);
+  let cursor = 0;
+  for (;;) {
+    const batch = await db.select().from(auditEvents).where(gt(auditEvents.id, cursor)).orderBy(asc(auditEvents.id)).limit(VERIFY_BATCH);
+    for (const event of batch) {
+      const row = { ...event, ts: event.ts.getTime() };
+      if (row.id !== expectedId) {
+        return bad(count, expectedId, 'missing', `event ${expectedId} is missing (deleted); the chain continues at ${row.id}`);
+      }
+      let recomputed: string;
+      try {
+        recomputed = hashAuditEvent(row.prevHash, row);
+      } catch {
+        recomputed = '';
+      }
+      if (recomputed !== row.hash) {
+        return bad(count, row.id, 'edited', `event ${row.id} was edited: its contents no longer match its hash`);
+      }
+      if (row.prevHash !== running) {
+        return bad(count, row.id, 'reordered', `event ${row.id} does not follow event ${row.id - 1}: the chain was reordered or rewritten`);
+      }
+      running = row.hash;
+      expectedId++;
+      count++;
     }
-    let recomputed: string;
-    try {
-      recomputed = hashAuditEvent(row.prevHash, row);
-    } catch {
-      recomputed = '';
-    }
-    if (recomputed !== row.hash) {
-      return bad(count, row.id, 'edited', `event ${row.id} was edited: its contents no longer match its hash`);
-    }
-    if (row.prevHash !== running) {
-      return bad(count, row.id, 'reordered', `event ${row.id} does not follow event ${row.id - 1}: the chain was reordered or rewritten`);
-    }
-    running = row.hash;
-    expectedId++;
-    count++;
+    if (batch.length < VERIFY_BATCH) break;
+    cursor = batch[batch.length - 1]!.id;
   }
-  const head = sqlite.prepare('SELECT last_id AS lastId, last_hash AS lastHash FROM audit_head WHERE id = 1').get() as
-    | { lastId: number; lastHash: string }
-    | undefined;
+  const [head] = await db.select().from(auditHead).where(eq(auditHead.id, 1)).limit(1);
   const lastId = expectedId - 1;
   if (head && head.lastId > lastId) {
     return bad(count, lastId + 1, 'truncated', `events ${lastId + 1}–${head.lastId} are missing (deleted from the end)`);
@@ -137,6 +146,8 @@ export function verifyAuditChain(sqlite: Database.Database): ChainVerdict {
   }
   return { ok: true, count, headHash: running };
 }
+
+const VERIFY_BATCH = 5000;
 
 function bad(count: number, id: number, problem: ChainProblem, message: string): ChainVerdict {
   return { ok: false, count, firstBadEventId: id, problem, message };

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gt, gte, inArray, like, lt, lte, or, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db, Engine } from '../../db/client.ts';
+import { dialectSql } from '../../db/dialect-sql.ts';
 import { auditEvents } from '../../db/schema/index.ts';
 import { filterDate, filterIds, filterString, type ListQuery } from '../platform/list-query.ts';
 import { AppError } from '../errors.ts';
@@ -24,13 +25,13 @@ export interface AuditEventView {
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
-function whereOf(filter: Record<string, unknown>): SQL | undefined {
+function whereOf(filter: Record<string, unknown>, engine: Engine): SQL | undefined {
   const conditions: (SQL | undefined)[] = [];
   const ids = filterIds(filter);
   if (ids) conditions.push(inArray(auditEvents.id, ids));
   const action = filterString(filter, 'action');
   if (action) {
-    conditions.push(action.endsWith('*') ? like(auditEvents.action, `${escapeLike(action.slice(0, -1))}%`) : eq(auditEvents.action, action));
+    conditions.push(action.endsWith('*') ? dialectSql.like(engine, auditEvents.action, `${escapeLike(action.slice(0, -1))}%`) : eq(auditEvents.action, action));
   }
   const actorType = filterString(filter, 'actorType');
   if (actorType) {
@@ -52,19 +53,19 @@ function whereOf(filter: Record<string, unknown>): SQL | undefined {
     const pattern = `%${escapeLike(q)}%`;
     conditions.push(
       or(
-        sqlLike(auditEvents.action, pattern),
-        sqlLike(auditEvents.actorLabel, pattern),
-        sqlLike(auditEvents.targetId, pattern),
-        sqlLike(auditEvents.requestId, pattern),
-        sqlLike(auditEvents.ip, pattern),
+        sqlLike(auditEvents.action, pattern, engine),
+        sqlLike(auditEvents.actorLabel, pattern, engine),
+        sqlLike(auditEvents.targetId, pattern, engine),
+        sqlLike(auditEvents.requestId, pattern, engine),
+        sqlLike(auditEvents.ip, pattern, engine),
       ),
     );
   }
   return conditions.length ? and(...conditions) : undefined;
 }
 
-function sqlLike(column: Parameters<typeof like>[0], pattern: string): SQL {
-  return like(column, pattern);
+function sqlLike(column: Parameters<typeof like>[0], pattern: string, engine: Engine): SQL {
+  return dialectSql.like(engine, column, pattern);
 }
 
 function orderOf(q: ListQuery<AuditSortField>) {
@@ -91,10 +92,10 @@ function toView(row: typeof auditEvents.$inferSelect): AuditEventView {
   };
 }
 
-export function listAuditEvents(db: Db, q: ListQuery<AuditSortField>): { rows: AuditEventView[]; total: number } {
-  const where = whereOf(q.filter);
-  const rows = db.select().from(auditEvents).where(where).orderBy(...orderOf(q)).limit(q.limit).offset(q.offset).all();
-  const total = db.select({ n: count() }).from(auditEvents).where(where).get()?.n ?? 0;
+export async function listAuditEvents(db: Db, q: ListQuery<AuditSortField>): Promise<{ rows: AuditEventView[]; total: number }> {
+  const where = whereOf(q.filter, db.engine);
+  const rows = (await db.select().from(auditEvents).where(where).orderBy(...orderOf(q)).limit(q.limit).offset(q.offset));
+  const total = (await db.select({ n: count() }).from(auditEvents).where(where).limit(1))[0]?.n ?? 0;
   return { rows: rows.map(toView), total };
 }
 
@@ -102,12 +103,12 @@ export function listAuditEvents(db: Db, q: ListQuery<AuditSortField>): { rows: A
  * All matching events in sequence order (ascending unless `order` is DESC), read
  * in keyset batches so an export of millions of rows stays in constant memory.
  */
-export function* iterateAuditEvents(db: Db, filter: Record<string, unknown>, order: 'ASC' | 'DESC' = 'ASC'): Generator<AuditEventView> {
-  const where = whereOf(filter);
+export async function* iterateAuditEvents(db: Db, filter: Record<string, unknown>, order: 'ASC' | 'DESC' = 'ASC'): AsyncGenerator<AuditEventView> {
+  const where = whereOf(filter, db.engine);
   let cursor: number | undefined;
   for (;;) {
     const after = cursor === undefined ? undefined : order === 'ASC' ? gt(auditEvents.id, cursor) : lt(auditEvents.id, cursor);
-    const batch = db.select().from(auditEvents).where(and(where, after)).orderBy(order === 'ASC' ? asc(auditEvents.id) : desc(auditEvents.id)).limit(1000).all();
+    const batch = (await db.select().from(auditEvents).where(and(where, after)).orderBy(order === 'ASC' ? asc(auditEvents.id) : desc(auditEvents.id)).limit(1000));
     for (const row of batch) yield toView(row);
     if (batch.length < 1000) return;
     cursor = batch[batch.length - 1]!.id;

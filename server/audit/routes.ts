@@ -44,9 +44,9 @@ export function auditRoutes(deps: Deps) {
       request: { query: ListQuerySchema },
       responses: { 200: { description: 'A page of events; Content-Range gives the total', content: { 'application/json': { schema: z.array(AuditEvent) } } }, ...errorResponses(400, 401, 403) },
     }),
-    (c) => {
+    async (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: auditSortable, defaultSort: ['id', 'DESC'] });
-      const { rows, total } = listAuditEvents(deps.db, q);
+      const { rows, total } = await listAuditEvents(deps.db, q);
       c.header('Content-Range', contentRange('audit-events', q.offset, rows.length, total));
       return c.json(rows, 200);
     },
@@ -60,7 +60,7 @@ export function auditRoutes(deps: Deps) {
       summary: 'Verify the hash chain; names the first edited, deleted or reordered event',
       responses: { 200: { description: 'The verdict', content: { 'application/json': { schema: Verdict } } }, ...errorResponses(401, 403) },
     }),
-    (c) => c.json(verifyAuditChain(deps.sqlite), 200),
+    async (c) => c.json(await verifyAuditChain(deps.db), 200),
   );
 
   app.openapi(
@@ -85,10 +85,10 @@ export function auditRoutes(deps: Deps) {
         start(controller) {
           controller.enqueue(encoder.encode(stringify([csvColumns])));
         },
-        pull(controller) {
+        async pull(controller) {
           const batch: unknown[][] = [];
           for (let i = 0; i < 500; i++) {
-            const next = iterator.next();
+            const next = await iterator.next();
             if (next.done) break;
             batch.push(csvColumns.map((k) => (k === 'details' ? JSON.stringify(next.value.details) : next.value[k])));
           }

@@ -15,19 +15,19 @@ import type { RequestContext } from '../http.ts';
  * every session revoked, withdrawals locked (48 h by default), and a
  * single-use rebind link (72 h) mailed to the account email.
  */
-export function applyApproval(tx: DbOrTx, deps: Deps, caseId: number, userId: number, ctx: Partial<RequestContext>): { revokedFactors: number; withdrawalLockUntil: Date; rebindExpiresAt: Date } {
+export async function applyApproval(tx: DbOrTx, deps: Deps, caseId: number, userId: number, ctx: Partial<RequestContext>): Promise<{ revokedFactors: number; withdrawalLockUntil: Date; rebindExpiresAt: Date }> {
   const now = deps.clock();
-  const user = tx.select().from(users).where(eq(users.id, userId)).get()!;
-  const factors = activeFactors(tx, userId);
-  for (const f of factors) revokeFactor(tx, deps, f, 'reset_case', ctx, { caseId });
-  revokeAllUserSessions(tx, userId, now);
-  const withdrawalLockUntil = extendWithdrawalLock(tx, deps, user, deps.config.resetWithdrawalLockMs);
+  const user = (await tx.select().from(users).where(eq(users.id, userId)).limit(1))[0]!;
+  const factors = await activeFactors(tx, userId);
+  for (const f of factors) await revokeFactor(tx, deps, f, 'reset_case', ctx, { caseId });
+  await revokeAllUserSessions(tx, userId, now);
+  const withdrawalLockUntil = await extendWithdrawalLock(tx, deps, user, deps.config.resetWithdrawalLockMs);
   const token = generateToken(deps.random);
   const rebindExpiresAt = new Date(now.getTime() + deps.config.rebindLinkMs);
-  tx.update(cases).set({ rebindTokenHash: sha256Hex(token), rebindExpiresAt }).where(and(eq(cases.id, caseId), isNull(cases.completedAt))).run();
+  await tx.update(cases).set({ rebindTokenHash: sha256Hex(token), rebindExpiresAt }).where(and(eq(cases.id, caseId), isNull(cases.completedAt)));
   // The token rides in the fragment: browsers never send it to a server, so no log sees it.
   const link = `${deps.config.origin}/account/rebind#token=${token}`;
-  enqueueMessage(tx, deps, {
+  await enqueueMessage(tx, deps, {
     channel: 'email',
     to: user.email,
     recipientMasked: maskEmail(user.email),

@@ -15,35 +15,35 @@ const DAY = 86_400_000;
  * system checked, the signals with their weights, the account (masked), the
  * timeline, notes, related cases, and the actions this person may take now.
  */
-export function caseDetail(deps: Deps, principal: StaffPrincipal, id: number) {
+export async function caseDetail(deps: Deps, principal: StaffPrincipal, id: number) {
   const now = deps.clock();
-  const c = deps.db.select().from(cases).where(eq(cases.id, id)).get();
+  const c = (await deps.db.select().from(cases).where(eq(cases.id, id)).limit(1))[0];
   if (!c) throw new AppError('not_found', 'No such case.');
-  const user = deps.db.select().from(users).where(eq(users.id, c.userId)).get()!;
+  const user = (await deps.db.select().from(users).where(eq(users.id, c.userId)).limit(1))[0]!;
   // Staff are a few dozen rows: one read gives the names and who could be assigned the case.
-  const people = deps.db.select({ id: staff.id, name: staff.name, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt }).from(staff).orderBy(asc(staff.name), asc(staff.id)).all();
+  const people = (await deps.db.select({ id: staff.id, name: staff.name, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt }).from(staff).orderBy(asc(staff.name), asc(staff.id)));
   const names = new Map(people.map((s) => [s.id, s.name]));
-  const factors = deps.db.select().from(userFactors).where(eq(userFactors.userId, user.id)).orderBy(asc(userFactors.id)).all();
-  const kyc = deps.db.select().from(kycReferences).where(eq(kycReferences.userId, user.id)).orderBy(desc(kycReferences.verifiedAt)).get();
-  const sighting = (kind: 'ip' | 'device', value: string | null) =>
-    value ? deps.db.select().from(userSightings).where(and(eq(userSightings.userId, user.id), eq(userSightings.kind, kind), eq(userSightings.value, value))).get() : undefined;
-  const ipSeen = sighting('ip', c.requestIp);
-  const deviceSeen = sighting('device', c.deviceId);
-  const evidence = deps.db.select().from(caseEvidence).where(eq(caseEvidence.caseId, id)).orderBy(asc(caseEvidence.id)).all();
+  const factors = (await deps.db.select().from(userFactors).where(eq(userFactors.userId, user.id)).orderBy(asc(userFactors.id)));
+  const kyc = (await deps.db.select().from(kycReferences).where(eq(kycReferences.userId, user.id)).orderBy(desc(kycReferences.verifiedAt)).limit(1))[0];
+  const sighting = async (kind: 'ip' | 'device', value: string | null) =>
+    value ? (await deps.db.select().from(userSightings).where(and(eq(userSightings.userId, user.id), eq(userSightings.kind, kind), eq(userSightings.value, value))).limit(1))[0] : undefined;
+  const ipSeen = await sighting('ip', c.requestIp);
+  const deviceSeen = await sighting('device', c.deviceId);
+  const evidence = (await deps.db.select().from(caseEvidence).where(eq(caseEvidence.caseId, id)).orderBy(asc(caseEvidence.id)));
   const txids = evidence.map((e) => e.txid).filter((t): t is string => Boolean(t));
-  const related = deps.db
+  const related = (await deps.db
     .select({ id: cases.id, userId: cases.userId, status: cases.status, createdAt: cases.createdAt, maskedEmail: cases.maskedEmail, requestIp: cases.requestIp, deviceId: cases.deviceId })
     .from(cases)
     .where(and(ne(cases.id, id), or(eq(cases.userId, user.id), c.requestIp ? eq(cases.requestIp, c.requestIp) : undefined, c.deviceId ? eq(cases.deviceId, c.deviceId) : undefined)))
     .orderBy(desc(cases.createdAt))
     .limit(20)
-    .all();
+    );
   const txidHits = txids.length
-    ? deps.db.select({ caseId: caseEvidence.caseId, txid: caseEvidence.txid, userId: cases.userId }).from(caseEvidence).innerJoin(cases, eq(cases.id, caseEvidence.caseId)).where(and(inArray(caseEvidence.txid, txids), ne(caseEvidence.caseId, id))).all()
+    ? (await deps.db.select({ caseId: caseEvidence.caseId, txid: caseEvidence.txid, userId: cases.userId }).from(caseEvidence).innerJoin(cases, eq(cases.id, caseEvidence.caseId)).where(and(inArray(caseEvidence.txid, txids), ne(caseEvidence.caseId, id))))
     : [];
-  const notes = deps.db.select().from(caseNotes).where(eq(caseNotes.caseId, id)).orderBy(asc(caseNotes.id)).all();
+  const notes = (await deps.db.select().from(caseNotes).where(eq(caseNotes.caseId, id)).orderBy(asc(caseNotes.id)));
   // Views are in the audit trail but would drown the story of the case.
-  const timeline = deps.db.select().from(auditEvents).where(and(eq(auditEvents.targetType, 'case'), eq(auditEvents.targetId, String(id)), ne(auditEvents.action, 'case.view'))).orderBy(asc(auditEvents.id)).limit(200).all();
+  const timeline = (await deps.db.select().from(auditEvents).where(and(eq(auditEvents.targetType, 'case'), eq(auditEvents.targetId, String(id)), ne(auditEvents.action, 'case.view'))).orderBy(asc(auditEvents.id)).limit(200));
   const actor = { staffId: principal.staffId, role: principal.role, userId: principal.userId };
   const live = claimIsLive(c, now, deps.config.claimIdleMs);
   const actions = principal.role === 'agent' || principal.role === 'supervisor' ? availableActions(c, actor, now, deps.config.claimIdleMs) : [];

@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import type Database from 'better-sqlite3';
-import type { Db } from '../../db/client.ts';
+import type { DatabaseHandle, Engine } from '../../db/client.ts';
 import { cases, caseStatuses, evidenceMethods, type CaseStatus } from '../../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { filterDate, filterIds, filterString, type ListQuery } from '../platform/list-query.ts';
@@ -51,7 +51,7 @@ const likePrefix = (q: string) => `${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
  * definition of what each filter means; listCases answers the same question
  * with hand-planned SQL (tests/server/queue-scale.test.ts holds them equal).
  */
-export function caseWhere(filter: Record<string, unknown>, now: Date, me: number): SQL | undefined {
+export function caseWhere(filter: Record<string, unknown>, now: Date, me: number, engine: Engine = 'sqlite'): SQL | undefined {
   const conditions: (SQL | undefined)[] = [];
   const ids = filterIds(filter);
   if (ids) conditions.push(inArray(cases.id, ids));
@@ -60,7 +60,7 @@ export function caseWhere(filter: Record<string, unknown>, now: Date, me: number
   const bandList = listOf(filter, 'riskBand', bands) as Band[] | undefined;
   if (bandList) conditions.push(bandList.length === 1 ? eq(cases.riskBand, bandList[0]!) : inArray(cases.riskBand, bandList));
   const method = listOf(filter, 'method', evidenceMethods);
-  if (method) conditions.push(sql`instr(${cases.methods}, ${method[0]}) > 0`);
+  if (method) conditions.push(engine === 'pg' ? sql`strpos(${cases.methods}, ${method[0]}) > 0` : sql`instr(${cases.methods}, ${method[0]}) > 0`);
   const assignee = filterString(filter, 'assigneeId');
   if (assignee === 'me') conditions.push(eq(cases.assigneeId, me));
   else if (assignee === 'unassigned') conditions.push(isNull(cases.assigneeId));
@@ -84,6 +84,7 @@ export function caseWhere(filter: Record<string, unknown>, now: Date, me: number
     const id = /^#?(\d+)$/.exec(q);
     if (id) conditions.push(eq(cases.id, Number(id[1])));
     // ESCAPE makes the backslashes above escape LIKE's wildcards (SQLite has no default escape character).
+    else if (engine === 'pg') conditions.push(sql`lower(${cases.maskedEmail}) LIKE lower(${likePrefix(q)}) ESCAPE '\\'`); // SQLite's LIKE ignores ASCII case
     else conditions.push(sql`${cases.maskedEmail} LIKE ${likePrefix(q)} ESCAPE '\\'`);
   }
   return conditions.length ? and(...conditions) : undefined;
@@ -162,7 +163,7 @@ interface Cond {
 }
 
 /** A filter as the planner sees it. */
-interface CaseFilterSpec {
+export interface CaseFilterSpec {
   never: boolean; // provably matches nothing (an empty list, an impossible id)
   ids?: number[];
   statuses?: CaseStatus[];
@@ -229,9 +230,9 @@ const cellIndex: Record<CaseSortField, string> = { slaDueAt: 'cases_queue_sla_id
 const assignedIndex: Record<CaseSortField, string> = { slaDueAt: 'cases_assigned_sla_idx', createdAt: 'cases_assigned_created_idx', riskScore: 'cases_assigned_risk_idx', submittedAt: 'cases_assigned_submitted_idx', id: 'cases_assigned_id_idx' };
 const walkIndex: Record<CaseSortField, string> = { slaDueAt: 'INDEXED BY cases_walk_sla_idx', createdAt: 'INDEXED BY cases_walk_created_idx', riskScore: 'INDEXED BY cases_walk_risk_idx', submittedAt: 'INDEXED BY cases_walk_submitted_idx', id: 'INDEXED BY cases_walk_id_idx' };
 
-const listColumns = 'id, status, version, user_id, masked_email, methods, risk_score, risk_band, sla_due_at, assignee_id, first_approver_id, created_at, submitted_at, decided_at';
+export const listColumns = 'id, status, version, user_id, masked_email, methods, risk_score, risk_band, sla_due_at, assignee_id, first_approver_id, created_at, submitted_at, decided_at';
 
-interface RawCase {
+export interface RawCase {
   id: number;
   status: CaseStatus;
   version: number;
@@ -280,7 +281,7 @@ function isoFromMs(ms: number): string {
 const iso = (ms: number | null) => (ms === null ? null : isoFromMs(ms));
 
 /** caseListView for a row read with raw SQL (same output). */
-function rawListView(r: RawCase, now: number): CaseListItem {
+export function rawListView(r: RawCase, now: number): CaseListItem {
   return {
     id: r.id,
     status: r.status,
@@ -779,10 +780,19 @@ export interface ListCasesOptions {
   trace?: { sql: string; params: unknown[] }[];
 }
 
-export function listCases(db: Db, q: ListQuery<CaseSortField>, now: Date, me: number, options: ListCasesOptions = {}): CaseListResult {
+/**
+ * One page of the queue with its total. SQLite: the hand-planned reads below,
+ * on the reader connection (synchronous, one read transaction). PostgreSQL:
+ * queue-pg.ts, where the planner and plain indexes do the work.
+ */
+export async function listCases(database: DatabaseHandle, q: ListQuery<CaseSortField>, now: Date, me: number, options: ListCasesOptions = {}): Promise<CaseListResult> {
   const spec = parseCaseFilter(q.filter, now, me);
   if (spec.never) return { rows: [], total: options.total === false ? null : 0, totalIsEstimate: false };
-  const cache = queueCache((db as Db & { $client: Database.Database }).$client);
+  if (database.engine === 'pg') {
+    const { listCasesPg } = await import('./queue-pg.ts');
+    return listCasesPg(database.db, q, spec, now, me, options);
+  }
+  const cache = queueCache(database.sqlite!.reader);
   cache.trace = options.trace;
   try {
     // One read transaction: case_counts, anchors and rows from the same snapshot.

@@ -16,16 +16,16 @@ export function reasonCodeRoutes(deps: Deps) {
   const app = createRouter();
   app.openapi(
     staffRoute('reason-codes.read', { method: 'get', path: '/reason-codes', tags: ['reason codes'], summary: 'Reason codes (the id is the code)', responses: { 200: { description: 'All codes', content: { 'application/json': { schema: z.array(ReasonCode) } } }, ...errorResponses(401, 403) } }),
-    (c) => {
-      const rows = deps.db.select().from(reasonCodes).orderBy(asc(reasonCodes.kind), asc(reasonCodes.code)).all().map(view);
+    async (c) => {
+      const rows = (await deps.db.select().from(reasonCodes).orderBy(asc(reasonCodes.kind), asc(reasonCodes.code))).map(view);
       c.header('Content-Range', `reason-codes 0-${Math.max(0, rows.length - 1)}/${rows.length}`);
       return c.json(rows, 200);
     },
   );
   app.openapi(
     staffRoute('reason-codes.read', { method: 'get', path: '/reason-codes/{id}', tags: ['reason codes'], summary: 'One reason code', request: { params: CodeParam }, responses: { 200: { description: 'The code', content: { 'application/json': { schema: ReasonCode } } }, ...errorResponses(401, 403, 404) } }),
-    (c) => {
-      const row = deps.db.select().from(reasonCodes).where(eq(reasonCodes.code, c.req.valid('param').id)).get();
+    async (c) => {
+      const row = (await deps.db.select().from(reasonCodes).where(eq(reasonCodes.code, c.req.valid('param').id)).limit(1))[0];
       if (!row) throw new AppError('not_found');
       return c.json(view(row), 200);
     },
@@ -39,16 +39,16 @@ export function reasonCodeRoutes(deps: Deps) {
       request: { body: { required: true, content: { 'application/json': { schema: z.object({ code: z.string().regex(/^[a-z0-9_]{2,60}$/, 'lower-case letters, digits and _'), kind: z.enum(['reject', 'request_info']), label: z.string().trim().min(2).max(120), userMessage: z.string().trim().min(2).max(500) }) } } } },
       responses: { 201: { description: 'Created', content: { 'application/json': { schema: ReasonCode } } }, ...errorResponses(400, 401, 403, 409) },
     }),
-    (c) => {
+    async (c) => {
       const input = c.req.valid('json');
       const principal = c.get('staff')!;
       const ctx = requestContext(c, deps.config.trustProxy);
-      const row = deps.db.transaction((tx) => {
-        if (tx.select().from(reasonCodes).where(eq(reasonCodes.code, input.code)).get()) throw new AppError('already_exists', 'This code exists.');
-        const created = tx.insert(reasonCodes).values({ ...input, active: true, createdAt: deps.clock() }).returning().get();
-        recordAuditEvent(tx, deps.clock(), { actor: { type: 'staff', id: principal.staffId, label: principal.email }, action: 'reason_code.create', target: { type: 'reason_code', id: input.code }, ip: ctx.ip, requestId: ctx.requestId, details: input });
+      const row = await deps.db.transaction(async (tx) => {
+        if ((await tx.select().from(reasonCodes).where(eq(reasonCodes.code, input.code)).limit(1))[0]) throw new AppError('already_exists', 'This code exists.');
+        const created = (await tx.insert(reasonCodes).values({ ...input, active: true, createdAt: deps.clock() }).returning())[0];
+        await recordAuditEvent(tx, deps.clock(), { actor: { type: 'staff', id: principal.staffId, label: principal.email }, action: 'reason_code.create', target: { type: 'reason_code', id: input.code }, ip: ctx.ip, requestId: ctx.requestId, details: input });
         return created;
-      }, { behavior: 'immediate' });
+      });
       return c.json(view(row), 201);
     },
   );
@@ -61,18 +61,18 @@ export function reasonCodeRoutes(deps: Deps) {
       request: { params: CodeParam, body: { required: true, content: { 'application/json': { schema: z.object({ label: z.string().trim().min(2).max(120).optional(), userMessage: z.string().trim().min(2).max(500).optional(), active: z.boolean().optional() }) } } } },
       responses: { 200: { description: 'Updated', content: { 'application/json': { schema: ReasonCode } } }, ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) => {
+    async (c) => {
       const code = c.req.valid('param').id;
       const input = c.req.valid('json');
       const principal = c.get('staff')!;
       const ctx = requestContext(c, deps.config.trustProxy);
-      const row = deps.db.transaction((tx) => {
-        const current = tx.select().from(reasonCodes).where(eq(reasonCodes.code, code)).get();
+      const row = await deps.db.transaction(async (tx) => {
+        const current = (await tx.select().from(reasonCodes).where(eq(reasonCodes.code, code)).limit(1))[0];
         if (!current) throw new AppError('not_found');
-        const updated = tx.update(reasonCodes).set(input).where(eq(reasonCodes.code, code)).returning().get()!;
-        recordAuditEvent(tx, deps.clock(), { actor: { type: 'staff', id: principal.staffId, label: principal.email }, action: 'reason_code.update', target: { type: 'reason_code', id: code }, ip: ctx.ip, requestId: ctx.requestId, details: { before: view(current), after: view(updated) } });
+        const updated = (await tx.update(reasonCodes).set(input).where(eq(reasonCodes.code, code)).returning())[0]!;
+        await recordAuditEvent(tx, deps.clock(), { actor: { type: 'staff', id: principal.staffId, label: principal.email }, action: 'reason_code.update', target: { type: 'reason_code', id: code }, ip: ctx.ip, requestId: ctx.requestId, details: { before: view(current), after: view(updated) } });
         return updated;
-      }, { behavior: 'immediate' });
+      });
       return c.json(view(row), 200);
     },
   );

@@ -66,11 +66,11 @@ export function caseRoutes(deps: Deps) {
       request: { query: ListQuerySchema },
       responses: { 200: { description: 'A page of cases; Content-Range gives the total', content: { 'application/json': { schema: z.array(CaseSummary) } } }, ...errorResponses(400, 401, 403) },
     }),
-    (c) => {
+    async (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: caseSortable, defaultSort: ['slaDueAt', 'ASC'] });
       // `Prefer: count=none` (as in PostgREST) skips the total: Content-Range ends in `/*`.
       const countNone = /\bcount=none\b/.test(c.req.header('prefer') ?? '');
-      const { rows, total, totalIsEstimate } = listCases(deps.db, q, deps.clock(), c.get('staff')!.staffId, { total: !countNone });
+      const { rows, total, totalIsEstimate } = await listCases(deps.database, q, deps.clock(), c.get('staff')!.staffId, { total: !countNone });
       c.header('Content-Range', total === null ? `cases ${q.offset}-${rows.length ? q.offset + rows.length - 1 : q.offset}/*` : contentRange('cases', q.offset, rows.length, total));
       // Past a few thousand candidates some filters (SLA times, email prefix) get an estimated total.
       if (totalIsEstimate) c.header('X-Total-Is-Estimate', 'true');
@@ -89,14 +89,14 @@ export function caseRoutes(deps: Deps) {
       request: { params: IdParam },
       responses: { 200: { description: 'The case', content: { 'application/json': { schema: CaseDetail } } }, ...errorResponses(401, 403, 404) },
     }),
-    (c) => {
+    async (c) => {
       const principal = c.get('staff')!;
       const id = c.req.valid('param').id;
-      const detail = caseDetail(deps, principal, id);
+      const detail = await caseDetail(deps, principal, id);
       const ctx = requestContext(c, deps.config.trustProxy);
-      deps.db.transaction((tx) => {
-        recordAuditEvent(tx, deps.clock(), { actor: { type: 'staff', id: principal.staffId, label: principal.email }, action: 'case.view', target: { type: 'case', id }, ip: ctx.ip, requestId: ctx.requestId });
-      }, { behavior: 'immediate' });
+      await deps.db.transaction(async (tx) => {
+        await recordAuditEvent(tx, deps.clock(), { actor: { type: 'staff', id: principal.staffId, label: principal.email }, action: 'case.view', target: { type: 'case', id }, ip: ctx.ip, requestId: ctx.requestId });
+      });
       return c.json(detail as z.infer<typeof CaseDetail>, 200);
     },
   );
@@ -111,11 +111,11 @@ export function caseRoutes(deps: Deps) {
         request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: actionBodies[action] } } } },
         responses: { 200: { description: 'The case after the action', content: { 'application/json': { schema: CaseSummary } } }, ...errorResponses(400, 401, 403, 404, 409, 422) },
       }),
-      (c) => {
+      async (c) => {
         const principal = c.get('staff')!;
         const id = c.req.valid('param').id;
-        const updated = runCaseAction(deps, principal, id, action, c.req.valid('json') as { version: number }, requestContext(c, deps.config.trustProxy));
-        return c.json(caseDetail(deps, principal, updated.id) as z.infer<typeof CaseSummary>, 200);
+        const updated = await runCaseAction(deps, principal, id, action, c.req.valid('json') as { version: number }, requestContext(c, deps.config.trustProxy));
+        return c.json(await caseDetail(deps, principal, updated.id) as z.infer<typeof CaseSummary>, 200);
       },
     );
   }
@@ -133,11 +133,11 @@ export function caseRoutes(deps: Deps) {
       },
       responses: { 200: { description: 'The case after the assignment', content: { 'application/json': { schema: CaseDetail } } }, ...errorResponses(400, 401, 403, 404, 409, 422) },
     }),
-    (c) => {
+    async (c) => {
       const principal = c.get('staff')!;
       const id = c.req.valid('param').id;
-      runCaseAction(deps, principal, id, 'assign', c.req.valid('json'), requestContext(c, deps.config.trustProxy));
-      return c.json(caseDetail(deps, principal, id) as z.infer<typeof CaseDetail>, 200);
+      await runCaseAction(deps, principal, id, 'assign', c.req.valid('json'), requestContext(c, deps.config.trustProxy));
+      return c.json(await caseDetail(deps, principal, id) as z.infer<typeof CaseDetail>, 200);
     },
   );
 
@@ -150,11 +150,11 @@ export function caseRoutes(deps: Deps) {
       request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: z.object({ version: z.number().int().optional(), body: z.string().trim().min(1).max(4000), visibility: z.enum(['internal', 'user']).default('internal') }) } } } },
       responses: { 200: { description: 'The case with its notes', content: { 'application/json': { schema: CaseDetail } } }, ...errorResponses(400, 401, 403, 404, 409) },
     }),
-    (c) => {
+    async (c) => {
       const principal = c.get('staff')!;
       const id = c.req.valid('param').id;
-      runCaseAction(deps, principal, id, 'note', c.req.valid('json'), requestContext(c, deps.config.trustProxy));
-      return c.json(caseDetail(deps, principal, id) as z.infer<typeof CaseDetail>, 200);
+      await runCaseAction(deps, principal, id, 'note', c.req.valid('json'), requestContext(c, deps.config.trustProxy));
+      return c.json(await caseDetail(deps, principal, id) as z.infer<typeof CaseDetail>, 200);
     },
   );
 

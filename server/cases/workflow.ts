@@ -25,15 +25,15 @@ type CaseRow = typeof cases.$inferSelect;
 type Tx = Parameters<Parameters<Deps['db']['transaction']>[0]>[0];
 
 /** The staff member a case is being assigned to, as the rule needs them. An unknown id is bad input. */
-function assigneeFor(tx: Tx, id: number | undefined): AssigneeFacts {
-  const row = id === undefined ? undefined : tx.select({ id: staff.id, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt }).from(staff).where(eq(staff.id, id)).get();
+async function assigneeFor(tx: Tx, id: number | undefined): Promise<AssigneeFacts> {
+  const row = id === undefined ? undefined : (await tx.select({ id: staff.id, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt }).from(staff).where(eq(staff.id, id)).limit(1))[0];
   if (!row) throw new AppError('validation_failed', 'Choose a staff member to assign the case to.', { fields: { assigneeId: id === undefined ? 'required' : 'no such staff member' } });
   return { staffId: row.id, role: row.role, userId: row.userId, active: row.disabledAt === null };
 }
 
-function reasonFor(tx: Tx, code: string | undefined, kind: 'reject' | 'request_info') {
+async function reasonFor(tx: Tx, code: string | undefined, kind: 'reject' | 'request_info') {
   if (!code) throw new AppError('validation_failed', 'Choose a reason code.', { fields: { reasonCode: 'required' } });
-  const row = tx.select().from(reasonCodes).where(eq(reasonCodes.code, code)).get();
+  const row = (await tx.select().from(reasonCodes).where(eq(reasonCodes.code, code)).limit(1))[0];
   if (!row || !row.active || row.kind !== kind) throw new AppError('validation_failed', `Not an active ${kind.replace('_', '-')} reason code.`, { fields: { reasonCode: 'unknown or retired' } });
   return row;
 }
@@ -43,14 +43,14 @@ function reasonFor(tx: Tx, code: string | undefined, kind: 'reject' | 'request_i
  * on the version (stale → 409), the effects, and the audit event, in one
  * transaction. Two people approving at once: one wins, the other gets 409.
  */
-export function runCaseAction(deps: Deps, principal: StaffPrincipal, caseId: number, action: CaseAction, input: ActionInput, ctx: RequestContext): CaseRow {
+export async function runCaseAction(deps: Deps, principal: StaffPrincipal, caseId: number, action: CaseAction, input: ActionInput, ctx: RequestContext): Promise<CaseRow> {
   const now = deps.clock();
-  return deps.db.transaction((tx) => {
-    const c = tx.select().from(cases).where(eq(cases.id, caseId)).get();
+  return deps.db.transaction(async (tx) => {
+    const c = (await tx.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0];
     if (!c) throw new AppError('not_found', 'No such case.');
     const actorFacts = { staffId: principal.staffId, role: principal.role, userId: principal.userId };
     let verdict = decide(action, c, actorFacts, now, deps.config.claimIdleMs);
-    const assignee = action === 'assign' && verdict.ok ? assigneeFor(tx, input.assigneeId) : undefined;
+    const assignee = action === 'assign' && verdict.ok ? await assigneeFor(tx, input.assigneeId) : undefined;
     if (assignee) verdict = assignTo(c, actorFacts, assignee, now, deps.config.claimIdleMs);
     if (!verdict.ok) throw new AppError(verdict.code, verdict.message, { status: c.status, version: c.version });
     if (action !== 'note' && input.version !== c.version) {
@@ -58,16 +58,16 @@ export function runCaseAction(deps: Deps, principal: StaffPrincipal, caseId: num
     }
     const set: Partial<CaseRow> = { status: verdict.next as CaseStatus | undefined, version: c.version + 1, updatedAt: now, lastActivityAt: now };
     const details: Record<string, unknown> = { fromStatus: c.status, toStatus: verdict.next ?? c.status, version: c.version };
-    const user = tx.select().from(users).where(eq(users.id, c.userId)).get()!;
-    const mail = (subject: string, body: string, template: string) =>
-      enqueueMessage(tx, deps, { channel: 'email', to: user.email, recipientMasked: maskEmail(user.email), subject, body, template, userId: user.id });
-    const addNote = (body: string, visibility: 'internal' | 'user') => tx.insert(caseNotes).values({ caseId, authorType: 'staff', staffId: principal.staffId, visibility, body, createdAt: now }).run();
+    const user = (await tx.select().from(users).where(eq(users.id, c.userId)).limit(1))[0]!;
+    const mail = async (subject: string, body: string, template: string) =>
+      await enqueueMessage(tx, deps, { channel: 'email', to: user.email, recipientMasked: maskEmail(user.email), subject, body, template, userId: user.id });
+    const addNote = async (body: string, visibility: 'internal' | 'user') => await tx.insert(caseNotes).values({ caseId, authorType: 'staff', staffId: principal.staffId, visibility, body, createdAt: now });
 
     switch (action) {
       case 'note': {
         const body = input.body?.trim();
         if (!body) throw new AppError('validation_failed', 'Write the note.', { fields: { body: 'required' } });
-        addNote(body, input.visibility ?? 'internal');
+        await addNote(body, input.visibility ?? 'internal');
         details.visibility = input.visibility ?? 'internal';
         // A note keeps the holder's claim alive but is not a state change: no version bump.
         delete set.status;
@@ -84,7 +84,7 @@ export function runCaseAction(deps: Deps, principal: StaffPrincipal, caseId: num
         if (c.assigneeId !== principal.staffId) details.releasedFor = c.assigneeId;
         break;
       case 'approve':
-        if (input.note?.trim()) addNote(input.note.trim(), 'internal');
+        if (input.note?.trim()) await addNote(input.note.trim(), 'internal');
         if (verdict.next === 'awaiting_second_approval') {
           Object.assign(set, { firstApproverId: principal.staffId, firstApprovedAt: now, assigneeId: null, claimedAt: null });
           details.fourEyes = 'first_approval';
@@ -94,27 +94,27 @@ export function runCaseAction(deps: Deps, principal: StaffPrincipal, caseId: num
         }
         break;
       case 'reject': {
-        const reason = reasonFor(tx, input.reasonCode, 'reject');
-        if (input.note?.trim()) addNote(input.note.trim(), 'internal');
+        const reason = await reasonFor(tx, input.reasonCode, 'reject');
+        if (input.note?.trim()) await addNote(input.note.trim(), 'internal');
         Object.assign(set, { reasonCode: reason.code, decidedById: principal.staffId, decidedAt: now, assigneeId: null });
         details.reasonCode = reason.code;
-        mail('Your 2FA reset request was not approved', `Your request #${caseId} to reset your 2FA was not approved.\n\nReason: ${reason.userMessage}\n\nYou can file a new request after ${new Date(now.getTime() + deps.config.caseCooldownMs).toISOString().slice(0, 10)}. If you did not make this request, change your password now.`, 'case_rejected');
+        await mail('Your 2FA reset request was not approved', `Your request #${caseId} to reset your 2FA was not approved.\n\nReason: ${reason.userMessage}\n\nYou can file a new request after ${new Date(now.getTime() + deps.config.caseCooldownMs).toISOString().slice(0, 10)}. If you did not make this request, change your password now.`, 'case_rejected');
         break;
       }
       case 'request-info': {
-        const reason = reasonFor(tx, input.reasonCode, 'request_info');
+        const reason = await reasonFor(tx, input.reasonCode, 'request_info');
         const message = input.message?.trim();
         if (!message) throw new AppError('validation_failed', 'Tell the user what you need.', { fields: { message: 'required' } });
-        addNote(message, 'user');
+        await addNote(message, 'user');
         Object.assign(set, { reasonCode: reason.code, assigneeId: null });
         details.reasonCode = reason.code;
-        mail('We need more information for your 2FA reset', `To continue with your request #${caseId} we need more information: ${reason.userMessage}\n\n${message}\n\nOpen your request to answer.`, 'case_info_requested');
+        await mail('We need more information for your 2FA reset', `To continue with your request #${caseId} we need more information: ${reason.userMessage}\n\n${message}\n\nOpen your request to answer.`, 'case_info_requested');
         break;
       }
       case 'escalate': {
         const note = input.note?.trim();
         if (!note) throw new AppError('validation_failed', 'Say why you escalate.', { fields: { note: 'required' } });
-        addNote(note, 'internal');
+        await addNote(note, 'internal');
         Object.assign(set, { assigneeId: null, claimedAt: null });
         break;
       }
@@ -122,18 +122,18 @@ export function runCaseAction(deps: Deps, principal: StaffPrincipal, caseId: num
         // The new holder's claim starts now (and lapses after the idle limit like any claim).
         const note = input.note?.trim();
         if (!note) throw new AppError('validation_failed', 'Say why you assign the case.', { fields: { note: 'required' } });
-        addNote(note, 'internal');
+        await addNote(note, 'internal');
         Object.assign(set, { assigneeId: assignee!.staffId, claimedAt: now });
         Object.assign(details, { from: c.assigneeId, to: assignee!.staffId });
         break;
       }
     }
 
-    const updated = tx.update(cases).set(set).where(and(eq(cases.id, caseId), eq(cases.version, c.version))).returning().get();
+    const updated = (await tx.update(cases).set(set).where(and(eq(cases.id, caseId), eq(cases.version, c.version))).returning())[0];
     if (!updated) throw new AppError('stale_version', 'Someone else changed this case: reload it to see what happened.');
-    if (action === 'approve' && verdict.next === 'approved') Object.assign(details, applyApproval(tx, deps, caseId, c.userId, ctx));
-    const actor = tx.select({ email: staff.email }).from(staff).where(eq(staff.id, principal.staffId)).get();
-    recordAuditEvent(tx, now, {
+    if (action === 'approve' && verdict.next === 'approved') Object.assign(details, await applyApproval(tx, deps, caseId, c.userId, ctx));
+    const actor = (await tx.select({ email: staff.email }).from(staff).where(eq(staff.id, principal.staffId)).limit(1))[0];
+    await recordAuditEvent(tx, now, {
       actor: { type: 'staff', id: principal.staffId, label: actor?.email ?? principal.email },
       action: `case.${action === 'request-info' ? 'request_info' : action}`,
       target: { type: 'case', id: caseId },
@@ -141,6 +141,6 @@ export function runCaseAction(deps: Deps, principal: StaffPrincipal, caseId: num
       requestId: ctx.requestId,
       details,
     });
-    return tx.select().from(cases).where(eq(cases.id, caseId)).get()!;
-  }, { behavior: 'immediate' });
+    return (await tx.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0]!;
+  });
 }

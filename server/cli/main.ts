@@ -16,6 +16,8 @@ import { simulatedWebhook } from '../../fixtures/biometric-simulator.ts';
 import { biometricSessions } from '../../db/schema/index.ts';
 import { and, eq } from 'drizzle-orm';
 import { SingleBar, Presets } from 'cli-progress';
+import { isPostgresUrl, openDatabase } from '../../db/client.ts';
+import { copyDatabase } from './db-copy.ts';
 
 /**
  * The operator CLI: `npm run cli -- <command>`. Every command takes --json and
@@ -24,13 +26,13 @@ import { SingleBar, Presets } from 'cli-progress';
 const program = new Command().name('rebind').description('Rebind operator commands').showHelpAfterError();
 const operator = { type: 'system' as const, label: 'operator cli' };
 
-function runtime(): Runtime {
+function runtime(): Promise<Runtime> {
   return openRuntime({ logger: createLogger(process.env.LOG_LEVEL ?? 'warn', pino.destination(2)) });
 }
 
 /** Runs a command body with the runtime open, printing a result or a clear error. */
 async function run<T>(json: boolean | undefined, body: (rt: Runtime) => Promise<T> | T, human: (result: T) => string, exitCode?: (result: T) => number): Promise<void> {
-  const rt = runtime();
+  const rt = await runtime();
   try {
     const result = await body(rt);
     console.log(json ? JSON.stringify(result, null, 2) : human(result));
@@ -41,7 +43,7 @@ async function run<T>(json: boolean | undefined, body: (rt: Runtime) => Promise<
     else console.error(`error: ${error.message}`);
     process.exitCode = 1;
   } finally {
-    rt.close();
+    await rt.close();
   }
 }
 
@@ -75,7 +77,7 @@ staffCmd
   .description('disable a staff member and revoke their sessions')
   .requiredOption('--email <email>')
   .option('--json', 'machine-readable output')
-  .action((o: { email: string; json?: boolean }) => run(o.json, (rt) => disableStaffByEmail(rt.deps, o.email), (r) => `Disabled ${r.email}; their sessions are revoked.`));
+  .action((o: { email: string; json?: boolean }) => run(o.json, async (rt) => await disableStaffByEmail(rt.deps, o.email), (r) => `Disabled ${r.email}; their sessions are revoked.`));
 staffCmd
   .command('list')
   .description('list staff members')
@@ -83,7 +85,7 @@ staffCmd
   .action((o: { json?: boolean }) =>
     run(
       o.json,
-      (rt) => listStaff(rt.deps, { filter: {}, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 500 }).rows,
+      async (rt) => (await listStaff(rt.deps, { filter: {}, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 500 })).rows,
       (rows) => rows.map((r) => `${String(r.id).padStart(4)}  ${r.role.padEnd(10)} ${r.email}${r.disabled ? '  (disabled)' : ''}`).join('\n'),
     ),
   );
@@ -98,7 +100,7 @@ program
   .option('--name <name>')
   .option('--json', 'machine-readable output')
   .action((o: { email: string; password: string; name?: string; json?: boolean }) =>
-    run(o.json, (rt) => createUser(rt.deps, { email: o.email, password: o.password, displayName: o.name }, operator), (r) => `Created user ${r.email} (id ${r.id}).`),
+    run(o.json, async (rt) => await createUser(rt.deps, { email: o.email, password: o.password, displayName: o.name }, operator), (r) => `Created user ${r.email} (id ${r.id}).`),
   );
 
 program
@@ -110,15 +112,41 @@ program
   .action((o: { json?: boolean }) =>
     run(
       o.json,
-      (rt) => verifyAuditChain(rt.deps.sqlite),
-      (v) => (v.ok ? `Audit chain intact: ${v.count} events, head ${v.headHash}.` : `AUDIT CHAIN BROKEN at event ${v.firstBadEventId} (${v.problem}): ${v.message}`),
+      async (rt) => ({ database: rt.deps.database.name, ...(await verifyAuditChain(rt.deps.db)) }),
+      (v) => (v.ok ? `Audit chain intact in ${v.database}: ${v.count} events, head ${v.headHash}.` : `AUDIT CHAIN BROKEN in ${v.database} at event ${v.firstBadEventId} (${v.problem}): ${v.message}`),
       (v) => (v.ok ? 0 : 1),
     ),
   );
 
-program
-  .command('db')
-  .description('database maintenance')
+const dbCmd = program.command('db').description('database maintenance');
+dbCmd
+  .command('copy')
+  .description('copy this SQLite deployment (DATABASE_PATH) into an empty PostgreSQL database, then verify its audit chain there')
+  .requiredOption('--to <url>', 'postgres://user:pass@host:5432/db (created tables, must hold no data)')
+  .option('--json', 'machine-readable output')
+  .action((o: { to: string; json?: boolean }) =>
+    run(
+      o.json,
+      async (rt) => {
+        if (!isPostgresUrl(o.to)) throw new AppError('validation_failed', '--to must be a postgres:// URL.');
+        const target = await openDatabase({ url: o.to });
+        try {
+          return await copyDatabase(rt.deps.database, target, (table, rows) => {
+            if (!o.json) process.stderr.write(`  ${table}: ${rows}\n`);
+          });
+        } finally {
+          await target.close();
+        }
+      },
+      (r) =>
+        [
+          `Copied ${r.from} into ${r.to} in ${(r.ms / 1000).toFixed(1)} s: ${Object.values(r.tables).reduce((a, b) => a + b, 0)} rows in ${Object.keys(r.tables).length} tables.`,
+          r.audit.ok ? `Audit chain intact in ${r.to}: ${r.audit.count} events, head ${r.audit.headHash}.` : `AUDIT CHAIN BROKEN in ${r.to} at event ${r.audit.firstBadEventId}: ${r.audit.message}`,
+        ].join('\n'),
+      (r) => (r.audit.ok ? 0 : 1),
+    ),
+  );
+dbCmd
   .command('backup')
   .description('online backup to FILE (safe while the server runs)')
   .argument('<file>')
@@ -128,7 +156,9 @@ program
       o.json,
       async (rt) => {
         const started = Date.now();
-        const result = await rt.deps.sqlite.backup(file);
+        const sqlite = rt.deps.database.sqlite;
+        if (!sqlite) throw new AppError('validation_failed', 'db backup copies the SQLite file; back up PostgreSQL with pg_dump or your provider\'s backups.');
+        const result = await sqlite.writer.backup(file);
         return { file, pages: result.totalPages, ms: Date.now() - started };
       },
       (r) => `Backed up ${r.pages} pages to ${r.file} in ${r.ms} ms.`,
@@ -143,7 +173,7 @@ program
     run(
       o.json,
       async (rt) => {
-        if (!isDatabaseEmpty(rt.deps)) throw new AppError('conflict', 'The database already has data; the demo seed only loads into an empty one.');
+        if (!await isDatabaseEmpty(rt.deps)) throw new AppError('conflict', 'The database already has data; the demo seed only loads into an empty one.');
         return { staff: await seedDemo(rt.deps), origin: rt.deps.config.origin };
       },
       (r) => formatDemoCredentials(r.staff, r.origin),
@@ -160,10 +190,10 @@ program
   .action((file: string, o: { json?: boolean }) =>
     run(
       o.json,
-      (rt) => importDepositLedger(rt.deps, file),
+      async (rt) => await importDepositLedger(rt.deps, file),
       (r) =>
         r.errors.length
-          ? [`Nothing imported: ${r.errors.length} invalid row(s).`, ...r.errors.slice(0, 20).map((e) => `  line ${e.line}: ${e.message}`)].join('\n')
+          ? [`Nothing imported: ${r.errors.length} invalid (await row(s)).`, ...r.errors.slice(0, 20).map((e) => `  line ${e.line}: ${e.message}`)].join('\n')
           : `Imported ${r.imported} of ${r.rows} rows (${r.duplicates} already present, ${r.unknownAccounts} for emails with no account yet).`,
       (r) => (r.errors.length ? 1 : 0),
     ),
@@ -174,7 +204,7 @@ casesCmd
   .command('sweep')
   .description('abandon drafts older than 24 h and expire unused rebind links (the server also does this every minute)')
   .option('--json', 'machine-readable output')
-  .action((o: { json?: boolean }) => run(o.json, (rt) => sweepCases(rt.deps), (r) => `Abandoned ${r.abandoned} draft(s), expired ${r.expired} approval(s).`));
+  .action((o: { json?: boolean }) => run(o.json, async (rt) => await sweepCases(rt.deps), (r) => `Abandoned ${r.abandoned} draft(s), expired ${r.expired} approval(s).`));
 
 program
   .command('biometric')
@@ -191,7 +221,7 @@ program
       o.json,
       async (rt) => {
         const caseId = Number(o.case);
-        const session = rt.deps.db.select().from(biometricSessions).where(and(eq(biometricSessions.caseId, caseId), eq(biometricSessions.status, 'pending'))).get();
+        const session = (await rt.deps.db.select().from(biometricSessions).where(and(eq(biometricSessions.caseId, caseId), eq(biometricSessions.status, 'pending'))).limit(1))[0];
         if (!session) throw new AppError('not_found', `Case ${o.case} has no pending biometric session.`);
         const secret = biometricWebhookSecret(rt.deps);
         if (!secret) throw new AppError('forbidden', 'No webhook secret: set BIOMETRIC_WEBHOOK_SECRET.');
@@ -221,9 +251,9 @@ program
         bar?.start(total, 0);
         try {
           const result = await generateBigFixtures(rt.deps, { cases: total, onProgress: (done) => bar?.update(done) });
-          rt.deps.db.transaction((tx) => {
-            recordAuditEvent(tx, rt.deps.clock(), { actor: operator, action: 'fixtures.generate', details: { cases: result.cases, users: result.users } });
-          }, { behavior: 'immediate' });
+          await rt.deps.db.transaction(async (tx) => {
+            await recordAuditEvent(tx, rt.deps.clock(), { actor: operator, action: 'fixtures.generate', details: { cases: result.cases, users: result.users } });
+          });
           return result;
         } finally {
           bar?.stop();

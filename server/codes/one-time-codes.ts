@@ -38,29 +38,29 @@ export function destinationHash(deps: Deps, destination: string): string {
 }
 
 /** The one code of (purpose, subject) that is neither used nor replaced, if any. */
-function liveCode(tx: DbOrTx, purpose: CodePurpose, subjectId: string) {
-  return tx
+async function liveCode(tx: DbOrTx, purpose: CodePurpose, subjectId: string) {
+  return (await tx
     .select()
     .from(oneTimeCodes)
     .where(and(eq(oneTimeCodes.purpose, purpose), eq(oneTimeCodes.subjectId, subjectId), isNull(oneTimeCodes.consumedAt), isNull(oneTimeCodes.replacedAt)))
     .orderBy(desc(oneTimeCodes.id))
-    .get();
+    .limit(1))[0];
 }
 
 /**
  * Issues a code for (purpose, subject), replacing any live one. The failure
  * count carries over to the new code: resending does not buy more guesses.
  */
-export function issueCode(
+export async function issueCode(
   tx: DbOrTx,
   deps: Deps,
   input: { purpose: CodePurpose; subjectId: string; userId: number | null; channel: 'email' | 'sms'; destination?: string },
-): string {
+): Promise<string> {
   const now = deps.clock();
-  const live = liveCode(tx, input.purpose, input.subjectId);
-  if (live) tx.update(oneTimeCodes).set({ replacedAt: now }).where(eq(oneTimeCodes.id, live.id)).run();
+  const live = await liveCode(tx, input.purpose, input.subjectId);
+  if (live) await tx.update(oneTimeCodes).set({ replacedAt: now }).where(eq(oneTimeCodes.id, live.id));
   const code = generateNumericCode(deps.random);
-  tx.insert(oneTimeCodes)
+  await tx.insert(oneTimeCodes)
     .values({
       userId: input.userId,
       channel: input.channel,
@@ -71,8 +71,7 @@ export function issueCode(
       attempts: live?.attempts ?? 0,
       createdAt: now,
       expiresAt: new Date(now.getTime() + CODE_TTL_MS),
-    })
-    .run();
+    });
   return code;
 }
 
@@ -82,18 +81,18 @@ export type CodeCheck = { ok: true; destinationHash: string | null } | { ok: fal
  * Checks a code and consumes it on success. A wrong code counts a try on the
  * code row (5 per code); the caller also counts it toward the account lock.
  */
-export function checkCode(tx: DbOrTx, deps: Deps, input: { purpose: CodePurpose; subjectId: string; code: string }): CodeCheck {
+export async function checkCode(tx: DbOrTx, deps: Deps, input: { purpose: CodePurpose; subjectId: string; code: string }): Promise<CodeCheck> {
   const now = deps.clock();
-  const live = liveCode(tx, input.purpose, input.subjectId);
+  const live = await liveCode(tx, input.purpose, input.subjectId);
   if (!live) return { ok: false, reason: 'no_code' };
   if (live.expiresAt <= now) return { ok: false, reason: 'expired' };
   if (live.attempts >= CODE_MAX_TRIES) return { ok: false, reason: 'exhausted' };
   const valid = /^\d{6}$/.test(input.code) && safeEqual(hashCode(deps, input.purpose, input.subjectId, input.code), live.codeHash);
   if (!valid) {
-    tx.update(oneTimeCodes).set({ attempts: live.attempts + 1 }).where(eq(oneTimeCodes.id, live.id)).run();
+    await tx.update(oneTimeCodes).set({ attempts: live.attempts + 1 }).where(eq(oneTimeCodes.id, live.id));
     return { ok: false, reason: live.attempts + 1 >= CODE_MAX_TRIES ? 'exhausted' : 'invalid' };
   }
-  const consumed = tx.update(oneTimeCodes).set({ consumedAt: now }).where(and(eq(oneTimeCodes.id, live.id), isNull(oneTimeCodes.consumedAt))).run();
-  if (consumed.changes !== 1) return { ok: false, reason: 'no_code' };
+  const consumed = await tx.update(oneTimeCodes).set({ consumedAt: now }).where(and(eq(oneTimeCodes.id, live.id), isNull(oneTimeCodes.consumedAt))).returning({ id: oneTimeCodes.id });
+  if (consumed.length !== 1) return { ok: false, reason: 'no_code' };
   return { ok: true, destinationHash: live.destinationHash };
 }

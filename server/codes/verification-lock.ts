@@ -15,8 +15,8 @@ export const VERIFY_LOCK_MS = 15 * 60_000;
 
 const key = (userId: number) => `verify:user:${userId}`;
 
-export function assertVerificationUnlocked(deps: Deps, userId: number): void {
-  const seconds = lockedForSeconds(deps.db, key(userId), deps.clock());
+export async function assertVerificationUnlocked(deps: Deps, userId: number): Promise<void> {
+  const seconds = await lockedForSeconds(deps.db, key(userId), deps.clock());
   if (seconds > 0) {
     throw new AppError('locked', `Too many failed verifications; try again in ${Math.ceil(seconds / 60)} minute(s).`, { retryAfterSeconds: seconds }, seconds);
   }
@@ -26,16 +26,16 @@ export function assertVerificationUnlocked(deps: Deps, userId: number): void {
  * Records one failure in its own transaction (so it survives the request's
  * error) with its audit event, then returns the error to throw.
  */
-export function verificationFailed(
+export async function verificationFailed(
   deps: Deps,
   userId: number,
   ctx: RequestContext,
   input: { method: string; reason: string; stage: string; errorCode?: 'invalid_code' | 'invalid_credentials' },
-): AppError {
+): Promise<AppError> {
   const now = deps.clock();
-  const lockSeconds = deps.db.transaction((tx) => {
-    const lock = recordFailure(tx, key(userId), now, { maxFailures: VERIFY_MAX_FAILURES, lockMs: VERIFY_LOCK_MS });
-    recordAuditEvent(tx, now, {
+  const lockSeconds = await deps.db.transaction(async (tx) => {
+    const lock = await recordFailure(tx, key(userId), now, { maxFailures: VERIFY_MAX_FAILURES, lockMs: VERIFY_LOCK_MS });
+    await recordAuditEvent(tx, now, {
       actor: { type: 'user', id: userId },
       action: lock ? 'verification.locked' : 'verification.fail',
       target: { type: 'user', id: userId },
@@ -44,7 +44,7 @@ export function verificationFailed(
       details: { method: input.method, reason: input.reason, stage: input.stage },
     });
     return lock;
-  }, { behavior: 'immediate' });
+  });
   if (lockSeconds > 0) {
     return new AppError('locked', `Too many failed verifications; verification is locked for ${Math.ceil(lockSeconds / 60)} minute(s).`, { retryAfterSeconds: lockSeconds }, lockSeconds);
   }
@@ -54,6 +54,6 @@ export function verificationFailed(
   return new AppError(input.errorCode ?? 'invalid_code');
 }
 
-export function verificationSucceeded(tx: DbOrTx, userId: number): void {
-  clearFailures(tx, key(userId));
+export async function verificationSucceeded(tx: DbOrTx, userId: number): Promise<void> {
+  await clearFailures(tx, key(userId));
 }

@@ -18,7 +18,7 @@ export function userRoute<const R extends RouteConfig>(deps: Deps, config: R) {
 export function ipBudget(deps: Deps, name: string, limit: number, windowMs: number): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const ip = clientIp(c, deps.config.trustProxy) ?? 'unknown';
-    const taken = takeToken(deps.db, `ip:${name}:${ip}`, deps.clock(), limit, windowMs);
+    const taken = await takeToken(deps.db, `ip:${name}:${ip}`, deps.clock(), limit, windowMs);
     if (!taken.ok) throw new AppError('rate_limited', undefined, { retryAfterSeconds: taken.retryAfterSeconds }, taken.retryAfterSeconds);
     await next();
   };

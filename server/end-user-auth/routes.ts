@@ -55,8 +55,8 @@ export function endUserAuthRoutes(deps: Deps) {
       summary: 'Revoke this session',
       responses: { 204: { description: 'Signed out' }, ...errorResponses(401) },
     }),
-    (c) => {
-      logoutUser(deps, c.get('user')!, requestContext(c, deps.config.trustProxy));
+    async (c) => {
+      await logoutUser(deps, c.get('user')!, requestContext(c, deps.config.trustProxy));
       return c.body(null, 204);
     },
   );

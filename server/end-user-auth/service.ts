@@ -28,23 +28,23 @@ export interface UserContext extends RequestContext {
  */
 export async function checkUserPassword(deps: Deps, emailInput: string, password: string, ctx: RequestContext, stage: string): Promise<typeof users.$inferSelect> {
   const email = normaliseEmail(emailInput);
-  const locked = lockedForSeconds(deps.db, passwordKey(email), deps.clock());
+  const locked = await lockedForSeconds(deps.db, passwordKey(email), deps.clock());
   if (locked > 0) throw new AppError('locked', `Too many failed attempts; try again in ${Math.ceil(locked / 60)} minute(s).`, { retryAfterSeconds: locked }, locked);
-  const user = deps.db.select().from(users).where(eq(users.email, email)).get();
+  const user = (await deps.db.select().from(users).where(eq(users.email, email)).limit(1))[0];
   const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
   if (!user || !ok || user.status === 'disabled') {
     const now = deps.clock();
-    const lock = deps.db.transaction((tx) => {
-      const seconds = recordFailure(tx, passwordKey(email), now, { maxFailures: PASSWORD_MAX_FAILURES, lockMs: PASSWORD_LOCK_MS });
+    const lock = await deps.db.transaction(async (tx) => {
+      const seconds = await recordFailure(tx, passwordKey(email), now, { maxFailures: PASSWORD_MAX_FAILURES, lockMs: PASSWORD_LOCK_MS });
       if (user) {
-        recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id }, action: 'user.password_failed', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { stage, locked: seconds > 0 } });
+        await recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id }, action: 'user.password_failed', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { stage, locked: seconds > 0 } });
       }
       return seconds;
-    }, { behavior: 'immediate' });
+    });
     if (lock > 0) throw new AppError('locked', 'Too many failed attempts; try again in 15 minutes.', { retryAfterSeconds: lock }, lock);
     throw new AppError('invalid_credentials');
   }
-  deps.db.transaction((tx) => clearFailures(tx, passwordKey(email)));
+  await deps.db.transaction(async (tx) => await clearFailures(tx, passwordKey(email)));
   return user;
 }
 
@@ -54,19 +54,19 @@ export type LoginResult = { token: string } | { status: '2fa_required'; challeng
 export async function loginWithPassword(deps: Deps, input: { email: string; password: string }, ctx: UserContext): Promise<LoginResult> {
   const user = await checkUserPassword(deps, input.email, input.password, ctx, 'login');
   if (user.status === 'frozen') throw new AppError('account_frozen');
-  const factors = activeFactors(deps.db, user.id);
+  const factors = await activeFactors(deps.db, user.id);
   const now = deps.clock();
   if (factors.length === 0) {
-    const token = deps.db.transaction((tx) => {
-      const t = createUserSession(tx, deps, user.id, ctx);
-      recordSighting(tx, user.id, ctx, now);
-      recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id }, action: 'user.login', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { secondFactor: null } });
+    const token = await deps.db.transaction(async (tx) => {
+      const t = await createUserSession(tx, deps, user.id, ctx);
+      await recordSighting(tx, user.id, ctx, now);
+      await recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id }, action: 'user.login', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { secondFactor: null } });
       return t;
-    }, { behavior: 'immediate' });
+    });
     return { token };
   }
   const challengeId = generateToken(deps.random);
-  deps.db.insert(loginChallenges).values({ id: sha256Hex(challengeId), userId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS), ip: ctx.ip, userAgent: ctx.userAgent }).run();
+  await deps.db.insert(loginChallenges).values({ id: sha256Hex(challengeId), userId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS), ip: ctx.ip, userAgent: ctx.userAgent });
   return { status: '2fa_required', challengeId, methods: [...new Set(factors.map((f) => f.type))] };
 }
 
@@ -77,34 +77,36 @@ export async function loginWithSecondFactor(
   ctx: UserContext,
 ): Promise<{ status: 'verified'; token: string } | Exclude<ChallengeOrVerified, { status: 'verified' }>> {
   const id = sha256Hex(input.challengeId);
-  const challenge = deps.db.select().from(loginChallenges).where(eq(loginChallenges.id, id)).get();
+  const challenge = (await deps.db.select().from(loginChallenges).where(eq(loginChallenges.id, id)).limit(1))[0];
   if (!challenge || challenge.consumedAt || challenge.expiresAt <= deps.clock()) throw new AppError('challenge_expired');
-  const user = deps.db.select().from(users).where(eq(users.id, challenge.userId)).get()!;
+  const user = (await deps.db.select().from(users).where(eq(users.id, challenge.userId)).limit(1))[0]!;
   if (user.status === 'frozen') throw new AppError('account_frozen');
   const result = await challengeOrVerify(deps, user.id, input, {
     subjectId: id,
     smsPurpose: 'login_sms',
     stage: 'login',
-    loadPasskeyChallenge: () => deps.db.select().from(loginChallenges).where(eq(loginChallenges.id, id)).get()?.webauthnChallenge ?? null,
-    savePasskeyChallenge: (value) => void deps.db.update(loginChallenges).set({ webauthnChallenge: value }).where(eq(loginChallenges.id, id)).run(),
+    loadPasskeyChallenge: async () => (await deps.db.select().from(loginChallenges).where(eq(loginChallenges.id, id)).limit(1))[0]?.webauthnChallenge ?? null,
+    savePasskeyChallenge: async (value) => {
+      await deps.db.update(loginChallenges).set({ webauthnChallenge: value }).where(eq(loginChallenges.id, id));
+    },
   }, ctx);
   if (result.status !== 'verified') return result;
   const now = deps.clock();
-  const token = deps.db.transaction((tx) => {
-    const consumed = tx.update(loginChallenges).set({ consumedAt: now }).where(and(eq(loginChallenges.id, id), isNull(loginChallenges.consumedAt))).run();
-    if (consumed.changes !== 1) throw new AppError('challenge_expired');
-    const t = createUserSession(tx, deps, user.id, ctx);
-    recordSighting(tx, user.id, ctx, now);
-    recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id }, action: 'user.login', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { secondFactor: result.method, factorId: result.factorId } });
+  const token = await deps.db.transaction(async (tx) => {
+    const consumed = await tx.update(loginChallenges).set({ consumedAt: now }).where(and(eq(loginChallenges.id, id), isNull(loginChallenges.consumedAt))).returning({ id: loginChallenges.id });
+    if (consumed.length !== 1) throw new AppError('challenge_expired');
+    const t = await createUserSession(tx, deps, user.id, ctx);
+    await recordSighting(tx, user.id, ctx, now);
+    await recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id }, action: 'user.login', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { secondFactor: result.method, factorId: result.factorId } });
     return t;
-  }, { behavior: 'immediate' });
+  });
   return { status: 'verified', token };
 }
 
-export function logoutUser(deps: Deps, principal: UserPrincipal, ctx: RequestContext): void {
+export async function logoutUser(deps: Deps, principal: UserPrincipal, ctx: RequestContext): Promise<void> {
   const now = deps.clock();
-  deps.db.transaction((tx) => {
-    tx.update(userSessions).set({ revokedAt: now }).where(eq(userSessions.id, principal.sessionId)).run();
-    recordAuditEvent(tx, now, { actor: { type: 'user', id: principal.userId }, action: 'user.logout', target: { type: 'user', id: principal.userId }, ip: ctx.ip, requestId: ctx.requestId });
-  }, { behavior: 'immediate' });
+  await deps.db.transaction(async (tx) => {
+    await tx.update(userSessions).set({ revokedAt: now }).where(eq(userSessions.id, principal.sessionId));
+    await recordAuditEvent(tx, now, { actor: { type: 'user', id: principal.userId }, action: 'user.logout', target: { type: 'user', id: principal.userId }, ip: ctx.ip, requestId: ctx.requestId });
+  });
 }

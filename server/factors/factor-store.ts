@@ -11,8 +11,8 @@ export type FactorRow = typeof userFactors.$inferSelect;
 export const totpContext = (factorId: number) => `user.totp:${factorId}`;
 export const phoneContext = (factorId: number) => `user.phone:${factorId}`;
 
-export function activeFactors(db: DbOrTx, userId: number): FactorRow[] {
-  return db.select().from(userFactors).where(and(eq(userFactors.userId, userId), eq(userFactors.status, 'active'))).orderBy(asc(userFactors.id)).all();
+export async function activeFactors(db: DbOrTx, userId: number): Promise<FactorRow[]> {
+  return (await db.select().from(userFactors).where(and(eq(userFactors.userId, userId), eq(userFactors.status, 'active'))).orderBy(asc(userFactors.id)));
 }
 
 /** What may be shown of a factor: never a secret; phone numbers masked. */
@@ -40,9 +40,9 @@ export interface NewFactor {
 }
 
 /** Inserts an active factor, sealing its secret under a context naming its row, and writes history. */
-export function insertFactor(tx: DbOrTx, deps: Deps, userId: number, factor: NewFactor, ctx: Partial<RequestContext>, link: { operationId?: string; caseId?: number } = {}): FactorRow {
+export async function insertFactor(tx: DbOrTx, deps: Deps, userId: number, factor: NewFactor, ctx: Partial<RequestContext>, link: { operationId?: string; caseId?: number } = {}): Promise<FactorRow> {
   const now = deps.clock();
-  const row = tx
+  const row = (await tx
     .insert(userFactors)
     .values({
       userId,
@@ -62,22 +62,21 @@ export function insertFactor(tx: DbOrTx, deps: Deps, userId: number, factor: New
       boundUserAgent: ctx.userAgent ?? null,
     })
     .returning()
-    .get();
+    )[0];
   const sealed: Partial<FactorRow> = {};
   if (factor.totpSecret) sealed.totpSecretEnc = deps.keyring.seal(factor.totpSecret, totpContext(row.id));
   if (factor.phone) sealed.phoneEnc = deps.keyring.seal(factor.phone.e164, phoneContext(row.id));
-  const final = Object.keys(sealed).length ? tx.update(userFactors).set(sealed).where(eq(userFactors.id, row.id)).returning().get() : row;
-  tx.insert(factorHistory).values({ userId, factorId: row.id, event: 'bound', at: now, ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null, operationId: link.operationId ?? null, caseId: link.caseId ?? null }).run();
+  const final = Object.keys(sealed).length ? (await tx.update(userFactors).set(sealed).where(eq(userFactors.id, row.id)).returning())[0] : row;
+  await tx.insert(factorHistory).values({ userId, factorId: row.id, event: 'bound', at: now, ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null, operationId: link.operationId ?? null, caseId: link.caseId ?? null });
   return final;
 }
 
-export function revokeFactor(tx: DbOrTx, deps: Deps, factor: FactorRow, reason: string, ctx: Partial<RequestContext>, link: { operationId?: string; caseId?: number } = {}): void {
+export async function revokeFactor(tx: DbOrTx, deps: Deps, factor: FactorRow, reason: string, ctx: Partial<RequestContext>, link: { operationId?: string; caseId?: number } = {}): Promise<void> {
   const now = deps.clock();
-  tx.update(userFactors)
+  await tx.update(userFactors)
     .set({ status: 'revoked', revokedAt: now, revokedIp: ctx.ip ?? null, revokedUserAgent: ctx.userAgent ?? null, revokedReason: reason })
-    .where(and(eq(userFactors.id, factor.id), eq(userFactors.status, 'active')))
-    .run();
-  tx.insert(factorHistory).values({ userId: factor.userId, factorId: factor.id, event: 'revoked', at: now, ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null, operationId: link.operationId ?? null, caseId: link.caseId ?? null }).run();
+    .where(and(eq(userFactors.id, factor.id), eq(userFactors.status, 'active')));
+  await tx.insert(factorHistory).values({ userId: factor.userId, factorId: factor.id, event: 'revoked', at: now, ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null, operationId: link.operationId ?? null, caseId: link.caseId ?? null });
 }
 
 export function openTotpSecret(deps: Deps, factor: FactorRow): string {

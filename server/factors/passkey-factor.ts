@@ -84,27 +84,27 @@ export async function verifyPasskeyAssertion(deps: Deps, factors: FactorRow[], r
     newCounter = result.authenticationInfo.newCounter;
   } catch (err) {
     if (/counter value/i.test((err as Error).message)) {
-      recordCounterRegression(deps, factor, ctx);
+      await recordCounterRegression(deps, factor, ctx);
       return { ok: false, reason: 'counter_regression' };
     }
     return { ok: false, reason: 'invalid_response' };
   }
   const now = deps.clock();
-  const saved = deps.db
+  const saved = await deps.db
     .update(userFactors)
     .set({ signCount: newCounter, lastUsedAt: now })
     .where(and(eq(userFactors.id, factor.id), eq(userFactors.status, 'active'), eq(userFactors.signCount, factor.signCount ?? 0)))
-    .run();
+    .returning({ id: userFactors.id });
   // Zero-counter passkeys may be used concurrently; a real counter must advance exactly once.
-  if (saved.changes !== 1 && newCounter !== 0) return { ok: false, reason: 'counter_race' };
+  if (saved.length !== 1 && newCounter !== 0) return { ok: false, reason: 'counter_race' };
   return { ok: true, factor };
 }
 
-function recordCounterRegression(deps: Deps, factor: FactorRow, ctx: RequestContext) {
+async function recordCounterRegression(deps: Deps, factor: FactorRow, ctx: RequestContext) {
   const now = deps.clock();
-  deps.db.transaction((tx) => {
-    tx.insert(factorHistory).values({ userId: factor.userId, factorId: factor.id, event: 'counter_regression', at: now, ip: ctx.ip, userAgent: ctx.userAgent }).run();
-    recordAuditEvent(tx, now, {
+  await deps.db.transaction(async (tx) => {
+    await tx.insert(factorHistory).values({ userId: factor.userId, factorId: factor.id, event: 'counter_regression', at: now, ip: ctx.ip, userAgent: ctx.userAgent });
+    await recordAuditEvent(tx, now, {
       actor: { type: 'user', id: factor.userId },
       action: 'passkey.counter_regression',
       target: { type: 'factor', id: factor.id },
@@ -112,5 +112,5 @@ function recordCounterRegression(deps: Deps, factor: FactorRow, ctx: RequestCont
       requestId: ctx.requestId,
       details: { storedCounter: factor.signCount, severity: 'high', note: 'possible cloned authenticator' },
     });
-  }, { behavior: 'immediate' });
+  });
 }

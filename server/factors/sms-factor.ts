@@ -34,24 +34,24 @@ export const SMS_LIMITS = { perUser: 5, perPhone: 5, perIp: 20, windowMs: HOUR }
  * Sends an SMS code, within the send budgets per user, per phone and per IP
  * (counted in the database). Returns the masked number it went to.
  */
-export function sendSmsCode(
+export async function sendSmsCode(
   tx: DbOrTx,
   deps: Deps,
   input: { purpose: CodePurpose; subjectId: string; userId: number; phone: NormalisedPhone; text: (code: string) => { subject: string; body: string } },
   ctx: RequestContext,
-): string {
+): Promise<string> {
   const now = deps.clock();
   for (const [key, limit] of [
     [`sms-send:user:${input.userId}`, SMS_LIMITS.perUser],
     [`sms-send:phone:${input.phone.hash}`, SMS_LIMITS.perPhone],
     [`sms-send:ip:${ctx.ip ?? 'unknown'}`, SMS_LIMITS.perIp],
   ] as const) {
-    const taken = takeToken(tx, key, now, limit, SMS_LIMITS.windowMs);
+    const taken = await takeToken(tx, key, now, limit, SMS_LIMITS.windowMs);
     if (!taken.ok) throw new AppError('rate_limited', 'Too many text messages; try again later.', { retryAfterSeconds: taken.retryAfterSeconds }, taken.retryAfterSeconds);
   }
-  const code = issueCode(tx, deps, { purpose: input.purpose, subjectId: input.subjectId, userId: input.userId, channel: 'sms', destination: input.phone.e164 });
+  const code = await issueCode(tx, deps, { purpose: input.purpose, subjectId: input.subjectId, userId: input.userId, channel: 'sms', destination: input.phone.e164 });
   const masked = maskPhone(input.phone.callingCode, input.phone.last);
   const message = input.text(code);
-  enqueueMessage(tx, deps, { channel: 'sms', to: input.phone.e164, recipientMasked: masked, subject: message.subject, body: message.body, template: input.purpose, userId: input.userId });
+  await enqueueMessage(tx, deps, { channel: 'sms', to: input.phone.e164, recipientMasked: masked, subject: message.subject, body: message.body, template: input.purpose, userId: input.userId });
   return masked;
 }

@@ -24,14 +24,14 @@ export type FactorCheck = { ok: true } | { ok: false; reason: string };
  * step with a compare-and-swap, so a code is accepted once per factor even
  * under concurrent requests.
  */
-export function verifyTotpFactor(tx: DbOrTx, deps: Deps, factor: FactorRow, code: string): FactorCheck {
+export async function verifyTotpFactor(tx: DbOrTx, deps: Deps, factor: FactorRow, code: string): Promise<FactorCheck> {
   const now = deps.clock();
   const check = checkTotpCode(openTotpSecret(deps, factor), code, now, factor.totpLastTimeStep);
   if (!check.ok) return check;
-  const swapped = tx
+  const swapped = await tx
     .update(userFactors)
     .set({ totpLastTimeStep: check.timeStep, lastUsedAt: now })
     .where(and(eq(userFactors.id, factor.id), eq(userFactors.status, 'active'), or(isNull(userFactors.totpLastTimeStep), lt(userFactors.totpLastTimeStep, check.timeStep))))
-    .run();
-  return swapped.changes === 1 ? { ok: true } : { ok: false, reason: 'replayed' };
+    .returning({ id: userFactors.id });
+  return swapped.length === 1 ? { ok: true } : { ok: false, reason: 'replayed' };
 }

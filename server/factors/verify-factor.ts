@@ -20,8 +20,8 @@ export interface ChallengeSlot {
   subjectId: string;
   smsPurpose: CodePurpose;
   stage: string; // for the audit trail: login, operation, step_up
-  loadPasskeyChallenge(): string | null;
-  savePasskeyChallenge(challenge: string | null): void;
+  loadPasskeyChallenge(): Promise<string | null>;
+  savePasskeyChallenge(challenge: string | null): Promise<void>;
 }
 
 export type ChallengeOrVerified =
@@ -36,62 +36,59 @@ export type ChallengeOrVerified =
  * account's verification lock.
  */
 export async function challengeOrVerify(deps: Deps, userId: number, input: ProofInput, slot: ChallengeSlot, ctx: RequestContext): Promise<ChallengeOrVerified> {
-  assertVerificationUnlocked(deps, userId);
-  const factors = activeFactors(deps.db, userId).filter((f) => f.type === input.method);
+  await assertVerificationUnlocked(deps, userId);
+  const factors = (await activeFactors(deps.db, userId)).filter((f) => f.type === input.method);
   if (factors.length === 0) {
     throw new AppError('validation_failed', `No active ${input.method} tool on this account.`, { fields: { method: 'not an active tool of this account' } });
   }
   const hasProof = input.code !== undefined || input.response !== undefined;
-  const fail = (reason: string) => verificationFailed(deps, userId, ctx, { method: input.method, reason, stage: slot.stage });
+  const fail = async (reason: string) => await verificationFailed(deps, userId, ctx, { method: input.method, reason, stage: slot.stage });
 
   if (!hasProof) {
     if (input.method === 'totp') throw new AppError('validation_failed', 'Send the 6-digit code from your authenticator app.', { fields: { code: 'required for totp' } });
     if (input.method === 'sms') {
       const factor = factors[0]!;
       const phone = normalisePhone(deps, openPhone(deps, factor));
-      const sentTo = deps.db.transaction(
-        (tx) => sendSmsCode(tx, deps, { purpose: slot.smsPurpose, subjectId: slot.subjectId, userId, phone, text: templates.verificationSmsCode }, ctx),
-        { behavior: 'immediate' },
-      );
+      const sentTo = await deps.db.transaction(async (tx) => await sendSmsCode(tx, deps, { purpose: slot.smsPurpose, subjectId: slot.subjectId, userId, phone, text: templates.verificationSmsCode }, ctx));
       return { status: 'challenge_sent', method: 'sms', sentTo };
     }
     const options = await passkeyAuthenticationOptions(deps, factors);
-    slot.savePasskeyChallenge(options.challenge);
+    await slot.savePasskeyChallenge(options.challenge);
     return { status: 'challenge', method: 'passkey', passkeyOptions: options };
   }
 
   if (input.method === 'totp' || input.method === 'sms') {
     if (typeof input.code !== 'string' || !/^\d{6}$/.test(input.code)) throw new AppError('validation_failed', 'The code is six digits.', { fields: { code: 'six digits' } });
     const code = input.code;
-    const result = deps.db.transaction((tx) => {
+    const result = await deps.db.transaction(async (tx) => {
       if (input.method === 'totp') {
         let reason = 'invalid';
         for (const factor of factors) {
-          const check = verifyTotpFactor(tx, deps, factor, code);
+          const check = await verifyTotpFactor(tx, deps, factor, code);
           if (check.ok) {
-            verificationSucceeded(tx, userId);
+            await verificationSucceeded(tx, userId);
             return { ok: true as const, factorId: factor.id };
           }
           reason = check.reason;
         }
         return { ok: false as const, reason };
       }
-      const check = checkCode(tx, deps, { purpose: slot.smsPurpose, subjectId: slot.subjectId, code });
+      const check = await checkCode(tx, deps, { purpose: slot.smsPurpose, subjectId: slot.subjectId, code });
       if (!check.ok) return { ok: false as const, reason: check.reason };
       const factor = factors.find((f) => f.phoneHash === check.destinationHash);
       if (!factor) return { ok: false as const, reason: 'phone_changed' };
-      verificationSucceeded(tx, userId);
+      await verificationSucceeded(tx, userId);
       return { ok: true as const, factorId: factor.id };
-    }, { behavior: 'immediate' });
-    if (!result.ok) throw fail(result.reason);
+    });
+    if (!result.ok) throw await fail(result.reason);
     return { status: 'verified', factorId: result.factorId, method: input.method };
   }
 
-  const challenge = slot.loadPasskeyChallenge();
+  const challenge = await slot.loadPasskeyChallenge();
   if (!challenge) throw new AppError('invalid_state', 'Ask for a passkey challenge first (send {method:"passkey"} without a response).');
-  slot.savePasskeyChallenge(null); // a challenge is good for one answer
+  await slot.savePasskeyChallenge(null); // a challenge is good for one answer
   const check = await verifyPasskeyAssertion(deps, factors, input.response, challenge, ctx);
-  if (!check.ok) throw fail(check.reason);
-  deps.db.transaction((tx) => verificationSucceeded(tx, userId), { behavior: 'immediate' });
+  if (!check.ok) throw await fail(check.reason);
+  await deps.db.transaction(async (tx) => await verificationSucceeded(tx, userId));
   return { status: 'verified', factorId: check.factor.id, method: 'passkey' };
 }

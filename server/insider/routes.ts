@@ -59,9 +59,9 @@ export function insiderRoutes(deps: Deps) {
       request: { query: Query },
       responses: { 200: { description: 'The signals', content: { 'application/json': { schema: Report } } }, ...errorResponses(400, 401, 403) },
     }),
-    (c) => {
+    async (c) => {
       const { days, fastSeconds } = c.req.valid('query');
-      const report: InsiderReport = loadInsiderSignals(deps, { days: Number(days) as 7 | 30, fastSeconds });
+      const report: InsiderReport = await loadInsiderSignals(deps, { days: Number(days) as 7 | 30, fastSeconds });
       return c.json(report as z.infer<typeof Report>, 200);
     },
   );

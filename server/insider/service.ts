@@ -48,31 +48,31 @@ const DETAILED_ACTIONS = new Set(['case.approve', 'case.reject']);
  * index, from the first event id at that time, found on the ts index); and
  * the risk of the cases they decided (primary key).
  */
-export function loadInsiderSignals(deps: Deps, options: { days: InsiderWindowDays; fastSeconds: number }): InsiderReport {
+export async function loadInsiderSignals(deps: Deps, options: { days: InsiderWindowDays; fastSeconds: number }): Promise<InsiderReport> {
   const period = insiderPeriod(deps.clock(), options.days);
-  const staffRows = deps.db
+  const staffRows = (await deps.db
     .select({ id: staff.id, name: staff.name, role: staff.role, disabledAt: staff.disabledAt })
     .from(staff)
     .where(inArray(staff.role, ['agent', 'supervisor']))
     .orderBy(asc(staff.id))
-    .all();
+    );
 
-  const first = deps.db
+  const first = (await deps.db
     .select({ id: auditEvents.id })
     .from(auditEvents)
     .where(gte(auditEvents.ts, period.referenceStart))
     .orderBy(asc(auditEvents.ts), asc(auditEvents.id))
     .limit(1)
-    .get();
+    )[0];
 
   const events: StaffEvent[] = [];
   if (first && staffRows.length) {
-    const rows = deps.db
+    const rows = (await deps.db
       .select({ id: auditEvents.id, ts: auditEvents.ts, actorId: auditEvents.actorId, action: auditEvents.action, targetType: auditEvents.targetType, targetId: auditEvents.targetId, details: auditEvents.details })
       .from(auditEvents)
       .where(and(eq(auditEvents.actorType, 'staff'), inArray(auditEvents.actorId, staffRows.map((s) => String(s.id))), gte(auditEvents.id, first.id)))
       .orderBy(asc(auditEvents.id))
-      .all();
+      );
     const start = period.referenceStart.getTime();
     const end = period.now.getTime();
     for (const r of rows) {
@@ -90,12 +90,12 @@ export function loadInsiderSignals(deps: Deps, options: { days: InsiderWindowDay
     }
   }
 
-  const decisions = decisionsInWindow(events, period);
+  const decisions = await decisionsInWindow(events, period);
   const caseIds = [...new Set(decisions.map((d) => d.caseId))];
   const risks = new Map<number, CaseRisk>();
   for (let i = 0; i < caseIds.length; i += CASE_CHUNK) {
     const chunk = caseIds.slice(i, i + CASE_CHUNK);
-    for (const c of deps.db.select({ id: cases.id, riskBand: cases.riskBand, riskSignals: cases.riskSignals }).from(cases).where(inArray(cases.id, chunk)).all()) {
+    for (const c of (await deps.db.select({ id: cases.id, riskBand: cases.riskBand, riskSignals: cases.riskSignals }).from(cases).where(inArray(cases.id, chunk)))) {
       risks.set(c.id, { id: c.id, riskBand: c.riskBand, signals: signalNames(c.riskSignals) });
     }
   }
@@ -104,7 +104,7 @@ export function loadInsiderSignals(deps: Deps, options: { days: InsiderWindowDay
   const reviewers = staffRows
     .filter((s) => !s.disabledAt || activeInWindow.has(s.id))
     .map((s) => ({ id: s.id, name: s.name, role: s.role, disabled: s.disabledAt !== null }));
-  const reports = reviewerReports({ reviewers, events, cases: risks, period, fastSeconds: options.fastSeconds });
+  const reports = await reviewerReports({ reviewers, events, cases: risks, period, fastSeconds: options.fastSeconds });
 
   const cited = new Set(reports.flatMap((r) => Object.values(r.signals).flatMap((s) => s.evidence.eventIds)));
   const approvals = decisions.filter((d) => d.outcome === 'approve').length;

@@ -24,7 +24,7 @@ export interface ImportReport {
  * are already there). Rows for unknown emails are kept (the account may be
  * created later) and counted.
  */
-export function importDepositLedger(deps: Deps, file: string): ImportReport {
+export async function importDepositLedger(deps: Deps, file: string): Promise<ImportReport> {
   let records: Record<string, string>[];
   try {
     records = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
@@ -55,21 +55,21 @@ export function importDepositLedger(deps: Deps, file: string): ImportReport {
     valid.push({ email, asset: r.asset!.toUpperCase(), network: r.network!, amount: r.amount!, txid: r.txid!.toLowerCase(), platform: r.platform!, creditedAt: credited, importedAt: now });
   });
   if (report.errors.length) return report;
-  deps.db.transaction((tx) => {
+  await deps.db.transaction(async (tx) => {
     const userIds = new Map<string, number | null>();
     for (const row of valid) {
-      if (!userIds.has(row.email)) userIds.set(row.email, tx.select({ id: users.id }).from(users).where(eq(users.email, row.email)).get()?.id ?? null);
+      if (!userIds.has(row.email)) userIds.set(row.email, (await tx.select({ id: users.id }).from(users).where(eq(users.email, row.email)).limit(1))[0]?.id ?? null);
       const userId = userIds.get(row.email)!;
       if (userId === null) report.unknownAccounts++;
-      const existing = tx.select({ id: deposits.id }).from(deposits).where(and(eq(deposits.txid, row.txid), eq(deposits.email, row.email), eq(deposits.asset, row.asset), eq(deposits.amount, row.amount))).get();
+      const existing = (await tx.select({ id: deposits.id }).from(deposits).where(and(eq(deposits.txid, row.txid), eq(deposits.email, row.email), eq(deposits.asset, row.asset), eq(deposits.amount, row.amount))).limit(1))[0];
       if (existing) {
         report.duplicates++;
         continue;
       }
-      tx.insert(deposits).values({ ...row, userId }).run();
+      await tx.insert(deposits).values({ ...row, userId });
       report.imported++;
     }
-    recordAuditEvent(tx, now, { actor: { type: 'system', label: 'operator cli' }, action: 'deposits.import', details: { file: file.split('/').pop(), rows: report.rows, imported: report.imported, duplicates: report.duplicates, unknownAccounts: report.unknownAccounts } });
-  }, { behavior: 'immediate' });
+    await recordAuditEvent(tx, now, { actor: { type: 'system', label: 'operator cli' }, action: 'deposits.import', details: { file: file.split('/').pop(), rows: report.rows, imported: report.imported, duplicates: report.duplicates, unknownAccounts: report.unknownAccounts } });
+  });
   return report;
 }

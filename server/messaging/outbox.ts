@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, lt } from 'drizzle-orm';
+import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { dialectSql } from '../../db/dialect-sql.ts';
 import type { Deps } from '../deps.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { outbox } from '../../db/schema/index.ts';
@@ -23,9 +24,9 @@ const recipientContext = (id: number) => `outbox.recipient:${id}`;
  * and links, so they are sealed. Without a provider for the channel, the
  * message stays as `dev` for the development outbox.
  */
-export function enqueueMessage(tx: DbOrTx, deps: Deps, message: OutgoingMessage): number {
+export async function enqueueMessage(tx: DbOrTx, deps: Deps, message: OutgoingMessage): Promise<number> {
   const configured = message.channel === 'email' ? deps.transports.email : deps.transports.sms;
-  const row = tx
+  const row = (await tx
     .insert(outbox)
     .values({
       channel: message.channel,
@@ -39,11 +40,10 @@ export function enqueueMessage(tx: DbOrTx, deps: Deps, message: OutgoingMessage)
       createdAt: deps.clock(),
     })
     .returning({ id: outbox.id })
-    .get();
-  tx.update(outbox)
+    )[0];
+  await tx.update(outbox)
     .set({ recipientEnc: deps.keyring.seal(message.to, recipientContext(row.id)), bodyEnc: deps.keyring.seal(message.body, bodyContext(row.id)) })
-    .where(eq(outbox.id, row.id))
-    .run();
+    .where(eq(outbox.id, row.id));
   return row.id;
 }
 
@@ -54,21 +54,50 @@ export function openMessage(deps: Deps, row: typeof outbox.$inferSelect): { to: 
   };
 }
 
-let draining: Promise<void> | null = null;
+let current: Promise<void> | null = null;
+
+/** The dispatch in progress, if any (shutdown waits for it). */
+export function draining(): Promise<void> | null {
+  return current;
+}
+
+/** How long an instance may hold a claimed message before another may retry it. */
+export const OUTBOX_LEASE_MS = 60_000;
+const BATCH = 20;
 
 /**
- * Hands pending messages to the providers. After a successful hand-over the
- * body is erased (the code or link in it must not outlive its delivery).
- * Errors are recorded without the body; after 5 attempts a message is failed.
+ * Claims up to BATCH deliverable messages for this instance: pending ones, and
+ * ones whose claimer's lease ran out (it crashed mid-send). One UPDATE … WHERE
+ * id IN (… FOR UPDATE SKIP LOCKED): on PostgreSQL two instances never claim the
+ * same row (the status test is re-checked on the locked row too); SQLite has
+ * one writer, so the statement alone is atomic.
+ */
+async function claimBatch(deps: Deps, now: Date, afterId: number): Promise<(typeof outbox.$inferSelect)[]> {
+  const db = deps.db;
+  const deliverable = or(eq(outbox.status, 'pending'), and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, now)));
+  const candidates = sql`(SELECT ${outbox.id} FROM ${outbox} WHERE ${deliverable} AND ${outbox.attempts} < ${MAX_ATTEMPTS} AND ${outbox.id} > ${afterId} ORDER BY ${outbox.id} LIMIT ${BATCH}${dialectSql.forUpdateSkipLocked(db.engine)})`;
+  const claimed = await db
+    .update(outbox)
+    .set({ status: 'sending', leaseUntil: new Date(now.getTime() + OUTBOX_LEASE_MS) })
+    .where(and(inArray(outbox.id, candidates), deliverable))
+    .returning();
+  return claimed.sort((a, b) => a.id - b.id);
+}
+
+/**
+ * Hands pending messages to the providers, each once across every instance
+ * (see claimBatch). After a successful hand-over the body is erased (the code
+ * or link in it must not outlive its delivery). Errors are recorded without
+ * the body; after 5 attempts a message is failed.
  */
 export function dispatchPending(deps: Deps): Promise<void> {
   if (!deps.transports.email && !deps.transports.sms) return Promise.resolve();
-  draining ??= (async () => {
+  current ??= (async () => {
     try {
-      // One sweep in id order: a failing message waits for the next sweep (the caller's interval is the back-off).
+      // One sweep in id order: a failing message goes back to pending and waits for the next sweep (the caller's interval is the back-off).
       let cursor = 0;
       for (;;) {
-        const batch = deps.db.select().from(outbox).where(and(eq(outbox.status, 'pending'), lt(outbox.attempts, MAX_ATTEMPTS), gt(outbox.id, cursor))).orderBy(asc(outbox.id)).limit(20).all();
+        const batch = await claimBatch(deps, deps.clock(), cursor);
         if (batch.length === 0) return;
         cursor = batch[batch.length - 1]!.id;
         for (const row of batch) {
@@ -76,17 +105,17 @@ export function dispatchPending(deps: Deps): Promise<void> {
           try {
             if (row.channel === 'email') await deps.transports.email!.sendEmail({ from: deps.config.mailFrom, to, subject: row.subject, text: body ?? '' });
             else await deps.transports.sms!.sendSms({ to, text: body ?? '' });
-            deps.db.update(outbox).set({ status: 'sent', sentAt: deps.clock(), bodyEnc: '', attempts: row.attempts + 1, lastError: null }).where(eq(outbox.id, row.id)).run();
+            await deps.db.update(outbox).set({ status: 'sent', sentAt: deps.clock(), bodyEnc: '', attempts: row.attempts + 1, lastError: null, leaseUntil: null }).where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending')));
           } catch (err) {
             const attempts = row.attempts + 1;
-            deps.db.update(outbox).set({ attempts, lastError: String((err as Error).message).slice(0, 200), status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending' }).where(eq(outbox.id, row.id)).run();
+            await deps.db.update(outbox).set({ attempts, lastError: String((err as Error).message).slice(0, 200), status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending', leaseUntil: null }).where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending')));
             deps.logger.warn({ outboxId: row.id, channel: row.channel, attempts }, 'message delivery failed');
           }
         }
       }
     } finally {
-      draining = null;
+      current = null;
     }
   })();
-  return draining;
+  return current;
 }

@@ -27,7 +27,7 @@ export function outboxRoutes(deps: Deps) {
       request: { query: ListQuerySchema },
       responses: { 200: { description: 'A page of messages', content: { 'application/json': { schema: z.array(Message) } } }, ...errorResponses(400, 401, 403) },
     }),
-    (c) => {
+    async (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: ['id', 'createdAt'] as const, defaultSort: ['id', 'DESC'] });
       const conditions: (SQL | undefined)[] = [];
       const ids = filterIds(q.filter);
@@ -41,13 +41,13 @@ export function outboxRoutes(deps: Deps) {
       const where = and(...conditions);
       const dir = q.sortOrder === 'ASC' ? asc : desc;
       const to = filterString(q.filter, 'to')?.toLowerCase();
-      const rows = deps.db.select().from(outbox).where(where).orderBy(dir(outbox.id)).limit(to ? 2000 : q.limit).offset(to ? 0 : q.offset).all();
+      const rows = (await deps.db.select().from(outbox).where(where).orderBy(dir(outbox.id)).limit(to ? 2000 : q.limit).offset(to ? 0 : q.offset));
       let views = rows.map((row) => {
         const { to: recipient, body } = openMessage(deps, row);
         return { id: row.id, channel: row.channel, to: recipient, subject: row.subject, body: row.status === 'dev' ? body : null, template: row.template, userId: row.userId, status: row.status, attempts: row.attempts, createdAt: row.createdAt.toISOString(), sentAt: row.sentAt?.toISOString() ?? null };
       });
       // Recipients are sealed, so filtering by recipient happens after opening (dev volumes only).
-      let total = deps.db.select({ n: count() }).from(outbox).where(where).get()?.n ?? 0;
+      let total = (await deps.db.select({ n: count() }).from(outbox).where(where).limit(1))[0]?.n ?? 0;
       if (to) {
         views = views.filter((v) => v.to.toLowerCase().includes(to));
         total = views.length;

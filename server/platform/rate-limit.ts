@@ -1,5 +1,5 @@
-import { eq } from 'drizzle-orm';
-import type { DbOrTx } from '../../db/client.ts';
+import { eq, sql } from 'drizzle-orm';
+import type { Db, DbOrTx } from '../../db/client.ts';
 import { rateLimitBuckets } from '../../db/schema/index.ts';
 
 export interface FailurePolicy {
@@ -9,9 +9,26 @@ export interface FailurePolicy {
   windowMs?: number;
 }
 
+/**
+ * The bucket row, created empty if missing, and locked until the transaction
+ * ends: several instances counting the same key (a burst of wrong codes
+ * spread over them) queue on the row instead of overwriting each other's
+ * count. SQLite has one writer at a time: the read is enough.
+ */
+async function lockedBucket(tx: DbOrTx, key: string, now: Date) {
+  await tx.insert(rateLimitBuckets).values({ key, count: 0, windowStartedAt: now, lockedUntil: null }).onConflictDoNothing();
+  if (tx.engine === 'pg') await tx.rows(sql`SELECT 1 FROM rate_limit_buckets WHERE key = ${key} FOR UPDATE`);
+  return (await tx.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)).limit(1))[0]!;
+}
+
+/** Runs `fn` in the caller's transaction, or in a new one when given the top-level db. */
+async function atomically<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promise<T> {
+  return db.inTransaction ? fn(db) : (db as Db).transaction(fn);
+}
+
 /** Seconds until the key's lock ends, or 0 when it is not locked. */
-export function lockedForSeconds(db: DbOrTx, key: string, now: Date): number {
-  const row = db.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)).get();
+export async function lockedForSeconds(db: DbOrTx, key: string, now: Date): Promise<number> {
+  const row = (await db.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)).limit(1))[0];
   if (!row?.lockedUntil || row.lockedUntil <= now) return 0;
   return Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000);
 }
@@ -21,40 +38,46 @@ export function lockedForSeconds(db: DbOrTx, key: string, now: Date): number {
  * locks for `lockMs`. Returns the lock's remaining seconds (0 if not locked).
  * Runs inside the caller's transaction so the count and its cause commit together.
  */
-export function recordFailure(db: DbOrTx, key: string, now: Date, policy: FailurePolicy): number {
+export async function recordFailure(db: DbOrTx, key: string, now: Date, policy: FailurePolicy): Promise<number> {
+  return atomically(db, async (tx) => await recordFailureIn(tx, key, now, policy));
+}
+
+async function recordFailureIn(db: DbOrTx, key: string, now: Date, policy: FailurePolicy): Promise<number> {
   const windowMs = policy.windowMs ?? policy.lockMs;
-  const row = db.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)).get();
+  const row = await lockedBucket(db, key, now);
   const expired = !row || now.getTime() - row.windowStartedAt.getTime() > windowMs || (row.lockedUntil !== null && row.lockedUntil <= now);
   const count = expired ? 1 : row.count + 1;
   const windowStartedAt = expired ? now : row.windowStartedAt;
   const lockedUntil = count >= policy.maxFailures ? new Date(now.getTime() + policy.lockMs) : null;
-  db.insert(rateLimitBuckets)
+  await db.insert(rateLimitBuckets)
     .values({ key, count, windowStartedAt, lockedUntil })
-    .onConflictDoUpdate({ target: rateLimitBuckets.key, set: { count, windowStartedAt, lockedUntil } })
-    .run();
+    .onConflictDoUpdate({ target: rateLimitBuckets.key, set: { count, windowStartedAt, lockedUntil } });
   return lockedUntil ? Math.ceil(policy.lockMs / 1000) : 0;
 }
 
 /** A success resets the consecutive-failure count. */
-export function clearFailures(db: DbOrTx, key: string): void {
-  db.delete(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)).run();
+export async function clearFailures(db: DbOrTx, key: string): Promise<void> {
+  await db.delete(rateLimitBuckets).where(eq(rateLimitBuckets.key, key));
 }
 
 /**
  * A plain request budget (e.g. SMS sends per phone per hour): counts the
  * attempt and says whether it is within `limit` per `windowMs`.
  */
-export function takeToken(db: DbOrTx, key: string, now: Date, limit: number, windowMs: number): { ok: true } | { ok: false; retryAfterSeconds: number } {
-  const row = db.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)).get();
+export async function takeToken(db: DbOrTx, key: string, now: Date, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+  return atomically(db, async (tx) => await takeTokenIn(tx, key, now, limit, windowMs));
+}
+
+async function takeTokenIn(db: DbOrTx, key: string, now: Date, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+  const row = await lockedBucket(db, key, now);
   const fresh = !row || now.getTime() - row.windowStartedAt.getTime() >= windowMs;
   if (!fresh && row.count >= limit) {
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((row.windowStartedAt.getTime() + windowMs - now.getTime()) / 1000)) };
   }
   const count = fresh ? 1 : row.count + 1;
   const windowStartedAt = fresh ? now : row.windowStartedAt;
-  db.insert(rateLimitBuckets)
+  await db.insert(rateLimitBuckets)
     .values({ key, count, windowStartedAt, lockedUntil: null })
-    .onConflictDoUpdate({ target: rateLimitBuckets.key, set: { count, windowStartedAt } })
-    .run();
+    .onConflictDoUpdate({ target: rateLimitBuckets.key, set: { count, windowStartedAt } });
   return { ok: true };
 }

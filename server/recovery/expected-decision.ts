@@ -1,4 +1,5 @@
 import { and, count, gte, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { DbOrTx } from '../../db/types.ts';
 import type { Deps } from '../deps.ts';
 import type { CaseStatus } from '../../db/schema/index.ts';
 import { cases } from '../../db/schema/index.ts';
@@ -51,25 +52,25 @@ const medianCache = new WeakMap<Deps, { at: number; medianMs: number | null }>()
  * 30 days, all risk bands together. Cached for ten minutes per process: the
  * figure moves slowly and every status page asks for it.
  */
-export function queueMedianDecisionMs(deps: Deps): number | null {
+export async function queueMedianDecisionMs(deps: Deps, db: DbOrTx = deps.db): Promise<number | null> {
   const now = deps.clock().getTime();
   const cached = medianCache.get(deps);
   if (cached && now - cached.at >= 0 && now - cached.at < MEDIAN_CACHE_MS) return cached.medianMs;
   const decided = and(gte(cases.decidedAt, new Date(now - MEDIAN_WINDOW_MS)), inArray(cases.status, [...decidedStatuses]), isNotNull(cases.submittedAt));
-  const total = deps.db.select({ n: count() }).from(cases).where(decided).get()?.n ?? 0;
+  const total = Number((await db.select({ n: count() }).from(cases).where(decided).limit(1))[0]?.n ?? 0);
   let medianMs: number | null = null;
   if (total >= MIN_DECISIONS_FOR_MEDIAN) {
     // The middle row(s) of the durations in order; the database sorts, nothing large is read.
     const duration = sql<number>`${cases.decidedAt} - ${cases.submittedAt}`;
-    const middle = deps.db
+    const middle = (
+      await db
       .select({ ms: duration })
       .from(cases)
       .where(decided)
       .orderBy(duration)
       .limit(total % 2 ? 1 : 2)
       .offset(total % 2 ? (total - 1) / 2 : total / 2 - 1)
-      .all()
-      .map((r) => Number(r.ms));
+    ).map((r) => Number(r.ms));
     medianMs = middle.reduce((a, b) => a + b, 0) / middle.length;
   }
   medianCache.set(deps, { at: now, medianMs });

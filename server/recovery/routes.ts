@@ -64,7 +64,7 @@ function bearer(c: Context<AppEnv>): string {
 export function recoveryRoutes(deps: Deps) {
   const app = createRouter();
   const limit = ipBudget(deps, 'recovery', 60, 60_000);
-  const caseOf = (c: Context<AppEnv>, id: number) => loadCaseForToken(deps, id, bearer(c));
+  const caseOf = async (c: Context<AppEnv>, id: number) => await loadCaseForToken(deps, id, bearer(c));
   const caseRoute = <const R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, middleware: [limit], security: [{ caseToken: [] }] } as R);
 
   app.openapi(
@@ -85,17 +85,17 @@ export function recoveryRoutes(deps: Deps) {
 
   app.openapi(
     caseRoute({ method: 'get', path: '/recovery/cases/{id}', tags, summary: 'Case status, the methods available and what is asked of you', request: { params: IdParam }, responses: { 200: { description: 'Status', content: { 'application/json': { schema: CaseStatusSchema } } }, ...errorResponses(401, 404, 429) } }),
-    (c) => c.json(caseStatusView(deps, caseOf(c, c.req.valid('param').id).id), 200),
+    async (c) => c.json(await caseStatusView(deps, (await caseOf(c, c.req.valid('param').id)).id), 200),
   );
 
   app.openapi(
     caseRoute({ method: 'post', path: '/recovery/cases/{id}/email', tags, summary: 'Step 2: the email code', request: { params: IdParam, ...json(z.object({ code: SixDigits })) }, responses: { 200: { description: 'Verified', content: { 'application/json': { schema: CaseStatusSchema } } }, ...errorResponses(400, 401, 404, 409, 429) } }),
-    (c) => c.json(verifyCaseEmail(deps, caseOf(c, c.req.valid('param').id), c.req.valid('json').code, userContext(c, deps)), 200),
+    async (c) => c.json(await verifyCaseEmail(deps, await caseOf(c, c.req.valid('param').id), c.req.valid('json').code, userContext(c, deps)), 200),
   );
 
   app.openapi(
     caseRoute({ method: 'post', path: '/recovery/cases/{id}/email/resend', tags, summary: 'Send a new email code', request: { params: IdParam }, responses: { 200: { description: 'Sent', content: { 'application/json': { schema: z.object({ emailSentTo: z.string() }) } } }, ...errorResponses(401, 404, 409, 429) } }),
-    (c) => c.json(resendCaseEmail(deps, caseOf(c, c.req.valid('param').id)), 200),
+    async (c) => c.json(await resendCaseEmail(deps, await caseOf(c, c.req.valid('param').id)), 200),
   );
 
   app.openapi(
@@ -107,22 +107,22 @@ export function recoveryRoutes(deps: Deps) {
       request: { params: IdParam, ...json(EvidenceSchema) },
       responses: { 200: { description: 'Received', content: { 'application/json': { schema: z.object({ received: z.boolean(), method: z.string() }).catchall(z.any()) } } }, ...errorResponses(400, 401, 404, 409, 422, 429) },
     }),
-    async (c) => c.json(await addEvidence(deps, caseOf(c, c.req.valid('param').id), c.req.valid('json'), userContext(c, deps)), 200),
+    async (c) => c.json(await addEvidence(deps, await caseOf(c, c.req.valid('param').id), c.req.valid('json'), userContext(c, deps)), 200),
   );
 
   for (const [path, summary, run] of [
-    ['submit', 'Submit the case to the review queue; the confirmation email links back to the status page with this case token', (row: ReturnType<typeof loadCaseForToken>, ctx: ReturnType<typeof userContext>, token: string) => submitCase(deps, row, ctx, token)],
-    ['cancel', 'Cancel the case (before a decision)', (row: ReturnType<typeof loadCaseForToken>, ctx: ReturnType<typeof userContext>) => cancelCase(deps, row, ctx)],
+    ['submit', 'Submit the case to the review queue; the confirmation email links back to the status page with this case token', async (row: Awaited<ReturnType<typeof loadCaseForToken>>, ctx: ReturnType<typeof userContext>, token: string) => await submitCase(deps, row, ctx, token)],
+    ['cancel', 'Cancel the case (before a decision)', async (row: Awaited<ReturnType<typeof loadCaseForToken>>, ctx: ReturnType<typeof userContext>) => await cancelCase(deps, row, ctx)],
   ] as const) {
     app.openapi(
       caseRoute({ method: 'post', path: `/recovery/cases/{id}/${path}`, tags, summary, request: { params: IdParam }, responses: { 200: { description: 'Done', content: { 'application/json': { schema: CaseStatusSchema } } }, ...errorResponses(401, 404, 409, 422, 429) } }),
-      (c) => c.json(run(caseOf(c, c.req.valid('param').id), userContext(c, deps), bearer(c)), 200),
+      async (c) => c.json(await run(await caseOf(c, c.req.valid('param').id), userContext(c, deps), bearer(c)), 200),
     );
   }
 
   app.openapi(
     caseRoute({ method: 'post', path: '/recovery/cases/{id}/reply', tags, summary: 'Answer a request for more information (re-queues the case)', request: { params: IdParam, ...json(z.object({ message: z.string().trim().min(1).max(2000) })) }, responses: { 200: { description: 'Re-queued', content: { 'application/json': { schema: CaseStatusSchema } } }, ...errorResponses(400, 401, 404, 409, 429) } }),
-    (c) => c.json(replyToCase(deps, caseOf(c, c.req.valid('param').id), c.req.valid('json').message, userContext(c, deps)), 200),
+    async (c) => c.json(await replyToCase(deps, await caseOf(c, c.req.valid('param').id), c.req.valid('json').message, userContext(c, deps)), 200),
   );
 
   const rebindRoute = <const R extends Parameters<typeof createRoute>[0]>(r: R) => createRoute({ ...r, middleware: [limit], security: [{ rebindToken: [] }] } as R);
@@ -137,7 +137,7 @@ export function recoveryRoutes(deps: Deps) {
         ...errorResponses(401, 429),
       },
     }),
-    (c) => c.json(rebindInfo(deps, bearer(c)), 200),
+    async (c) => c.json(await rebindInfo(deps, bearer(c)), 200),
   );
   app.openapi(
     rebindRoute({
@@ -175,7 +175,7 @@ export function recoveryRoutes(deps: Deps) {
       middleware: [ipBudget(deps, 'webhook', 600, 60_000)] as const,
       responses: { 200: { description: 'Accepted (or a duplicate)', content: { 'application/json': { schema: z.object({ ok: z.boolean(), duplicate: z.boolean() }) } } }, ...errorResponses(400, 401, 404, 409) },
     }),
-    async (c) => c.json(handleBiometricWebhook(deps, await c.req.text(), c.req.header(SIGNATURE_HEADER), requestContext(c, deps.config.trustProxy)), 200),
+    async (c) => c.json(await handleBiometricWebhook(deps, await c.req.text(), c.req.header(SIGNATURE_HEADER), requestContext(c, deps.config.trustProxy)), 200),
   );
 
   return app;

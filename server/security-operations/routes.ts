@@ -27,22 +27,22 @@ export function securityOperationRoutes(deps: Deps) {
       request: json(z.object({ action: z.enum(['bind', 'change', 'unbind']), factorType: FactorType, factorId: z.number().int().positive().optional() })),
       responses: { 201: { description: 'Started', content: { 'application/json': { schema: Operation.extend({ steps: z.array(z.string()), emailSentTo: z.string() }) } } }, ...errorResponses(400, 401, 403, 404, 422, 429) },
     }),
-    (c) => c.json(startOperation(deps, c.get('user')!.userId, c.req.valid('json'), userContext(c, deps)), 201),
+    async (c) => c.json(await startOperation(deps, c.get('user')!.userId, c.req.valid('json'), userContext(c, deps)), 201),
   );
 
   app.openapi(
     userRoute(deps, { method: 'get', path: `${base}/{id}`, tags, summary: 'An operation and its state', request: { params: IdParam }, responses: { 200: { description: 'The operation', content: { 'application/json': { schema: Operation } } }, ...errorResponses(401, 404) } }),
-    (c) => c.json(getOperation(deps, c.get('user')!.userId, c.req.valid('param').id), 200),
+    async (c) => c.json(await getOperation(deps, c.get('user')!.userId, c.req.valid('param').id), 200),
   );
 
   app.openapi(
     userRoute(deps, { method: 'post', path: `${base}/{id}/email/resend`, tags, summary: 'Send a new email code (the failure count carries over)', request: { params: IdParam }, responses: { 200: { description: 'Sent', content: { 'application/json': { schema: Operation } } }, ...errorResponses(401, 404, 409, 429) } }),
-    (c) => c.json(resendOperationEmail(deps, c.get('user')!.userId, c.req.valid('param').id), 200),
+    async (c) => c.json(await resendOperationEmail(deps, c.get('user')!.userId, c.req.valid('param').id), 200),
   );
 
   app.openapi(
     userRoute(deps, { method: 'post', path: `${base}/{id}/email`, tags, summary: 'Step 1: the email code', request: { params: IdParam, ...json(z.object({ code: SixDigits })) }, responses: { 200: { description: 'Verified', content: { 'application/json': { schema: Operation } } }, ...errorResponses(400, 401, 404, 409, 429) } }),
-    (c) => c.json(verifyOperationEmail(deps, c.get('user')!.userId, c.req.valid('param').id, c.req.valid('json').code, userContext(c, deps)), 200),
+    async (c) => c.json(await verifyOperationEmail(deps, c.get('user')!.userId, c.req.valid('param').id, c.req.valid('json').code, userContext(c, deps)), 200),
   );
 
   app.openapi(
@@ -79,7 +79,7 @@ export function securityOperationRoutes(deps: Deps) {
 
   app.openapi(
     userRoute(deps, { method: 'post', path: `${base}/{id}/commit`, tags, summary: 'Completes an unbind (refused for the last tool: 422 last_factor)', request: { params: IdParam }, responses: { 200: { description: 'Completed', content: { 'application/json': { schema: Operation } } }, ...errorResponses(401, 404, 409, 422) } }),
-    (c) => c.json(commitUnbind(deps, c.get('user')!.userId, c.req.valid('param').id, userContext(c, deps)), 200),
+    async (c) => c.json(await commitUnbind(deps, c.get('user')!.userId, c.req.valid('param').id, userContext(c, deps)), 200),
   );
 
   return app;

@@ -44,12 +44,12 @@ function sealPending(deps: Deps, id: string, pending: Pending): string {
 }
 
 /** Compare-and-swap on (id, version): of two concurrent requests for one step, one wins. */
-function advance(tx: DbOrTx, deps: Deps, op: OperationRow, state: OperationState, pending?: Pending): OperationRow {
+async function advance(tx: DbOrTx, deps: Deps, op: OperationRow, state: OperationState, pending?: Pending): Promise<OperationRow> {
   const now = deps.clock();
   const set: Partial<OperationRow> = { state, version: op.version + 1, updatedAt: now };
   if (pending) set.pendingEnc = sealPending(deps, op.id, pending);
   if (state === 'completed') set.completedAt = now;
-  const row = tx.update(securityOperations).set(set).where(and(eq(securityOperations.id, op.id), eq(securityOperations.version, op.version))).returning().get();
+  const row = (await tx.update(securityOperations).set(set).where(and(eq(securityOperations.id, op.id), eq(securityOperations.version, op.version))).returning())[0];
   if (!row) throw new AppError('stale_version', 'This operation changed in another request; reload it.');
   return row;
 }
@@ -66,11 +66,11 @@ export function operationView(op: OperationRow) {
 }
 
 /** Loads the caller's own operation for a step, refusing wrong states and expired ones. */
-function loadForStep(deps: Deps, userId: number, id: string, step: OperationStep): OperationRow {
-  const op = deps.db.select().from(securityOperations).where(and(eq(securityOperations.id, id), eq(securityOperations.userId, userId))).get();
+async function loadForStep(deps: Deps, userId: number, id: string, step: OperationStep): Promise<OperationRow> {
+  const op = (await deps.db.select().from(securityOperations).where(and(eq(securityOperations.id, id), eq(securityOperations.userId, userId))).limit(1))[0];
   if (!op) throw new AppError('not_found', 'No such operation.');
   if (!terminalStates.includes(op.state) && op.expiresAt <= deps.clock()) {
-    deps.db.update(securityOperations).set({ state: 'expired', updatedAt: deps.clock() }).where(and(eq(securityOperations.id, op.id), eq(securityOperations.version, op.version))).run();
+    await deps.db.update(securityOperations).set({ state: 'expired', updatedAt: deps.clock() }).where(and(eq(securityOperations.id, op.id), eq(securityOperations.version, op.version)));
     throw new AppError('invalid_state', 'This operation has expired (15 minutes); start again.', { state: 'expired' });
   }
   if (!stepAllowed(op.action, op.state, step)) {
@@ -79,20 +79,20 @@ function loadForStep(deps: Deps, userId: number, id: string, step: OperationStep
   return op;
 }
 
-function sendOperationEmailCode(tx: DbOrTx, deps: Deps, op: Pick<OperationRow, 'id' | 'userId' | 'action' | 'factorType'>, email: string) {
-  const sent = takeToken(tx, `email-send:user:${op.userId}`, deps.clock(), EMAIL_SENDS_PER_HOUR, 3_600_000);
+async function sendOperationEmailCode(tx: DbOrTx, deps: Deps, op: Pick<OperationRow, 'id' | 'userId' | 'action' | 'factorType'>, email: string) {
+  const sent = await takeToken(tx, `email-send:user:${op.userId}`, deps.clock(), EMAIL_SENDS_PER_HOUR, 3_600_000);
   if (!sent.ok) throw new AppError('rate_limited', 'Too many emails; try again later.', { retryAfterSeconds: sent.retryAfterSeconds }, sent.retryAfterSeconds);
-  const code = issueCode(tx, deps, { purpose: 'operation_email', subjectId: op.id, userId: op.userId, channel: 'email', destination: email });
+  const code = await issueCode(tx, deps, { purpose: 'operation_email', subjectId: op.id, userId: op.userId, channel: 'email', destination: email });
   const message = templates.operationEmailCode(code, op.action, op.factorType);
-  enqueueMessage(tx, deps, { channel: 'email', to: email, recipientMasked: maskEmail(email), subject: message.subject, body: message.body, template: 'operation_email_code', userId: op.userId });
+  await enqueueMessage(tx, deps, { channel: 'email', to: email, recipientMasked: maskEmail(email), subject: message.subject, body: message.body, template: 'operation_email_code', userId: op.userId });
 }
 
 /** Starts a bind / change / unbind: checks the rules up front and sends the email code. */
-export function startOperation(deps: Deps, userId: number, input: { action: OperationAction; factorType: FactorType; factorId?: number }, ctx: UserContext) {
+export async function startOperation(deps: Deps, userId: number, input: { action: OperationAction; factorType: FactorType; factorId?: number }, ctx: UserContext) {
   const now = deps.clock();
-  return deps.db.transaction((tx) => {
-    const user = tx.select().from(users).where(eq(users.id, userId)).get()!;
-    const factors = activeFactors(tx, userId);
+  return deps.db.transaction(async (tx) => {
+    const user = (await tx.select().from(users).where(eq(users.id, userId)).limit(1))[0]!;
+    const factors = await activeFactors(tx, userId);
     let factorId: number | null = null;
     if (input.action === 'bind') {
       if (input.factorType !== 'passkey' && factors.some((f) => f.type === input.factorType)) {
@@ -109,18 +109,17 @@ export function startOperation(deps: Deps, userId: number, input: { action: Oper
       if (input.action === 'unbind' && factors.length === 1) throw new AppError('last_factor');
     }
     // One operation at a time: starting a new one cancels any unfinished one.
-    tx.update(securityOperations)
+    await tx.update(securityOperations)
       .set({ state: 'cancelled', updatedAt: now })
-      .where(and(eq(securityOperations.userId, userId), notInArray(securityOperations.state, [...terminalStates])))
-      .run();
+      .where(and(eq(securityOperations.userId, userId), notInArray(securityOperations.state, [...terminalStates])));
     const id = `op_${generateToken(deps.random).slice(0, 24)}`;
-    const op = tx
+    const op = (await tx
       .insert(securityOperations)
       .values({ id, userId, action: input.action, factorType: input.factorType, factorId, state: 'email_pending', createdAt: now, updatedAt: now, expiresAt: new Date(now.getTime() + OPERATION_TTL_MS), ip: ctx.ip, userAgent: ctx.userAgent })
       .returning()
-      .get();
-    sendOperationEmailCode(tx, deps, op, user.email);
-    recordAuditEvent(tx, now, {
+      )[0];
+    await sendOperationEmailCode(tx, deps, op, user.email);
+    await recordAuditEvent(tx, now, {
       actor: { type: 'user', id: userId },
       action: 'security_operation.start',
       target: { type: 'security_operation', id },
@@ -129,74 +128,74 @@ export function startOperation(deps: Deps, userId: number, input: { action: Oper
       details: { action: input.action, factorType: input.factorType, factorId },
     });
     return { ...operationView(op), steps: plannedSteps(input.action, factors.length > 0), emailSentTo: maskEmail(user.email) };
-  }, { behavior: 'immediate' });
+  });
 }
 
-export function getOperation(deps: Deps, userId: number, id: string) {
-  const op = deps.db.select().from(securityOperations).where(and(eq(securityOperations.id, id), eq(securityOperations.userId, userId))).get();
+export async function getOperation(deps: Deps, userId: number, id: string) {
+  const op = (await deps.db.select().from(securityOperations).where(and(eq(securityOperations.id, id), eq(securityOperations.userId, userId))).limit(1))[0];
   if (!op) throw new AppError('not_found', 'No such operation.');
   const expired = !terminalStates.includes(op.state) && op.expiresAt <= deps.clock();
   return { ...operationView(op), state: expired ? 'expired' : op.state };
 }
 
-export function resendOperationEmail(deps: Deps, userId: number, id: string) {
-  const op = loadForStep(deps, userId, id, 'email');
-  const user = deps.db.select().from(users).where(eq(users.id, userId)).get()!;
-  deps.db.transaction((tx) => sendOperationEmailCode(tx, deps, op, user.email), { behavior: 'immediate' });
+export async function resendOperationEmail(deps: Deps, userId: number, id: string) {
+  const op = await loadForStep(deps, userId, id, 'email');
+  const user = (await deps.db.select().from(users).where(eq(users.id, userId)).limit(1))[0]!;
+  await deps.db.transaction(async (tx) => await sendOperationEmailCode(tx, deps, op, user.email));
   return { ...operationView(op), emailSentTo: maskEmail(user.email) };
 }
 
 /** Step 1: the email code. */
-export function verifyOperationEmail(deps: Deps, userId: number, id: string, code: string, ctx: UserContext) {
-  assertVerificationUnlocked(deps, userId);
-  const op = loadForStep(deps, userId, id, 'email');
-  const result = deps.db.transaction((tx) => {
-    const check = checkCode(tx, deps, { purpose: 'operation_email', subjectId: op.id, code });
+export async function verifyOperationEmail(deps: Deps, userId: number, id: string, code: string, ctx: UserContext) {
+  await assertVerificationUnlocked(deps, userId);
+  const op = await loadForStep(deps, userId, id, 'email');
+  const result = await deps.db.transaction(async (tx) => {
+    const check = await checkCode(tx, deps, { purpose: 'operation_email', subjectId: op.id, code });
     if (!check.ok) return check;
-    verificationSucceeded(tx, userId);
-    return { ok: true as const, op: advance(tx, deps, op, stateAfter(op.action, 'email', activeFactors(tx, userId).length > 0)) };
-  }, { behavior: 'immediate' });
-  if (!result.ok) throw verificationFailed(deps, userId, ctx, { method: 'email', reason: result.reason, stage: 'operation' });
+    await verificationSucceeded(tx, userId);
+    return { ok: true as const, op: await advance(tx, deps, op, stateAfter(op.action, 'email', (await activeFactors(tx, userId)).length > 0)) };
+  });
+  if (!result.ok) throw await verificationFailed(deps, userId, ctx, { method: 'email', reason: result.reason, stage: 'operation' });
   return operationView(result.op);
 }
 
 /** Step 2: any active tool, with the challenge pattern. */
 export async function verifyOperationSecondFactor(deps: Deps, userId: number, id: string, proof: ProofInput, ctx: UserContext) {
-  const op = loadForStep(deps, userId, id, '2fa');
+  const op = await loadForStep(deps, userId, id, '2fa');
   const result = await challengeOrVerify(deps, userId, proof, {
     subjectId: op.id,
     smsPurpose: 'operation_2fa_sms',
     stage: 'operation',
-    loadPasskeyChallenge: () => {
-      const fresh = deps.db.select().from(securityOperations).where(eq(securityOperations.id, op.id)).get()!;
+    loadPasskeyChallenge: async () => {
+      const fresh = (await deps.db.select().from(securityOperations).where(eq(securityOperations.id, op.id)).limit(1))[0]!;
       return readPending(deps, fresh).webauthnChallenge ?? null;
     },
-    savePasskeyChallenge: (challenge) => {
-      const fresh = deps.db.select().from(securityOperations).where(eq(securityOperations.id, op.id)).get()!;
+    savePasskeyChallenge: async (challenge) => {
+      const fresh = (await deps.db.select().from(securityOperations).where(eq(securityOperations.id, op.id)).limit(1))[0]!;
       const pending = { ...readPending(deps, fresh), webauthnChallenge: challenge ?? undefined };
-      deps.db.update(securityOperations).set({ pendingEnc: sealPending(deps, op.id, pending) }).where(eq(securityOperations.id, op.id)).run();
+      await deps.db.update(securityOperations).set({ pendingEnc: sealPending(deps, op.id, pending) }).where(eq(securityOperations.id, op.id));
     },
   }, ctx);
   if (result.status !== 'verified') return { ...operationView(op), ...result };
-  const updated = deps.db.transaction((tx) => {
-    const fresh = tx.select().from(securityOperations).where(eq(securityOperations.id, op.id)).get()!;
+  const updated = await deps.db.transaction(async (tx) => {
+    const fresh = (await tx.select().from(securityOperations).where(eq(securityOperations.id, op.id)).limit(1))[0]!;
     if (fresh.state !== 'twofa_pending') throw new AppError('invalid_state', 'This step was already completed.');
     return advance(tx, deps, fresh, stateAfter(op.action, '2fa', true), { verifiedFactorId: result.factorId });
-  }, { behavior: 'immediate' });
+  });
   return { ...operationView(updated), status: 'verified' as const };
 }
 
 /** Step 3a: the new tool's setup (TOTP key and QR, SMS code to the new number, or passkey options). */
 export async function startNewFactor(deps: Deps, userId: number, id: string, input: { factorType: FactorType; phone?: string }, ctx: UserContext) {
-  const op = loadForStep(deps, userId, id, 'new_factor');
+  const op = await loadForStep(deps, userId, id, 'new_factor');
   if (input.factorType !== op.factorType) {
     throw new AppError('validation_failed', `This operation binds a ${factorLabel(op.factorType)}.`, { fields: { factorType: `must be ${op.factorType}` } });
   }
-  const user = deps.db.select().from(users).where(eq(users.id, userId)).get()!;
-  const existing = activeFactors(deps.db, userId);
+  const user = (await deps.db.select().from(users).where(eq(users.id, userId)).limit(1))[0]!;
+  const existing = await activeFactors(deps.db, userId);
   if (op.factorType === 'totp') {
     const setup = await createTotpSetup(deps, user.email);
-    const updated = deps.db.transaction((tx) => advance(tx, deps, op, 'new_factor_verify', { totpSecret: setup.secret }), { behavior: 'immediate' });
+    const updated = await deps.db.transaction(async (tx) => await advance(tx, deps, op, 'new_factor_verify', { totpSecret: setup.secret }));
     return { ...operationView(updated), totp: setup };
   }
   if (op.factorType === 'sms') {
@@ -205,74 +204,74 @@ export async function startNewFactor(deps: Deps, userId: number, id: string, inp
     if (existing.some((f) => f.type === 'sms' && f.phoneHash === phone.hash)) {
       throw new AppError('rule_violation', 'This number is already bound to your account.', { reason: 'same_phone' });
     }
-    const { updated, sentTo } = deps.db.transaction((tx) => {
-      const sentTo = sendSmsCode(tx, deps, { purpose: 'operation_new_phone', subjectId: op.id, userId, phone, text: templates.newPhoneSmsCode }, ctx);
-      return { updated: advance(tx, deps, op, 'new_factor_verify', { ...readPending(deps, op), phone }), sentTo };
-    }, { behavior: 'immediate' });
+    const { updated, sentTo } = await deps.db.transaction(async (tx) => {
+      const sentTo = await sendSmsCode(tx, deps, { purpose: 'operation_new_phone', subjectId: op.id, userId, phone, text: templates.newPhoneSmsCode }, ctx);
+      return { updated: await advance(tx, deps, op, 'new_factor_verify', { ...readPending(deps, op), phone }), sentTo };
+    });
     return { ...operationView(updated), sms: { sentTo } };
   }
   const options = await passkeyRegistrationOptions(deps, user, existing);
-  const updated = deps.db.transaction((tx) => advance(tx, deps, op, 'new_factor_verify', { ...readPending(deps, op), webauthnChallenge: options.challenge }), { behavior: 'immediate' });
+  const updated = await deps.db.transaction(async (tx) => await advance(tx, deps, op, 'new_factor_verify', { ...readPending(deps, op), webauthnChallenge: options.challenge }));
   return { ...operationView(updated), passkeyOptions: options };
 }
 
 /** Step 3b: proves the new tool works, then binds it (and revokes the old one for a change). */
 export async function verifyNewFactor(deps: Deps, userId: number, id: string, input: { code?: string; response?: unknown; name?: string }, ctx: UserContext) {
-  assertVerificationUnlocked(deps, userId);
-  const op = loadForStep(deps, userId, id, 'new_factor_verify');
+  await assertVerificationUnlocked(deps, userId);
+  const op = await loadForStep(deps, userId, id, 'new_factor_verify');
   const pending = readPending(deps, op);
-  const fail = (reason: string) => verificationFailed(deps, userId, ctx, { method: op.factorType, reason, stage: 'new_factor' });
+  const fail = async (reason: string) => await verificationFailed(deps, userId, ctx, { method: op.factorType, reason, stage: 'new_factor' });
   let factor: NewFactor;
   if (op.factorType === 'totp') {
     if (!input.code || !/^\d{6}$/.test(input.code)) throw new AppError('validation_failed', 'Send the 6-digit code your app shows.', { fields: { code: 'six digits' } });
     const check = checkTotpCode(pending.totpSecret!, input.code, deps.clock(), null);
-    if (!check.ok) throw fail(check.reason);
+    if (!check.ok) throw await fail(check.reason);
     factor = { type: 'totp', name: input.name?.trim() || 'Authenticator app', totpSecret: pending.totpSecret!, totpLastTimeStep: check.timeStep };
   } else if (op.factorType === 'sms') {
     if (!input.code || !/^\d{6}$/.test(input.code)) throw new AppError('validation_failed', 'Send the 6-digit code texted to the new number.', { fields: { code: 'six digits' } });
     const code = input.code;
-    const check = deps.db.transaction((tx) => checkCode(tx, deps, { purpose: 'operation_new_phone', subjectId: op.id, code }), { behavior: 'immediate' });
-    if (!check.ok) throw fail(check.reason);
-    if (check.destinationHash !== pending.phone!.hash) throw fail('phone_mismatch');
+    const check = await deps.db.transaction(async (tx) => await checkCode(tx, deps, { purpose: 'operation_new_phone', subjectId: op.id, code }));
+    if (!check.ok) throw await fail(check.reason);
+    if (check.destinationHash !== pending.phone!.hash) throw await fail('phone_mismatch');
     factor = { type: 'sms', name: input.name?.trim() || `Phone ending ${pending.phone!.last}`, phone: pending.phone! };
   } else {
     if (input.response === undefined) throw new AppError('validation_failed', 'Send the passkey registration response.', { fields: { response: 'required' } });
     const registration = await verifyPasskeyRegistration(deps, input.response, pending.webauthnChallenge!);
-    if (!registration.ok) throw fail(registration.reason);
+    if (!registration.ok) throw await fail(registration.reason);
     factor = { type: 'passkey', name: input.name?.trim() || 'Passkey', passkey: registration };
   }
   return completeChange(deps, userId, op.id, factor, ctx);
 }
 
-function completeChange(deps: Deps, userId: number, operationId: string, factor: NewFactor, ctx: UserContext) {
+async function completeChange(deps: Deps, userId: number, operationId: string, factor: NewFactor, ctx: UserContext) {
   const now = deps.clock();
-  return deps.db.transaction((tx) => {
-    const op = tx.select().from(securityOperations).where(eq(securityOperations.id, operationId)).get()!;
+  return deps.db.transaction(async (tx) => {
+    const op = (await tx.select().from(securityOperations).where(eq(securityOperations.id, operationId)).limit(1))[0]!;
     if (op.state !== 'new_factor_verify') throw new AppError('invalid_state', 'This operation was already completed.');
-    const user = tx.select().from(users).where(eq(users.id, userId)).get()!;
-    const before = activeFactors(tx, userId);
+    const user = (await tx.select().from(users).where(eq(users.id, userId)).limit(1))[0]!;
+    const before = await activeFactors(tx, userId);
     const channels = channelsBefore(deps, user.email, before);
     if (factor.passkey && before.some((f) => f.credentialId === factor.passkey!.credentialId)) throw new AppError('already_exists', 'This passkey is already registered.');
     let old: FactorRow | undefined;
     if (op.action === 'change') {
       old = before.find((f) => f.id === op.factorId);
       if (!old) throw new AppError('invalid_state', 'The tool being changed is no longer active.');
-      revokeFactor(tx, deps, old, 'changed', ctx, { operationId });
+      await revokeFactor(tx, deps, old, 'changed', ctx, { operationId });
     }
-    const created = insertFactor(tx, deps, userId, factor, ctx, { operationId });
-    verificationSucceeded(tx, userId);
-    advance(tx, deps, op, 'completed');
+    const created = await insertFactor(tx, deps, userId, factor, ctx, { operationId });
+    await verificationSucceeded(tx, userId);
+    await advance(tx, deps, op, 'completed');
     let withdrawalLockUntil = user.withdrawalLockUntil;
-    if (op.action === 'change') withdrawalLockUntil = extendWithdrawalLock(tx, deps, user);
+    if (op.action === 'change') withdrawalLockUntil = await extendWithdrawalLock(tx, deps, user);
     if (op.caseId !== null) {
       // The rebind after an approved reset: the case is complete and its link is spent.
-      const done = tx.update(cases).set({ status: 'completed', completedAt: now, rebindTokenHash: null, updatedAt: now, version: sql`${cases.version} + 1` }).where(and(eq(cases.id, op.caseId), eq(cases.status, 'approved'))).returning().get();
+      const done = (await tx.update(cases).set({ status: 'completed', completedAt: now, rebindTokenHash: null, updatedAt: now, version: sql`${cases.version} + 1` }).where(and(eq(cases.id, op.caseId), eq(cases.status, 'approved'))).returning())[0];
       if (!done) throw new AppError('invalid_state', 'The reset case is no longer approved.');
-      recordAuditEvent(tx, now, { actor: { type: 'user', id: userId }, action: 'case.complete', target: { type: 'case', id: op.caseId }, ip: ctx.ip, requestId: ctx.requestId, details: { factorType: factor.type } });
+      await recordAuditEvent(tx, now, { actor: { type: 'user', id: userId }, action: 'case.complete', target: { type: 'case', id: op.caseId }, ip: ctx.ip, requestId: ctx.requestId, details: { factorType: factor.type } });
     }
     const what = op.action === 'change' ? `Your ${factorLabel(factor.type)} was changed` : `A new ${factorLabel(factor.type)} was added to your account`;
-    notifySecurityChange(tx, deps, userId, channels, what, `${factor.type}.${op.action}`);
-    recordAuditEvent(tx, now, {
+    await notifySecurityChange(tx, deps, userId, channels, what, `${factor.type}.${op.action}`);
+    await recordAuditEvent(tx, now, {
       actor: { type: 'user', id: userId },
       action: `${factor.type}.${op.action}`,
       target: { type: 'user', id: userId },
@@ -281,25 +280,25 @@ function completeChange(deps: Deps, userId: number, operationId: string, factor:
       details: { operationId, factorId: created.id, replacedFactorId: old?.id ?? null, withdrawalLockUntil: withdrawalLockUntil?.toISOString() ?? null },
     });
     return { ...operationView({ ...op, state: 'completed' }), factor: factorView(created), withdrawalLockUntil: withdrawalLockUntil?.toISOString() ?? null };
-  }, { behavior: 'immediate' });
+  });
 }
 
 /** Unbind: after steps 1 and 2, refuses to remove the last active tool. */
-export function commitUnbind(deps: Deps, userId: number, id: string, ctx: UserContext) {
-  const op = loadForStep(deps, userId, id, 'commit');
+export async function commitUnbind(deps: Deps, userId: number, id: string, ctx: UserContext) {
+  const op = await loadForStep(deps, userId, id, 'commit');
   const now = deps.clock();
-  return deps.db.transaction((tx) => {
-    const user = tx.select().from(users).where(eq(users.id, userId)).get()!;
-    const before = activeFactors(tx, userId);
+  return deps.db.transaction(async (tx) => {
+    const user = (await tx.select().from(users).where(eq(users.id, userId)).limit(1))[0]!;
+    const before = await activeFactors(tx, userId);
     const target = before.find((f) => f.id === op.factorId);
     if (!target) throw new AppError('invalid_state', 'The tool is no longer active.');
     if (before.length === 1) throw new AppError('last_factor');
     const channels = channelsBefore(deps, user.email, before);
-    revokeFactor(tx, deps, target, 'unbound', ctx, { operationId: op.id });
-    advance(tx, deps, op, 'completed');
-    const withdrawalLockUntil = extendWithdrawalLock(tx, deps, user);
-    notifySecurityChange(tx, deps, userId, channels, `Your ${factorLabel(target.type)} was removed`, `${target.type}.unbind`);
-    recordAuditEvent(tx, now, {
+    await revokeFactor(tx, deps, target, 'unbound', ctx, { operationId: op.id });
+    await advance(tx, deps, op, 'completed');
+    const withdrawalLockUntil = await extendWithdrawalLock(tx, deps, user);
+    await notifySecurityChange(tx, deps, userId, channels, `Your ${factorLabel(target.type)} was removed`, `${target.type}.unbind`);
+    await recordAuditEvent(tx, now, {
       actor: { type: 'user', id: userId },
       action: `${target.type}.unbind`,
       target: { type: 'user', id: userId },
@@ -308,5 +307,5 @@ export function commitUnbind(deps: Deps, userId: number, id: string, ctx: UserCo
       details: { operationId: op.id, factorId: target.id, withdrawalLockUntil: withdrawalLockUntil.toISOString() },
     });
     return { ...operationView({ ...op, state: 'completed' }), withdrawalLockUntil: withdrawalLockUntil.toISOString() };
-  }, { behavior: 'immediate' });
+  });
 }

@@ -16,7 +16,7 @@ export function loadStaffSession(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = getCookie(c, cookieName);
     if (token) {
-      const found = findStaffSession(deps, token);
+      const found = await findStaffSession(deps, token);
       if (found === 'expired') c.set('staffSessionProblem', 'expired');
       else if (found) c.set('staff', found);
     }

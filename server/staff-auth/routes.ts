@@ -42,8 +42,8 @@ export function staffAuthRoutes(deps: Deps) {
       request: { body: { required: true, content: { 'application/json': { schema: z.object({ challengeId: z.string().min(1).max(200), code: z.string().regex(/^\d{6}$/, 'six digits') }) } } } },
       responses: { 200: { description: 'Signed in; the session cookie is set', content: { 'application/json': { schema: SignedIn } } }, ...errorResponses(400, 401, 429) },
     }),
-    (c) => {
-      const { token, principal } = signInWithTotp(deps, c.req.valid('json'), requestContext(c, deps.config.trustProxy));
+    async (c) => {
+      const { token, principal } = await signInWithTotp(deps, c.req.valid('json'), requestContext(c, deps.config.trustProxy));
       setCookie(c, cookieName, token, {
         httpOnly: true,
         secure: deps.config.secureCookies,
@@ -63,8 +63,8 @@ export function staffAuthRoutes(deps: Deps) {
       summary: 'Sign out: revokes the session server-side',
       responses: { 204: { description: 'Signed out' }, ...errorResponses(401, 403) },
     }),
-    (c) => {
-      signOut(deps, c.get('staff')!, requestContext(c, deps.config.trustProxy));
+    async (c) => {
+      await signOut(deps, c.get('staff')!, requestContext(c, deps.config.trustProxy));
       deleteCookie(c, cookieName, { path: '/', secure: deps.config.secureCookies });
       return c.body(null, 204);
     },

@@ -21,24 +21,23 @@ export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function throwIfLocked(deps: Deps, email: string, ctx: RequestContext) {
+async function throwIfLocked(deps: Deps, email: string, ctx: RequestContext) {
   const now = deps.clock();
-  const seconds = lockedForSeconds(deps.db, accountKey(email), now);
+  const seconds = await lockedForSeconds(deps.db, accountKey(email), now);
   if (seconds > 0) throw new AppError('locked', `Sign-in is locked for ${Math.ceil(seconds / 60)} more minute(s).`, { retryAfterSeconds: seconds }, seconds);
   if (ctx.ip) {
-    const ipSeconds = lockedForSeconds(deps.db, ipKey(ctx.ip), now);
+    const ipSeconds = await lockedForSeconds(deps.db, ipKey(ctx.ip), now);
     if (ipSeconds > 0) throw new AppError('rate_limited', undefined, { retryAfterSeconds: ipSeconds }, ipSeconds);
   }
 }
 
 /** Counts a failed step (password or TOTP) against the account and the address, with its audit event. */
-function recordSignInFailure(deps: Deps, email: string, stage: 'password' | 'totp', reason: string, staffId: number | null, ctx: RequestContext): number {
+async function recordSignInFailure(deps: Deps, email: string, stage: 'password' | 'totp', reason: string, staffId: number | null, ctx: RequestContext): Promise<number> {
   const now = deps.clock();
-  return deps.db.transaction(
-    (tx) => {
-      const lock = recordFailure(tx, accountKey(email), now, { maxFailures: deps.config.signinMaxFailures, lockMs: deps.config.signinLockMs });
-      if (ctx.ip) recordFailure(tx, ipKey(ctx.ip), now, { maxFailures: IP_FAILURE_BUDGET, lockMs: deps.config.signinLockMs });
-      recordAuditEvent(tx, now, {
+  return deps.db.transaction(async (tx) => {
+      const lock = await recordFailure(tx, accountKey(email), now, { maxFailures: deps.config.signinMaxFailures, lockMs: deps.config.signinLockMs });
+      if (ctx.ip) await recordFailure(tx, ipKey(ctx.ip), now, { maxFailures: IP_FAILURE_BUDGET, lockMs: deps.config.signinLockMs });
+      await recordAuditEvent(tx, now, {
         actor: { type: 'system', label: 'staff sign-in' },
         action: lock ? 'staff.login_locked' : 'staff.login_failed',
         target: staffId ? { type: 'staff', id: staffId } : null,
@@ -47,9 +46,7 @@ function recordSignInFailure(deps: Deps, email: string, stage: 'password' | 'tot
         details: { email, stage, reason },
       });
       return lock;
-    },
-    { behavior: 'immediate' },
-  );
+    });
 }
 
 function failure(lockSeconds: number, code: 'invalid_credentials' | 'invalid_code'): AppError {
@@ -65,19 +62,19 @@ function failure(lockSeconds: number, code: 'invalid_credentials' | 'invalid_cod
  */
 export async function signInWithPassword(deps: Deps, input: { email: string; password: string }, ctx: RequestContext): Promise<{ challengeId: string }> {
   const email = normaliseEmail(input.email);
-  throwIfLocked(deps, email, ctx);
-  const member = deps.db.select().from(staff).where(eq(staff.email, email)).get();
+  await throwIfLocked(deps, email, ctx);
+  const member = (await deps.db.select().from(staff).where(eq(staff.email, email)).limit(1))[0];
   const passwordOk = member ? await verifyPassword(member.passwordHash, input.password) : await verifyAgainstDummy(input.password);
   if (!member || !passwordOk || member.disabledAt) {
     const reason = !member ? 'unknown_email' : member.disabledAt ? 'disabled' : 'wrong_password';
-    throw failure(recordSignInFailure(deps, email, 'password', reason, member?.id ?? null, ctx), 'invalid_credentials');
+    throw failure(await recordSignInFailure(deps, email, 'password', reason, member?.id ?? null, ctx), 'invalid_credentials');
   }
   const now = deps.clock();
   const challengeId = generateToken(deps.random);
-  deps.db.transaction((tx) => {
+  await deps.db.transaction(async (tx) => {
     // Old pending challenges of this member are dropped: one at a time.
-    tx.delete(staffSessions).where(and(eq(staffSessions.staffId, member.id), eq(staffSessions.state, 'pending_totp'))).run();
-    tx.insert(staffSessions)
+    await tx.delete(staffSessions).where(and(eq(staffSessions.staffId, member.id), eq(staffSessions.state, 'pending_totp')));
+    await tx.insert(staffSessions)
       .values({
         id: sha256Hex(challengeId),
         staffId: member.id,
@@ -87,9 +84,8 @@ export async function signInWithPassword(deps: Deps, input: { email: string; pas
         expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS),
         ip: ctx.ip,
         userAgent: ctx.userAgent,
-      })
-      .run();
-  }, { behavior: 'immediate' });
+      });
+  });
   return { challengeId };
 }
 
@@ -98,35 +94,35 @@ export async function signInWithPassword(deps: Deps, input: { email: string; pas
  * session id (no fixation), saves the accepted time step so the same code
  * cannot be used again, and records `staff.login`.
  */
-export function signInWithTotp(deps: Deps, input: { challengeId: string; code: string }, ctx: RequestContext): { token: string; principal: StaffPrincipal } {
+export async function signInWithTotp(deps: Deps, input: { challengeId: string; code: string }, ctx: RequestContext): Promise<{ token: string; principal: StaffPrincipal }> {
   const now = deps.clock();
   const challengeHash = sha256Hex(input.challengeId);
-  const row = deps.db
+  const row = (await deps.db
     .select({ session: staffSessions, member: staff })
     .from(staffSessions)
     .innerJoin(staff, eq(staff.id, staffSessions.staffId))
     .where(and(eq(staffSessions.id, challengeHash), eq(staffSessions.state, 'pending_totp')))
-    .get();
+    .limit(1))[0];
   if (!row || row.session.expiresAt <= now || row.session.revokedAt || row.member.disabledAt) throw new AppError('challenge_expired');
   const { member } = row;
-  throwIfLocked(deps, member.email, ctx);
+  await throwIfLocked(deps, member.email, ctx);
 
   const secret = deps.keyring.open(member.totpSecretEnc, `staff.totp:${member.id}`);
   const check = checkTotpCode(secret, input.code, now, member.totpLastTimeStep);
-  if (!check.ok) throw failure(recordSignInFailure(deps, member.email, 'totp', check.reason, member.id, ctx), 'invalid_code');
+  if (!check.ok) throw failure(await recordSignInFailure(deps, member.email, 'totp', check.reason, member.id, ctx), 'invalid_code');
 
   const { token, id } = newSessionToken(deps);
   const csrfToken = generateToken(deps.random);
-  const accepted = deps.db.transaction((tx) => {
+  const accepted = await deps.db.transaction(async (tx) => {
     // Compare-and-swap on the time step: of two requests with the same code, one wins.
-    const swapped = tx
+    const swapped = await tx
       .update(staff)
       .set({ totpLastTimeStep: check.timeStep, lastLoginAt: now, updatedAt: now })
       .where(and(eq(staff.id, member.id), or(isNull(staff.totpLastTimeStep), lt(staff.totpLastTimeStep, check.timeStep))))
-      .run();
-    if (swapped.changes !== 1) return false;
-    tx.delete(staffSessions).where(eq(staffSessions.id, challengeHash)).run();
-    tx.insert(staffSessions)
+      .returning({ id: staff.id });
+    if (swapped.length !== 1) return false;
+    await tx.delete(staffSessions).where(eq(staffSessions.id, challengeHash));
+    await tx.insert(staffSessions)
       .values({
         id,
         staffId: member.id,
@@ -137,10 +133,9 @@ export function signInWithTotp(deps: Deps, input: { challengeId: string; code: s
         expiresAt: new Date(now.getTime() + deps.config.staffSessionMaxMs),
         ip: ctx.ip,
         userAgent: ctx.userAgent,
-      })
-      .run();
-    clearFailures(tx, accountKey(member.email));
-    recordAuditEvent(tx, now, {
+      });
+    await clearFailures(tx, accountKey(member.email));
+    await recordAuditEvent(tx, now, {
       actor: { type: 'staff', id: member.id, label: member.email },
       action: 'staff.login',
       target: { type: 'staff', id: member.id },
@@ -149,8 +144,8 @@ export function signInWithTotp(deps: Deps, input: { challengeId: string; code: s
       details: { role: member.role },
     });
     return true;
-  }, { behavior: 'immediate' });
-  if (!accepted) throw failure(recordSignInFailure(deps, member.email, 'totp', 'replayed', member.id, ctx), 'invalid_code');
+  });
+  if (!accepted) throw failure(await recordSignInFailure(deps, member.email, 'totp', 'replayed', member.id, ctx), 'invalid_code');
 
   return {
     token,
@@ -159,16 +154,16 @@ export function signInWithTotp(deps: Deps, input: { challengeId: string; code: s
 }
 
 /** Revokes the session server-side; the cookie alone is worthless afterwards. */
-export function signOut(deps: Deps, principal: StaffPrincipal, ctx: RequestContext): void {
+export async function signOut(deps: Deps, principal: StaffPrincipal, ctx: RequestContext): Promise<void> {
   const now = deps.clock();
-  deps.db.transaction((tx) => {
-    tx.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.id, principal.sessionId), isNull(staffSessions.revokedAt))).run();
-    recordAuditEvent(tx, now, {
+  await deps.db.transaction(async (tx) => {
+    await tx.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.id, principal.sessionId), isNull(staffSessions.revokedAt)));
+    await recordAuditEvent(tx, now, {
       actor: { type: 'staff', id: principal.staffId, label: principal.email },
       action: 'staff.logout',
       target: { type: 'staff', id: principal.staffId },
       ip: ctx.ip,
       requestId: ctx.requestId,
     });
-  }, { behavior: 'immediate' });
+  });
 }

@@ -1,7 +1,6 @@
-import { and, eq, gt } from 'drizzle-orm';
-import type { Statement } from 'better-sqlite3';
+import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { staffSessions, type StaffRole } from '../../db/schema/index.ts';
+import { staff, staffSessions, type StaffRole } from '../../db/schema/index.ts';
 import { generateToken, sha256Hex } from '../crypto/tokens.ts';
 
 export interface StaffPrincipal {
@@ -23,45 +22,22 @@ export function staffCookieName(secure: boolean): string {
 // minute's granularity is plenty for a 30-minute idle limit.
 const TOUCH_INTERVAL_MS = 60_000;
 
-interface SessionRow {
-  staffId: number;
-  email: string;
-  name: string;
-  role: StaffRole;
-  userId: number | null;
-  disabledAt: number | null;
-  csrfToken: string | null;
-  lastSeenAt: number;
-  expiresAt: number;
-}
-
-// Every desk request runs this lookup: one statement prepared once per database
-// instead of a query built and prepared per request.
-const lookups = new WeakMap<object, Statement<[string], SessionRow>>();
-function sessionLookup(sqlite: Deps['sqlite']): Statement<[string], SessionRow> {
-  let stmt = lookups.get(sqlite);
-  if (!stmt) {
-    stmt = sqlite.prepare<[string], SessionRow>(
-      `SELECT m.id AS staffId, m.email, m.name, m.role, m.user_id AS userId, m.disabled_at AS disabledAt,
-              s.csrf_token AS csrfToken, s.last_seen_at AS lastSeenAt, s.expires_at AS expiresAt
-       FROM staff_sessions s JOIN staff m ON m.id = s.staff_id
-       WHERE s.id = ? AND s.state = 'active' AND s.revoked_at IS NULL`,
-    );
-    lookups.set(sqlite, stmt);
-  }
-  return stmt;
-}
-
 /** Looks up an active session for a cookie token, enforcing the idle and absolute limits. */
-export function findStaffSession(deps: Deps, token: string): StaffPrincipal | 'expired' | null {
+export async function findStaffSession(deps: Deps, token: string): Promise<StaffPrincipal | 'expired' | null> {
   const now = deps.clock();
   const id = sha256Hex(token);
-  const row = sessionLookup(deps.sqlite).get(id);
+  // Every desk request runs this lookup: one indexed join.
+  const [row] = await deps.db
+    .select({ staffId: staff.id, email: staff.email, name: staff.name, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt, csrfToken: staffSessions.csrfToken, lastSeenAt: staffSessions.lastSeenAt, expiresAt: staffSessions.expiresAt })
+    .from(staffSessions)
+    .innerJoin(staff, eq(staff.id, staffSessions.staffId))
+    .where(and(eq(staffSessions.id, id), eq(staffSessions.state, 'active'), isNull(staffSessions.revokedAt)))
+    .limit(1);
   if (!row) return null;
-  const idleDeadline = row.lastSeenAt + deps.config.staffIdleTimeoutMs;
-  if (row.disabledAt !== null || row.expiresAt <= now.getTime() || idleDeadline <= now.getTime()) return 'expired';
-  if (now.getTime() - row.lastSeenAt >= TOUCH_INTERVAL_MS) {
-    deps.db.update(staffSessions).set({ lastSeenAt: now }).where(and(eq(staffSessions.id, id), gt(staffSessions.expiresAt, now))).run();
+  const idleDeadline = row.lastSeenAt.getTime() + deps.config.staffIdleTimeoutMs;
+  if (row.disabledAt !== null || row.expiresAt <= now || idleDeadline <= now.getTime()) return 'expired';
+  if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
+    await deps.db.update(staffSessions).set({ lastSeenAt: now }).where(and(eq(staffSessions.id, id), gt(staffSessions.expiresAt, now)));
   }
   return { sessionId: id, staffId: row.staffId, email: row.email, name: row.name, role: row.role, userId: row.userId, csrfToken: row.csrfToken ?? '' };
 }

@@ -25,7 +25,7 @@ export function staffRoutes(deps: Deps) {
       summary: 'Every staff member by name and role (no email or sign-in data), for every staff role; disabled members are listed with active: false',
       responses: { 200: { description: 'The whole directory, by name', content: { 'application/json': { schema: z.array(DirectoryEntry) } } }, ...errorResponses(401, 403) },
     }),
-    (c) => c.json(staffDirectory(deps), 200),
+    async (c) => c.json(await staffDirectory(deps), 200),
   );
 
   app.openapi(
@@ -37,9 +37,9 @@ export function staffRoutes(deps: Deps) {
       request: { query: ListQuerySchema },
       responses: { 200: { description: 'A page of staff', content: { 'application/json': { schema: z.array(StaffMember) } } }, ...errorResponses(400, 401, 403) },
     }),
-    (c) => {
+    async (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: staffSortable, defaultSort: ['id', 'ASC'] });
-      const { rows, total } = listStaff(deps, q);
+      const { rows, total } = await listStaff(deps, q);
       c.header('Content-Range', contentRange('staff', q.offset, rows.length, total));
       return c.json(rows, 200);
     },
@@ -54,7 +54,7 @@ export function staffRoutes(deps: Deps) {
       request: { params: IdParam },
       responses: { 200: { description: 'The staff member', content: { 'application/json': { schema: StaffMember } } }, ...errorResponses(401, 403, 404) },
     }),
-    (c) => c.json(getStaff(deps, c.req.valid('param').id), 200),
+    async (c) => c.json(await getStaff(deps, c.req.valid('param').id), 200),
   );
 
   app.openapi(
@@ -90,9 +90,9 @@ export function staffRoutes(deps: Deps) {
       },
       responses: { 200: { description: 'Updated', content: { 'application/json': { schema: StaffMember } } }, ...errorResponses(400, 401, 403, 404, 422) },
     }),
-    (c) => {
+    async (c) => {
       const principal = c.get('staff')!;
-      const updated = updateStaffMember(deps, c.req.valid('param').id, c.req.valid('json'), principal, requestContext(c, deps.config.trustProxy));
+      const updated = await updateStaffMember(deps, c.req.valid('param').id, c.req.valid('json'), principal, requestContext(c, deps.config.trustProxy));
       return c.json(updated, 200);
     },
   );

@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, inArray, isNull, like, or, type SQL } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
+import { dialectSql } from '../../db/dialect-sql.ts';
 import type { RequestContext } from '../http.ts';
 import { AppError } from '../errors.ts';
 import { staff, staffSessions, staffRoles, type StaffRole } from '../../db/schema/index.ts';
@@ -58,19 +59,19 @@ export async function createStaffMember(
   const totpSecret = preset?.totpSecret ?? generateTotpSecret(deps.random);
   const passwordHash = await hashPassword(password);
   const now = deps.clock();
-  const member = deps.db.transaction((tx) => {
-    if (tx.select({ id: staff.id }).from(staff).where(eq(staff.email, email)).get()) {
+  const member = await deps.db.transaction(async (tx) => {
+    if ((await tx.select({ id: staff.id }).from(staff).where(eq(staff.email, email)).limit(1))[0]) {
       throw new AppError('already_exists', 'A staff member with this email exists.', { fields: { email: 'already in use' } });
     }
     // Insert first for the id (the TOTP key's encryption context), then seal the key.
-    const inserted = tx
+    const inserted = (await tx
       .insert(staff)
       .values({ email, name: input.name.trim() || email, role: input.role, passwordHash, totpSecretEnc: 'pending', userId: input.userId ?? null, createdAt: now, updatedAt: now })
       .returning()
-      .get();
+      )[0];
     const sealed = deps.keyring.seal(totpSecret, totpContextForStaff(inserted.id));
-    const row = tx.update(staff).set({ totpSecretEnc: sealed }).where(eq(staff.id, inserted.id)).returning().get();
-    recordAuditEvent(tx, now, {
+    const row = (await tx.update(staff).set({ totpSecretEnc: sealed }).where(eq(staff.id, inserted.id)).returning())[0];
+    await recordAuditEvent(tx, now, {
       actor: by,
       action: 'staff.create',
       target: { type: 'staff', id: row.id },
@@ -79,7 +80,7 @@ export async function createStaffMember(
       details: { email, role: row.role, linkedUserId: row.userId },
     });
     return row;
-  }, { behavior: 'immediate' });
+  });
   return { member: toView(member), password, totpSecret, otpauthUri: totpUri(totpSecret, email) };
 }
 
@@ -88,16 +89,16 @@ export async function createStaffMember(
  * disables themselves (an admin could otherwise lock the desk out of admins).
  * Disabling revokes every session at once.
  */
-export function updateStaffMember(
+export async function updateStaffMember(
   deps: Deps,
   id: number,
   changes: { name?: string; role?: StaffRole; disabled?: boolean },
   by: { staffId: number; email: string },
   ctx: Partial<RequestContext> = {},
-): StaffView {
+): Promise<StaffView> {
   const now = deps.clock();
-  return deps.db.transaction((tx) => {
-    const current = tx.select().from(staff).where(eq(staff.id, id)).get();
+  return deps.db.transaction(async (tx) => {
+    const current = (await tx.select().from(staff).where(eq(staff.id, id)).limit(1))[0];
     if (!current) throw new AppError('not_found', 'No such staff member.');
     const self = current.id === by.staffId;
     if (self && changes.role !== undefined && changes.role !== current.role) throw new AppError('self_action', 'You cannot change your own role.');
@@ -117,13 +118,13 @@ export function updateStaffMember(
       diff.disabled = { from: !changes.disabled, to: changes.disabled };
     }
     if (Object.keys(set).length === 0) return toView(current);
-    const row = tx.update(staff).set({ ...set, updatedAt: now }).where(eq(staff.id, id)).returning().get();
+    const row = (await tx.update(staff).set({ ...set, updatedAt: now }).where(eq(staff.id, id)).returning())[0];
     if (changes.disabled || diff.role) {
       // A new role or a disabled account must not ride on an old session.
-      tx.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.staffId, id), isNull(staffSessions.revokedAt))).run();
+      await tx.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.staffId, id), isNull(staffSessions.revokedAt)));
     }
     const action = diff.disabled ? (changes.disabled ? 'staff.disable' : 'staff.enable') : 'staff.update';
-    recordAuditEvent(tx, now, {
+    await recordAuditEvent(tx, now, {
       actor: { type: 'staff', id: by.staffId, label: by.email },
       action,
       target: { type: 'staff', id },
@@ -132,44 +133,44 @@ export function updateStaffMember(
       details: { changes: diff },
     });
     return toView(row);
-  }, { behavior: 'immediate' });
+  });
 }
 
 /** For the operator CLI: disable by email, recorded as a system action. */
-export function disableStaffByEmail(deps: Deps, email: string): StaffView {
+export async function disableStaffByEmail(deps: Deps, email: string): Promise<StaffView> {
   const now = deps.clock();
-  return deps.db.transaction((tx) => {
-    const current = tx.select().from(staff).where(eq(staff.email, normaliseEmail(email))).get();
+  return deps.db.transaction(async (tx) => {
+    const current = (await tx.select().from(staff).where(eq(staff.email, normaliseEmail(email))).limit(1))[0];
     if (!current) throw new AppError('not_found', `No staff member with email ${email}.`);
     if (current.disabledAt) return toView(current);
-    const row = tx.update(staff).set({ disabledAt: now, updatedAt: now }).where(eq(staff.id, current.id)).returning().get();
-    tx.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.staffId, current.id), isNull(staffSessions.revokedAt))).run();
-    recordAuditEvent(tx, now, { actor: { type: 'system', label: 'operator cli' }, action: 'staff.disable', target: { type: 'staff', id: current.id }, details: { changes: { disabled: { from: false, to: true } } } });
+    const row = (await tx.update(staff).set({ disabledAt: now, updatedAt: now }).where(eq(staff.id, current.id)).returning())[0];
+    await tx.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.staffId, current.id), isNull(staffSessions.revokedAt)));
+    await recordAuditEvent(tx, now, { actor: { type: 'system', label: 'operator cli' }, action: 'staff.disable', target: { type: 'staff', id: current.id }, details: { changes: { disabled: { from: false, to: true } } } });
     return toView(row);
-  }, { behavior: 'immediate' });
+  });
 }
 
 export const staffSortable = ['id', 'email', 'name', 'role', 'createdAt', 'lastLoginAt'] as const;
 
-export function listStaff(deps: Deps, q: ListQuery<(typeof staffSortable)[number]>): { rows: StaffView[]; total: number } {
+export async function listStaff(deps: Deps, q: ListQuery<(typeof staffSortable)[number]>): Promise<{ rows: StaffView[]; total: number }> {
   const conditions: (SQL | undefined)[] = [];
   const ids = filterIds(q.filter);
   if (ids) conditions.push(inArray(staff.id, ids));
   const role = filterString(q.filter, 'role');
   if (role) conditions.push(eq(staff.role, role as StaffRole));
   const text = filterString(q.filter, 'q');
-  if (text) conditions.push(or(like(staff.email, `%${text}%`), like(staff.name, `%${text}%`)));
+  if (text) conditions.push(or(dialectSql.like(deps.db.engine, staff.email, `%${text}%`), dialectSql.like(deps.db.engine, staff.name, `%${text}%`)));
   if (q.filter.disabled !== undefined) conditions.push(q.filter.disabled ? undefined : isNull(staff.disabledAt));
   const where = and(...conditions);
   const column = { id: staff.id, email: staff.email, name: staff.name, role: staff.role, createdAt: staff.createdAt, lastLoginAt: staff.lastLoginAt }[q.sortField];
   const dir = q.sortOrder === 'ASC' ? asc : desc;
-  const rows = deps.db.select().from(staff).where(where).orderBy(dir(column), dir(staff.id)).limit(q.limit).offset(q.offset).all();
-  const total = deps.db.select({ n: count() }).from(staff).where(where).get()?.n ?? 0;
+  const rows = (await deps.db.select().from(staff).where(where).orderBy(dir(column), dir(staff.id)).limit(q.limit).offset(q.offset));
+  const total = (await deps.db.select({ n: count() }).from(staff).where(where).limit(1))[0]?.n ?? 0;
   return { rows: rows.map(toView), total };
 }
 
-export function getStaff(deps: Deps, id: number): StaffView {
-  const row = deps.db.select().from(staff).where(eq(staff.id, id)).get();
+export async function getStaff(deps: Deps, id: number): Promise<StaffView> {
+  const row = (await deps.db.select().from(staff).where(eq(staff.id, id)).limit(1))[0];
   if (!row) throw new AppError('not_found', 'No such staff member.');
   return toView(row);
 }
@@ -180,11 +181,11 @@ export function getStaff(deps: Deps, id: number): StaffView {
  * No email, sign-in or 2FA data. Disabled members stay listed (`active:
  * false`) because history still names them. One query over a small table.
  */
-export function staffDirectory(deps: Deps): { id: number; name: string; role: StaffRole; active: boolean }[] {
-  return deps.db
+export async function staffDirectory(deps: Deps): Promise<{ id: number; name: string; role: StaffRole; active: boolean }[]> {
+  return (await deps.db
     .select({ id: staff.id, name: staff.name, role: staff.role, disabledAt: staff.disabledAt })
     .from(staff)
     .orderBy(asc(staff.name), asc(staff.id))
-    .all()
+    )
     .map((row) => ({ id: row.id, name: row.name, role: row.role, active: row.disabledAt === null }));
 }

@@ -25,9 +25,9 @@ export function teamRoutes(deps: Deps) {
       request: { query: ListQuerySchema },
       responses: { 200: { description: 'The team; Content-Range gives the total', content: { 'application/json': { schema: z.array(TeamMember) } } }, ...errorResponses(400, 401, 403) },
     }),
-    (c) => {
+    async (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: teamSortable, defaultSort: ['name', 'ASC'], defaultPage: 100 });
-      const all = sortTeam(teamOverview(deps), q.sortField, q.sortOrder);
+      const all = sortTeam(await teamOverview(deps), q.sortField, q.sortOrder);
       const rows = all.slice(q.offset, q.offset + q.limit);
       c.header('Content-Range', contentRange('team', q.offset, rows.length, all.length));
       return c.json(rows, 200);
@@ -50,10 +50,10 @@ export function teamRoutes(deps: Deps) {
         ...errorResponses(400, 401, 403, 404, 409),
       },
     }),
-    (c) => {
+    async (c) => {
       const principal = c.get('staff')!;
       const body = c.req.valid('json');
-      return c.json(releaseAllClaims(deps, principal, c.req.valid('param').staffId, { reason: body.reason || undefined }, requestContext(c, deps.config.trustProxy)), 200);
+      return c.json(await releaseAllClaims(deps, principal, c.req.valid('param').staffId, { reason: body.reason || undefined }, requestContext(c, deps.config.trustProxy)), 200);
     },
   );
 

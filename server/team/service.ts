@@ -29,19 +29,19 @@ export type TeamSortField = (typeof teamSortable)[number];
  * see). Two queries: the staff (a small table) and one grouped read of the held
  * cases (the claimed-cases index; a held case is in review).
  */
-export function teamOverview(deps: Deps): TeamMember[] {
-  const held = deps.db
+export async function teamOverview(deps: Deps): Promise<TeamMember[]> {
+  const held = (await deps.db
     .select({ staffId: cases.assigneeId, openCases: count(), oldestSlaDueAt: min(cases.slaDueAt), lastActivityAt: max(cases.lastActivityAt) })
     .from(cases)
     .where(and(isNotNull(cases.assigneeId), eq(cases.status, 'in_review')))
     .groupBy(cases.assigneeId)
-    .all();
+    );
   const byStaff = new Map(held.map((h) => [h.staffId!, h]));
-  const people = deps.db
+  const people = (await deps.db
     .select({ id: staff.id, name: staff.name, role: staff.role, disabledAt: staff.disabledAt })
     .from(staff)
     .orderBy(asc(staff.name), asc(staff.id))
-    .all();
+    );
   return people
     .filter((p) => byStaff.has(p.id) || (p.disabledAt === null && (p.role === 'agent' || p.role === 'supervisor')))
     .map((p) => {
@@ -85,13 +85,13 @@ export interface ReleaseAllResult {
  * `case.release` audit event (so each case's timeline tells it), marked with
  * `allClaimsOf`. A case the caller may not act on is skipped and reported.
  */
-export function releaseAllClaims(deps: Deps, principal: StaffPrincipal, staffId: number, input: { reason?: string }, ctx: RequestContext): ReleaseAllResult {
+export async function releaseAllClaims(deps: Deps, principal: StaffPrincipal, staffId: number, input: { reason?: string }, ctx: RequestContext): Promise<ReleaseAllResult> {
   const now = deps.clock();
   const actor = { staffId: principal.staffId, role: principal.role, userId: principal.userId };
-  return deps.db.transaction((tx) => {
-    const holder = tx.select({ id: staff.id }).from(staff).where(eq(staff.id, staffId)).get();
+  return deps.db.transaction(async (tx) => {
+    const holder = (await tx.select({ id: staff.id }).from(staff).where(eq(staff.id, staffId)).limit(1))[0];
     if (!holder) throw new AppError('not_found', 'No such staff member.');
-    const held = tx.select().from(cases).where(and(eq(cases.assigneeId, staffId), eq(cases.status, 'in_review'))).orderBy(asc(cases.id)).all();
+    const held = (await tx.select().from(cases).where(and(eq(cases.assigneeId, staffId), eq(cases.status, 'in_review'))).orderBy(asc(cases.id)));
     const result: ReleaseAllResult = { staffId, released: [], skipped: [] };
     for (const c of held) {
       const verdict = decide('release', c, actor, now, deps.config.claimIdleMs);
@@ -99,14 +99,14 @@ export function releaseAllClaims(deps: Deps, principal: StaffPrincipal, staffId:
         result.skipped.push({ caseId: c.id, code: verdict.code });
         continue;
       }
-      const moved = tx
+      const moved = (await tx
         .update(cases)
         .set({ status: 'submitted', assigneeId: null, claimedAt: null, version: c.version + 1, updatedAt: now, lastActivityAt: now })
         .where(and(eq(cases.id, c.id), eq(cases.version, c.version)))
         .returning({ id: cases.id })
-        .get();
+        )[0];
       if (!moved) throw new AppError('stale_version', 'A case changed while its claims were being released; try again.');
-      recordAuditEvent(tx, now, {
+      await recordAuditEvent(tx, now, {
         actor: { type: 'staff', id: principal.staffId, label: principal.email },
         action: 'case.release',
         target: { type: 'case', id: c.id },
@@ -117,5 +117,5 @@ export function releaseAllClaims(deps: Deps, principal: StaffPrincipal, staffId:
       result.released.push(c.id);
     }
     return result;
-  }, { behavior: 'immediate' });
+  });
 }

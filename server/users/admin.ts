@@ -18,7 +18,7 @@ function summary(u: UserRow, factorCount: number) {
 }
 
 /** Users for the desk, always masked. Search by id, or by an exact email (what a user writing to support gives). */
-export function listUsers(deps: Deps, q: ListQuery<(typeof userSortable)[number]>) {
+export async function listUsers(deps: Deps, q: ListQuery<(typeof userSortable)[number]>) {
   const conditions: (SQL | undefined)[] = [];
   const ids = filterIds(q.filter);
   if (ids) conditions.push(inArray(users.id, ids));
@@ -28,23 +28,23 @@ export function listUsers(deps: Deps, q: ListQuery<(typeof userSortable)[number]
   if (text) conditions.push(/^#?\d+$/.test(text) ? eq(users.id, Number(text.replace('#', ''))) : eq(users.email, normaliseEmail(text)));
   const where = and(...conditions);
   const dir = q.sortOrder === 'ASC' ? asc : desc;
-  const rows = deps.db.select().from(users).where(where).orderBy(dir(q.sortField === 'id' ? users.id : users.createdAt), dir(users.id)).limit(q.limit).offset(q.offset).all();
+  const rows = (await deps.db.select().from(users).where(where).orderBy(dir(q.sortField === 'id' ? users.id : users.createdAt), dir(users.id)).limit(q.limit).offset(q.offset));
   const counts = new Map(
     rows.length
-      ? deps.db.select({ userId: userFactors.userId, n: count() }).from(userFactors).where(and(inArray(userFactors.userId, rows.map((r) => r.id)), eq(userFactors.status, 'active'))).groupBy(userFactors.userId).all().map((r) => [r.userId, r.n])
+      ? (await deps.db.select({ userId: userFactors.userId, n: count() }).from(userFactors).where(and(inArray(userFactors.userId, rows.map((r) => r.id)), eq(userFactors.status, 'active'))).groupBy(userFactors.userId)).map((r) => [r.userId, r.n])
       : [],
   );
-  const total = deps.db.select({ n: count() }).from(users).where(where).get()?.n ?? 0;
+  const total = (await deps.db.select({ n: count() }).from(users).where(where).limit(1))[0]?.n ?? 0;
   return { rows: rows.map((r) => summary(r, counts.get(r.id) ?? 0)), total };
 }
 
-export function userDetail(deps: Deps, id: number) {
-  const u = deps.db.select().from(users).where(eq(users.id, id)).get();
+export async function userDetail(deps: Deps, id: number) {
+  const u = (await deps.db.select().from(users).where(eq(users.id, id)).limit(1))[0];
   if (!u) throw new AppError('not_found', 'No such user.');
-  const factors = deps.db.select().from(userFactors).where(eq(userFactors.userId, id)).orderBy(asc(userFactors.id)).all();
-  const history = deps.db.select().from(factorHistory).where(eq(factorHistory.userId, id)).orderBy(asc(factorHistory.id)).all();
-  const kyc = deps.db.select().from(kycReferences).where(eq(kycReferences.userId, id)).orderBy(desc(kycReferences.verifiedAt)).get();
-  const userCases = deps.db.select().from(cases).where(eq(cases.userId, id)).orderBy(desc(cases.createdAt)).limit(50).all();
+  const factors = (await deps.db.select().from(userFactors).where(eq(userFactors.userId, id)).orderBy(asc(userFactors.id)));
+  const history = (await deps.db.select().from(factorHistory).where(eq(factorHistory.userId, id)).orderBy(asc(factorHistory.id)));
+  const kyc = (await deps.db.select().from(kycReferences).where(eq(kycReferences.userId, id)).orderBy(desc(kycReferences.verifiedAt)).limit(1))[0];
+  const userCases = (await deps.db.select().from(cases).where(eq(cases.userId, id)).orderBy(desc(cases.createdAt)).limit(50));
   return {
     ...summary(u, factors.filter((f) => f.status === 'active').length),
     frozenAt: u.frozenAt?.toISOString() ?? null,
@@ -73,19 +73,19 @@ export function userDetail(deps: Deps, id: number) {
 }
 
 /** One field in clear, with a justification, recorded in the audit trail. */
-export function revealUserField(deps: Deps, principal: StaffPrincipal, id: number, input: { field: 'email' | 'phone'; justification: string; factorId?: number }, ctx: RequestContext) {
-  const u = deps.db.select().from(users).where(eq(users.id, id)).get();
+export async function revealUserField(deps: Deps, principal: StaffPrincipal, id: number, input: { field: 'email' | 'phone'; justification: string; factorId?: number }, ctx: RequestContext) {
+  const u = (await deps.db.select().from(users).where(eq(users.id, id)).limit(1))[0];
   if (!u) throw new AppError('not_found', 'No such user.');
   let value: string;
   if (input.field === 'email') value = u.email;
   else {
-    const phones = deps.db.select().from(userFactors).where(and(eq(userFactors.userId, id), eq(userFactors.type, 'sms'))).orderBy(desc(userFactors.id)).all();
+    const phones = (await deps.db.select().from(userFactors).where(and(eq(userFactors.userId, id), eq(userFactors.type, 'sms'))).orderBy(desc(userFactors.id)));
     const factor = input.factorId ? phones.find((f) => f.id === input.factorId) : phones.find((f) => f.status === 'active') ?? phones[0];
     if (!factor) throw new AppError('not_found', 'This user has no phone number.');
     value = openPhone(deps, factor);
   }
-  deps.db.transaction((tx) => {
-    recordAuditEvent(tx, deps.clock(), {
+  await deps.db.transaction(async (tx) => {
+    await recordAuditEvent(tx, deps.clock(), {
       actor: { type: 'staff', id: principal.staffId, label: principal.email },
       action: 'user.reveal',
       target: { type: 'user', id },
@@ -93,20 +93,20 @@ export function revealUserField(deps: Deps, principal: StaffPrincipal, id: numbe
       requestId: ctx.requestId,
       details: { field: input.field, factorId: input.factorId ?? null, justification: input.justification },
     });
-  }, { behavior: 'immediate' });
+  });
   return { field: input.field, value };
 }
 
 /** A supervisor lifts a freeze after review. */
-export function unfreezeUser(deps: Deps, principal: StaffPrincipal, id: number, justification: string, ctx: RequestContext) {
+export async function unfreezeUser(deps: Deps, principal: StaffPrincipal, id: number, justification: string, ctx: RequestContext) {
   const now = deps.clock();
-  return deps.db.transaction((tx) => {
-    const u = tx.select().from(users).where(eq(users.id, id)).get();
+  return deps.db.transaction(async (tx) => {
+    const u = (await tx.select().from(users).where(eq(users.id, id)).limit(1))[0];
     if (!u) throw new AppError('not_found', 'No such user.');
     if (u.status !== 'frozen') throw new AppError('invalid_state', 'The account is not frozen.');
     if (principal.userId === id) throw new AppError('conflict_of_interest');
-    tx.update(users).set({ status: 'active', frozenAt: null, frozenReason: null, updatedAt: now }).where(eq(users.id, id)).run();
-    recordAuditEvent(tx, now, { actor: { type: 'staff', id: principal.staffId, label: principal.email }, action: 'account.unfreeze', target: { type: 'user', id }, ip: ctx.ip, requestId: ctx.requestId, details: { justification, frozenReason: u.frozenReason } });
+    await tx.update(users).set({ status: 'active', frozenAt: null, frozenReason: null, updatedAt: now }).where(eq(users.id, id));
+    await recordAuditEvent(tx, now, { actor: { type: 'staff', id: principal.staffId, label: principal.email }, action: 'account.unfreeze', target: { type: 'user', id }, ip: ctx.ip, requestId: ctx.requestId, details: { justification, frozenReason: u.frozenReason } });
     return userDetail(deps, id);
-  }, { behavior: 'immediate' });
+  });
 }

@@ -21,16 +21,16 @@ export function userAdminRoutes(deps: Deps) {
       request: { query: ListQuerySchema },
       responses: { 200: { description: 'A page of users', content: { 'application/json': { schema: z.array(UserSummary) } } }, ...errorResponses(400, 401, 403) },
     }),
-    (c) => {
+    async (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: userSortable, defaultSort: ['id', 'ASC'] });
-      const { rows, total } = listUsers(deps, q);
+      const { rows, total } = await listUsers(deps, q);
       c.header('Content-Range', contentRange('users', q.offset, rows.length, total));
       return c.json(rows, 200);
     },
   );
   app.openapi(
     staffRoute('users.read', { method: 'get', path: '/users/{id}', tags, summary: 'Account summary (masked), factor history, cases', request: { params: IdParam }, responses: { 200: { description: 'The user', content: { 'application/json': { schema: UserDetail } } }, ...errorResponses(401, 403, 404) } }),
-    (c) => c.json(userDetail(deps, c.req.valid('param').id) as z.infer<typeof UserDetail>, 200),
+    async (c) => c.json(await userDetail(deps, c.req.valid('param').id) as z.infer<typeof UserDetail>, 200),
   );
   app.openapi(
     staffRoute('users.reveal', {
@@ -41,9 +41,9 @@ export function userAdminRoutes(deps: Deps) {
       request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: z.object({ field: z.enum(['email', 'phone']), justification: z.string().trim().min(10, 'at least 10 characters').max(500), factorId: z.number().int().positive().optional() }) } } } },
       responses: { 200: { description: 'The value', content: { 'application/json': { schema: z.object({ field: z.string(), value: z.string() }) } } }, ...errorResponses(400, 401, 403, 404) },
     }),
-    (c) => {
+    async (c) => {
       c.header('Cache-Control', 'no-store');
-      return c.json(revealUserField(deps, c.get('staff')!, c.req.valid('param').id, c.req.valid('json'), requestContext(c, deps.config.trustProxy)), 200);
+      return c.json(await revealUserField(deps, c.get('staff')!, c.req.valid('param').id, c.req.valid('json'), requestContext(c, deps.config.trustProxy)), 200);
     },
   );
   app.openapi(
@@ -55,7 +55,7 @@ export function userAdminRoutes(deps: Deps) {
       request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: z.object({ justification: z.string().trim().min(10).max(500) }) } } } },
       responses: { 200: { description: 'The user', content: { 'application/json': { schema: UserDetail } } }, ...errorResponses(400, 401, 403, 404, 409) },
     }),
-    (c) => c.json(unfreezeUser(deps, c.get('staff')!, c.req.valid('param').id, c.req.valid('json').justification, requestContext(c, deps.config.trustProxy)) as z.infer<typeof UserDetail>, 200),
+    async (c) => c.json(await unfreezeUser(deps, c.get('staff')!, c.req.valid('param').id, c.req.valid('json').justification, requestContext(c, deps.config.trustProxy)) as z.infer<typeof UserDetail>, 200),
   );
   return app;
 }

@@ -17,16 +17,16 @@ export async function createUser(
   if (input.password.length < 10) throw new AppError('validation_failed', 'Passwords need at least 10 characters.', { fields: { password: 'too short' } });
   const passwordHash = await hashPassword(input.password);
   const now = deps.clock();
-  return deps.db.transaction((tx) => {
-    if (tx.select({ id: users.id }).from(users).where(eq(users.email, email)).get()) {
+  return deps.db.transaction(async (tx) => {
+    if ((await tx.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1))[0]) {
       throw new AppError('already_exists', 'A user with this email exists.', { fields: { email: 'already in use' } });
     }
-    const row = tx
+    const row = (await tx
       .insert(users)
       .values({ email, displayName: input.displayName ?? '', passwordHash, passwordChangedAt: now, createdAt: now, updatedAt: now })
       .returning({ id: users.id, email: users.email })
-      .get();
-    recordAuditEvent(tx, now, { actor: by, action: 'user.create', target: { type: 'user', id: row.id }, details: {} });
+      )[0];
+    await recordAuditEvent(tx, now, { actor: by, action: 'user.create', target: { type: 'user', id: row.id }, details: {} });
     return row;
-  }, { behavior: 'immediate' });
+  });
 }

@@ -14,7 +14,7 @@ const sources = (dir: string): string[] => readdirSync(dir).flatMap((name) => (s
 
 describe('the account pages against the API and their own rules', () => {
   it('call only /api/v1 endpoints the OpenAPI document lists, with their methods', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const doc = (await (await ctx.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
     for (const [name, [method, path]] of Object.entries(endpoints)) {
       expect(doc.paths[`/api/v1${path}`]?.[method.toLowerCase()], `${name}: ${method} /api/v1${path}`).toBeTruthy();

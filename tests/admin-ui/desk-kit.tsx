@@ -95,9 +95,6 @@ export const apiError = (status: number, code: string, message: string, details?
 
 /** Wires msw, the shims and cleanup for a test file. */
 export const setupDeskTests = ({ width = 1280 }: { width?: number } = {}) => {
-    // The first render of the whole desk in a file takes seconds on a busy
-    // two-core machine; findBy* waits up to 5 s instead of the default 1 s.
-    configure({ asyncUtilTimeout: 5_000 });
     const realFetch = globalThis.fetch;
     beforeAll(() => {
         // findBy*/waitFor give up after 1 s by default: too short for the whole

@@ -89,7 +89,7 @@ describe('the desk around the queue', () => {
         await renderDesk('/');
         await screen.findByRole('heading', { name: 'Welcome, Ana Agent' });
 
-        act(() => vi.advanceTimersByTime(28 * 60_000 + 1_000));
+        await act(() => vi.advanceTimersByTime(28 * 60_000 + 1_000));
         const dialog = await screen.findByRole('dialog', { name: 'Still there?' });
         expect(within(dialog).getByText(/signed out in 1:59/)).toBeTruthy();
         const meCalls = callsTo('GET', '/admin/api/auth/me').length;
@@ -97,7 +97,7 @@ describe('the desk around the queue', () => {
         await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Still there?' })).toBeNull());
         await waitFor(() => expect(callsTo('GET', '/admin/api/auth/me').length).toBeGreaterThan(meCalls)); // the server hears of it
 
-        act(() => vi.advanceTimersByTime(30 * 60_000 + 1_000));
+        await act(() => vi.advanceTimersByTime(30 * 60_000 + 1_000));
         await waitFor(() => expect(callsTo('POST', '/admin/api/auth/logout')).toHaveLength(1));
         expect(await screen.findByText('You were signed out after 30 minutes of inactivity.')).toBeTruthy();
     });

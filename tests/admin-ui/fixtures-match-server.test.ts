@@ -47,13 +47,13 @@ const get = async (path: string) => {
     expect(response.status, path).toBe(200);
     return response.json() as Promise<any>;
 };
-const caseOf = (email: string) => {
-    const user = ctx.deps.db.select().from(users).where(eq(users.email, email)).get()!;
-    return ctx.deps.db.select().from(cases).where(eq(cases.userId, user.id)).all().at(-1)!.id;
+const caseOf = async (email: string) => {
+    const user = (await ctx.deps.db.select().from(users).where(eq(users.email, email)).limit(1))[0]!;
+    return (await ctx.deps.db.select().from(cases).where(eq(cases.userId, user.id))).at(-1)!.id;
 };
 
 beforeAll(async () => {
-    ctx = createTestContext();
+    ctx = await createTestContext();
     await seedDemo(ctx.deps);
     const ana = demoStaff.find(s => s.key === 'ana')!;
     client = new StaffClient(ctx);
@@ -65,13 +65,13 @@ describe('UI fixtures have the server’s shapes', () => {
     it('queue rows and case details, evidence of every method', async () => {
         const [row] = await get('/admin/api/cases?range=[0,0]');
         expectSameShape(makeCaseSummary(), row);
-        const bruno = await get(`/admin/api/cases/${caseOf('bruno.costa@example.com')}`);
+        const bruno = await get(`/admin/api/cases/${await caseOf('bruno.costa@example.com')}`);
         expectSameShape({ ...makeCaseDetail(), evidence: [] }, { ...bruno, evidence: [] });
         expectSameShape(biometricEvidence(), bruno.evidence[0]);
-        const chen = await get(`/admin/api/cases/${caseOf('chen.wei@example.com')}`);
+        const chen = await get(`/admin/api/cases/${await caseOf('chen.wei@example.com')}`);
         expectSameShape(questionsEvidence(), chen.evidence.find((e: { method: string }) => e.method === 'security_questions'));
         expectSameShape(makeCaseDetail().notes, chen.notes);
-        const dara = await get(`/admin/api/cases/${caseOf('dara.okafor@example.com')}`);
+        const dara = await get(`/admin/api/cases/${await caseOf('dara.okafor@example.com')}`);
         expectSameShape(transferEvidence(), dara.evidence.find((e: { method: string }) => e.method === 'transfer_record'));
     });
 
@@ -89,7 +89,7 @@ describe('UI fixtures have the server’s shapes', () => {
     it('stats, reason codes and a user', async () => {
         expectSameShape(stats, await get('/admin/api/stats'));
         expectSameShape(reasonCodes, await get('/admin/api/reason-codes'));
-        const user = await get(`/admin/api/users/${ctx.deps.db.select().from(users).where(eq(users.email, 'hugo.weber@example.com')).get()!.id}`);
+        const user = await get(`/admin/api/users/${(await ctx.deps.db.select().from(users).where(eq(users.email, 'hugo.weber@example.com')).limit(1))[0]!.id}`);
         expectSameShape({ ...frozenUser, factorHistory: frozenUser.factorHistory }, user);
     });
 
@@ -105,7 +105,7 @@ describe('UI fixtures have the server’s shapes', () => {
         const realTeam = await (await samClient.get('/admin/api/team')).json();
         expectSameShape(team, realTeam);
         expect(realTeam.find((m: { name: string }) => m.name === 'Ana Agent')).toMatchObject({ openCases: 1 });
-        const alice = await (await samClient.get(`/admin/api/cases/${caseOf('alice.martin@example.com')}`)).json();
+        const alice = await (await samClient.get(`/admin/api/cases/${await caseOf('alice.martin@example.com')}`)).json();
         expect(alice.availableActions).toContain('assign');
         expectSameShape(makeCaseDetail({ assignees: [{ id: 1, name: 'Ana Agent', role: 'agent' }] }).assignees, alice.assignees);
     });

@@ -9,15 +9,16 @@ import { listCases, type CaseSortField } from '../../server/cases/queue.ts';
 
 const [path, filterJson, sortJson, offsetArg] = process.argv.slice(2);
 if (!path || !filterJson || !sortJson) throw new Error('usage: explain.ts <db> <filter json> <sort json> [offset]');
-const { db, sqlite } = openDatabase(path);
+const database = await openDatabase({ path });
+const sqlite = database.sqlite!.reader;
 const [sortField, sortOrder] = JSON.parse(sortJson) as [CaseSortField, 'ASC' | 'DESC'];
 const q = { filter: JSON.parse(filterJson) as Record<string, unknown>, sortField, sortOrder, offset: Number(offsetArg ?? 0), limit: 25 };
 const now = new Date('2026-11-26T09:00:00Z');
 
-for (let i = 0; i < 5; i++) listCases(db, q, now, 1); // warm: statements, anchors, estimates
+for (let i = 0; i < 5; i++) await listCases(database, q, now, 1); // warm: statements, anchors, estimates
 const trace: { sql: string; params: unknown[] }[] = [];
 const started = performance.now();
-const result = listCases(db, q, now, 1, { trace });
+const result = await listCases(database, q, now, 1, { trace });
 console.log(`listCases ${(performance.now() - started).toFixed(3)} ms, total ${result.total}${result.totalIsEstimate ? ' (estimate)' : ''}, ${result.rows.length} rows`);
 for (const s of trace) {
   console.log(`SQL ${s.sql.length > 400 ? `${s.sql.slice(0, 400)}… (${s.sql.length} chars)` : s.sql}`);

@@ -11,12 +11,20 @@
  *   - endpoint p95 ÷ the same statements run as raw prepared SQL (goal ≤ 1.15).
  *
  * Env: BENCH_BIG=<cases> (default 10 000 000), BENCH_SAMPLES (default 40),
- * BENCH_FILTER=<regex on the filter name>. The clock is pinned to the time
+ * BENCH_FILTER=<regex on the filter name>. BENCH_DATABASE_URL=postgres://…/db
+ * measures PostgreSQL instead: each size is generated into SQLite as above,
+ * then `db copy`-ed once into the database <db>_cases_<n> on that server
+ * (reused while data/bench/pg-cases-<n>.json says it is complete); the raw
+ * columns are then the same statements' p95 through the pool. The clock is pinned to the time
  * the data was generated for, so SLA-based filters mean the same every run.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../db/client.ts';
+import { copyDatabase } from '../../server/cli/db-copy.ts';
+import { pgListStatements } from '../../server/cases/queue-pg.ts';
 import { staffSessions } from '../../db/schema/index.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createKeyring } from '../../server/crypto/encryption.ts';
@@ -49,11 +57,13 @@ interface Meta {
   staffIds: number[];
 }
 
-function makeDeps(path: string, clock: () => Date): Deps {
+const PG = process.env.BENCH_DATABASE_URL;
+
+async function makeDeps(path: string, clock: () => Date, url?: string): Promise<Deps> {
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: path, REBIND_MASTER_KEY: MASTER_KEY, LOG_LEVEL: 'silent' });
-  const { db, sqlite } = openDatabase(path);
+  const database = await openDatabase({ path, url });
   const random = (n: number) => randomBytes(n);
-  return { config, db, sqlite, keyring: createKeyring(MASTER_KEY), clock, random, logger: createLogger('silent'), transports: {}, biometric: simulatedBiometricProvider(config.origin, random) };
+  return { config, db: database.db, database, keyring: createKeyring(MASTER_KEY), clock, random, logger: createLogger('silent'), transports: {}, biometric: simulatedBiometricProvider(config.origin, random), lifecycle: { draining: false } };
 }
 
 /** Reuses data/bench/cases-<n>.db when its generation finished (the .json beside it), else builds it. */
@@ -64,7 +74,7 @@ async function ensureDatabase(n: number): Promise<{ path: string; meta: Meta }> 
   if (existsSync(path) && existsSync(metaPath)) return { path, meta: JSON.parse(readFileSync(metaPath, 'utf8')) as Meta };
   for (const f of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) rmSync(f, { force: true });
   console.error(`generating ${n.toLocaleString('en')} cases into ${path} …`);
-  const deps = makeDeps(path, () => new Date(T0));
+  const deps = await makeDeps(path, () => new Date(T0));
   const staffIds: number[] = [];
   for (const [i, role] of (['agent', 'agent', 'agent', 'supervisor', 'supervisor'] as const).entries()) {
     const created = await createStaffMember(deps, { email: `bench-${role}-${i}@staff.test`, name: `Bench ${role} ${i}`, role }, { type: 'system', label: 'bench' });
@@ -81,7 +91,7 @@ async function ensureDatabase(n: number): Promise<{ path: string; meta: Meta }> 
       process.stderr.write(`  ${((done / total) * 100).toFixed(0)}% ${done.toLocaleString('en')} rows, ${((t - started) / 1000).toFixed(0)} s\n`);
     },
   });
-  deps.sqlite.close();
+  await deps.database.close();
   const meta: Meta = { ...result, generatedFor: new Date(T0).toISOString(), staffIds };
   writeFileSync(metaPath, JSON.stringify(meta, null, 2));
   console.error(`generated ${n.toLocaleString('en')} cases (${result.users.toLocaleString('en')} users) in ${(result.ms / 1000).toFixed(1)} s = ${Math.round(n / (result.ms / 1000)).toLocaleString('en')} cases/s; phases ms ${JSON.stringify(result.phases)}`);
@@ -98,18 +108,44 @@ interface Target {
   fc: FilterContext;
 }
 
+/** The PostgreSQL copy of data/bench/cases-<n>.db (made once with db copy). */
+async function ensurePostgres(n: number, path: string): Promise<string> {
+  const base = new URL(PG!);
+  const name = `${base.pathname.slice(1) || 'rebind'}_cases_${n}`;
+  const url = new URL(PG!);
+  url.pathname = `/${name}`;
+  const marker = `${DIR}/pg-cases-${n}.json`;
+  if (existsSync(marker) && JSON.parse(readFileSync(marker, 'utf8')).url === url.toString()) return url.toString();
+  const admin = new pg.Client({ connectionString: PG });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  console.error(`copying ${n.toLocaleString('en')} cases into ${name} …`);
+  const source = await openDatabase({ path });
+  const target = await openDatabase({ url: url.toString() });
+  const report = await copyDatabase(source, target, (table, rows) => process.stderr.write(`  ${table}: ${rows}\n`));
+  await target.db.exec(sql`ANALYZE`);
+  await source.close();
+  await target.close();
+  writeFileSync(marker, JSON.stringify({ url: url.toString(), ms: report.ms }, null, 2));
+  console.error(`copied in ${(report.ms / 1000).toFixed(1)} s`);
+  return url.toString();
+}
+
 async function openTarget(n: number): Promise<Target> {
   const { path, meta } = await ensureDatabase(n);
+  const pgUrl = PG ? await ensurePostgres(n, path) : undefined;
   const started = performance.now();
-  const deps = makeDeps(path, () => new Date(T0 + (performance.now() - started)));
-  deps.sqlite.pragma('cache_size = -2000000'); // 2 GB page cache: measure the queries, not the disk
+  const deps = await makeDeps(path, () => new Date(T0 + (performance.now() - started)), pgUrl);
+  deps.database.sqlite?.reader.pragma('cache_size = -2000000'); // 2 GB page cache: measure the queries, not the disk
   const me = meta.staffIds[0]!;
   // A session row for the bench's agent (the sign-in flow has its own tests).
   const token = randomBytes(32).toString('base64url');
-  deps.db.insert(staffSessions).values({ id: sha256Hex(token), staffId: me, state: 'active', csrfToken: 'bench', createdAt: new Date(T0), lastSeenAt: new Date(T0), expiresAt: new Date(T0 + 86_400_000) }).run();
-  const maxId = (deps.sqlite.prepare('SELECT max(id) AS m FROM cases').get() as { m: number }).m;
+  await deps.db.insert(staffSessions).values({ id: sha256Hex(token), staffId: me, state: 'active', csrfToken: 'bench', createdAt: new Date(T0), lastSeenAt: new Date(T0), expiresAt: new Date(T0 + 86_400_000) });
+  const maxId = Number((await deps.db.rows<{ m: number }>(sql`SELECT max(id) AS m FROM cases`))[0]!.m);
   const caseIds = Array.from({ length: 8 }, (_, i) => Math.max(1, Math.floor((maxId * (i + 1)) / 9)));
-  const userId = (deps.sqlite.prepare('SELECT user_id FROM cases WHERE id = ?').get(caseIds[3]) as { user_id: number }).user_id;
+  const userId = Number((await deps.db.rows<{ user_id: number }>(sql`SELECT user_id FROM cases WHERE id = ${caseIds[3]!}`))[0]!.user_id);
   return { n, meta, deps, app: createApp(deps), cookie: `rebind_staff=${token}`, me, fc: { now: new Date(T0), userId, caseId: caseIds[4]!, caseIds } };
 }
 
@@ -194,18 +230,30 @@ async function measure(small: Target, t: Target, f: NamedFilter, sort: CaseSortF
   const fnTimes: number[] = [];
   for (let i = 0; i < n; i++) {
     const started = performance.now();
-    listCases(t.deps.db, q, t.deps.clock(), t.me);
+    await listCases(t.deps.database, q, t.deps.clock(), t.me);
     fnTimes.push(performance.now() - started);
   }
   row.fn = p95(fnTimes);
   const trace: { sql: string; params: unknown[] }[] = [];
-  listCases(t.deps.db, q, t.deps.clock(), t.me, { trace });
-  const statements = trace.map((s) => ({ st: t.deps.sqlite.prepare(s.sql), params: s.params }));
+  await listCases(t.deps.database, q, t.deps.clock(), t.me, { trace });
   const rawTimes: number[] = [];
-  for (let i = 0; i < n + 3; i++) {
-    const started = performance.now();
-    for (const s of statements) s.st.all(...s.params);
-    if (i >= 3) rawTimes.push(performance.now() - started);
+  const reader = t.deps.database.sqlite?.reader;
+  if (reader) {
+    const statements = trace.map((s) => ({ st: reader.prepare(s.sql), params: s.params }));
+    for (let i = 0; i < n + 3; i++) {
+      const started = performance.now();
+      for (const s of statements) s.st.all(...s.params);
+      if (i >= 3) rawTimes.push(performance.now() - started);
+    }
+  } else {
+    // PostgreSQL: the page's statement and its count, as listCasesPg builds them, straight through the pool.
+    const pool = t.deps.database.pool!;
+    const statements = pgTrace(q, t);
+    for (let i = 0; i < n + 3; i++) {
+      const started = performance.now();
+      for (const s of statements) await pool.query(s.sql, s.params as unknown[]);
+      if (i >= 3) rawTimes.push(performance.now() - started);
+    }
   }
   row.raw = p95(rawTimes);
   return row;
@@ -241,7 +289,12 @@ function printTable(rows: Row[]) {
   console.log(
     `medians: page-1 ratio ${fmt(med(rows.map((r) => r.big / r.small)))}, deep ratio ${deepRows.length ? fmt(med(deepRows.map((r) => r.deep! / r.big))) : '–'}, throughput ratio ${fmt(med(rows.map((r) => r.withTotal / r.withoutTotal)))}, endpoint÷raw ${fmt(med(rows.map((r) => r.big / r.raw)))}, fn÷raw ${fmt(med(rows.map((r) => r.fn / r.raw)))}`,
   );
-  console.log('(~ after a total: estimated, X-Total-Is-Estimate; times in ms; "none" = Prefer: count=none; fn = listCases() called directly; raw = its statements as prepared SQL)');
+  console.log('(~ after a total: estimated, X-Total-Is-Estimate; times in ms; "none" = Prefer: count=none; fn = await listCases() called directly; raw = its statements as prepared SQL)');
+}
+
+/** The statements listCasesPg runs for a page, as SQL text and parameters. */
+function pgTrace(q: Parameters<typeof listCases>[1], t: Target) {
+  return pgListStatements(q, t.deps.clock(), t.me);
 }
 
 const short = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
@@ -263,16 +316,16 @@ async function main() {
     }
     process.stderr.write(`  ${f.name} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
-  const cube = big.deps.sqlite.prepare('SELECT count(*) AS n FROM case_counts').get() as { n: number };
-  console.log(`\nqueue list, ${short(SMALL)} vs ${short(BIG)} cases (case_counts rows: ${cube.n}); Node ${process.version}`);
+  const cube = (await big.deps.db.rows<{ n: number }>(sql`SELECT count(*) AS n FROM case_counts`))[0]!;
+  console.log(`\nqueue list on ${big.deps.database.engine === 'pg' ? 'PostgreSQL' : 'SQLite'}, ${short(SMALL)} vs ${short(BIG)} cases (case_counts rows: ${cube.n}); Node ${process.version}`);
   for (const t of [small, big]) {
     console.log(`  ${short(t.n)}: generated (when built) in ${(t.meta.ms / 1000).toFixed(1)} s = ${Math.round(t.n / (t.meta.ms / 1000)).toLocaleString('en')} cases/s, phases ms ${JSON.stringify(t.meta.phases)}`);
   }
   console.log('');
   printTable(rows);
-  writeFileSync(`${DIR}/results-${short(BIG)}${onlyFilters ? '-partial' : ''}.json`, JSON.stringify({ big: BIG, samples: SAMPLES, rows }, null, 2));
-  small.deps.sqlite.close();
-  big.deps.sqlite.close();
+  writeFileSync(`${DIR}/results-${PG ? 'pg-' : ''}${short(BIG)}${onlyFilters ? '-partial' : ''}.json`, JSON.stringify({ big: BIG, samples: SAMPLES, rows }, null, 2));
+  await small.deps.database.close();
+  await big.deps.database.close();
 }
 
 await main();

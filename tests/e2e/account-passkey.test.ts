@@ -23,7 +23,7 @@ beforeAll(async () => {
   ensureAccountPagesBuilt();
   const port = await freePort();
   origin = `http://localhost:${port}`; // the WebAuthn RP ID is "localhost"
-  ctx = createTestContext({ ORIGIN: origin });
+  ctx = await createTestContext({ ORIGIN: origin });
   ctx.clock.set(new Date());
   server = serve({ fetch: ctx.app.fetch, port, hostname: '127.0.0.1' });
   browser = await launchChromium();
@@ -59,7 +59,7 @@ describe('a passkey through the account pages', () => {
       await page.getByRole('button', { name: 'Send me an email code' }).click();
       const field = page.getByLabel('Code from the email');
       await field.waitFor();
-      await field.fill(lastCode(ctx, user.email, 'email'));
+      await field.fill(await lastCode(ctx, user.email, 'email'));
       await page.getByRole('button', { name: 'Continue' }).click();
       // A first tool: no "existing 2FA" step.
       await page.getByRole('button', { name: 'Create the passkey' }).click();
@@ -68,7 +68,7 @@ describe('a passkey through the account pages', () => {
       await shot('01-bind');
       await page.getByRole('button', { name: 'Create the passkey' }).click();
       await page.getByText(`Phone ${width} is bound`).waitFor();
-      const bound = ctx.deps.db.select().from(userFactors).where(and(eq(userFactors.userId, user.id), eq(userFactors.status, 'active'))).all();
+      const bound = await ctx.deps.db.select().from(userFactors).where(and(eq(userFactors.userId, user.id), eq(userFactors.status, 'active')));
       expect(bound).toMatchObject([{ type: 'passkey', name: `Phone ${width}` }]);
 
       // The overview: the only tool's Unbind is disabled and says why.
@@ -93,7 +93,7 @@ describe('a passkey through the account pages', () => {
       await shot('04-sign-in-passkey');
       await page.getByRole('button', { name: 'Use my passkey' }).click();
       await h1(page, 'Security').waitFor();
-      const used = ctx.deps.db.select().from(userFactors).where(eq(userFactors.id, bound[0]!.id)).get()!;
+      const used = (await ctx.deps.db.select().from(userFactors).where(eq(userFactors.id, bound[0]!.id)).limit(1))[0]!;
       expect(used.lastUsedAt).not.toBeNull();
       expect(errors).toEqual([]);
       await context.close();

@@ -68,7 +68,7 @@ async function approveInDesk(caseId: number): Promise<void> {
 async function fillEmailCode(page: Page, email: string): Promise<void> {
   const field = page.getByLabel('Code from the email');
   await field.waitFor();
-  await field.fill(code(email));
+  await field.fill(await code(email));
 }
 
 async function signInWithPassword(page: Page, email: string): Promise<void> {
@@ -154,7 +154,7 @@ describe('the reset story through the account pages', () => {
       await page.getByRole('button', { name: 'Submit for review' }).click();
 
       // The status page, with when to expect a decision.
-      const caseId = desk.ctx.deps.db.select().from(cases).where(eq(cases.userId, user.id)).all().at(-1)!.id;
+      const caseId = (await desk.ctx.deps.db.select().from(cases).where(eq(cases.userId, user.id))).at(-1)!.id;
       await page.getByRole('heading', { name: `Reset request #${caseId}` }).waitFor();
       await page.getByText('Waiting for review').waitFor();
       await page.getByText(/Expected decision by .+\./).waitFor();
@@ -166,7 +166,7 @@ describe('the reset story through the account pages', () => {
       await approveInDesk(caseId);
 
       // The submission email's link shows the decision (no password).
-      const statusLink = new RegExp(`${desk.origin}/account/case/${caseId}#token=[A-Za-z0-9_-]+`).exec(lastMessageTo(user.email, /submitted for review/))![0];
+      const statusLink = new RegExp(`${desk.origin}/account/case/${caseId}#token=[A-Za-z0-9_-]+`).exec(await lastMessageTo(user.email, /submitted for review/))![0];
       const mailbox = await context.newPage();
       await mailbox.goto(statusLink);
       await mailbox.getByText('Approved', { exact: true }).waitFor();
@@ -175,7 +175,7 @@ describe('the reset story through the account pages', () => {
       await mailbox.close();
 
       // The approval email's link: bind a new authenticator app.
-      const rebindLink = /http:\/\/localhost:\d+\/account\/rebind#token=[A-Za-z0-9_-]+/.exec(lastMessage(desk.ctx, user.email, 'email').body!)![0];
+      const rebindLink = /http:\/\/localhost:\d+\/account\/rebind#token=[A-Za-z0-9_-]+/.exec((await lastMessage(desk.ctx, user.email, 'email')).body!)![0];
       await page.goto(rebindLink);
       await page.getByRole('heading', { level: 1, name: 'Bind a new 2FA tool', exact: true }).waitFor();
       expect(page.url()).toBe(`${desk.origin}/account/rebind`);
@@ -192,7 +192,7 @@ describe('the reset story through the account pages', () => {
       await page.getByRole('button', { name: 'Confirm and bind' }).click();
       await page.getByRole('heading', { level: 1, name: 'Your account is protected again', exact: true }).waitFor();
       await shot('12-rebind-done');
-      expect(desk.ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).get()!.status).toBe('completed');
+      expect((await desk.ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0]!.status).toBe('completed');
 
       // Sign in with the new key; the Security page shows the 48 h withdrawal lock.
       await page.getByRole('link', { name: 'Sign in' }).click();
@@ -202,8 +202,8 @@ describe('the reset story through the account pages', () => {
       await page.getByRole('button', { name: 'Verify' }).click();
       await page.getByRole('heading', { level: 1, name: 'Security', exact: true }).waitFor();
       await page.getByText('Withdrawals are paused').waitFor();
-      const lockUntil = desk.ctx.deps.db.select().from(users).where(eq(users.id, user.id)).get()!.withdrawalLockUntil!;
-      const approvedAt = desk.ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).get()!.decidedAt!;
+      const lockUntil = (await desk.ctx.deps.db.select().from(users).where(eq(users.id, user.id)).limit(1))[0]!.withdrawalLockUntil!;
+      const approvedAt = (await desk.ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0]!.decidedAt!;
       expect(lockUntil.getTime() - approvedAt.getTime()).toBe(48 * 3_600_000);
       await page.getByText(/\(4[78] h \d+ min left\)/).waitFor();
       await shot('13-security-locked');
@@ -218,8 +218,8 @@ describe('the reset story through the account pages', () => {
 });
 
 /** The newest email to `to` whose body matches `pattern` (the outbox is her mailbox). */
-function lastMessageTo(to: string, pattern: RegExp): string {
-  for (const row of desk.ctx.deps.db.select().from(outbox).where(eq(outbox.channel, 'email')).orderBy(desc(outbox.id)).all()) {
+async function lastMessageTo(to: string, pattern: RegExp): Promise<string> {
+  for (const row of await desk.ctx.deps.db.select().from(outbox).where(eq(outbox.channel, 'email')).orderBy(desc(outbox.id))) {
     const opened = openMessage(desk.ctx.deps, row);
     if (opened.to === to && pattern.test(opened.body ?? '')) return opened.body!;
   }

@@ -24,13 +24,13 @@ const contexts: BrowserContext[] = [];
 
 const person = (key: string) => demoStaff.find((s) => s.key === key)!;
 
-const caseIdOf = (email: string): number => {
+const caseIdOf = async (email: string): Promise<number> => {
   const { db } = desk.ctx.deps;
-  const user = db.select().from(users).where(eq(users.email, email)).get()!;
-  const rows = db.select().from(cases).where(eq(cases.userId, user.id)).all();
+  const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
+  const rows = await db.select().from(cases).where(eq(cases.userId, user!.id));
   return rows.at(-1)!.id;
 };
-const caseRow = (id: number) => desk.ctx.deps.db.select().from(cases).where(eq(cases.id, id)).get()!;
+const caseRow = async (id: number) => (await desk.ctx.deps.db.select().from(cases).where(eq(cases.id, id)).limit(1))[0]!;
 
 /** Email, password, then the TOTP code of the server's (test) time, from oathtool. */
 async function signIn(key: string, options: { colorScheme?: 'light' | 'dark' } = {}): Promise<Page> {
@@ -73,7 +73,7 @@ describe('the desk in Chromium', () => {
 
     // The queue, most urgent first.
     await page.getByRole('menuitem', { name: 'Queue' }).click();
-    const alice = caseIdOf('alice.martin@example.com');
+    const alice = await caseIdOf('alice.martin@example.com');
     const row = page.locator('tr', { has: page.getByRole('link', { name: `#${alice}`, exact: true }) });
     await row.waitFor();
     await screenshot(page, 'desk-queue-light');
@@ -91,10 +91,10 @@ describe('the desk in Chromium', () => {
     await approveDialog.getByRole('button', { name: 'Approve' }).click();
     await page.getByText(`Case #${alice} approved.`).waitFor();
     await expect(page.getByRole('toolbar', { name: 'Case actions' }).count()).resolves.toBe(0);
-    expect(caseRow(alice)).toMatchObject({ status: 'approved' });
+    expect(await caseRow(alice)).toMatchObject({ status: 'approved' });
 
     // Eve's case: the evidence beside the checks, then a rejection with a reason.
-    const eve = caseIdOf('emma.lindqvist@example.com');
+    const eve = await caseIdOf('emma.lindqvist@example.com');
     await page.goto(`${desk.origin}/cases/${eve}/show`);
     await page.getByText('This transaction id belongs to a deposit of another account.').waitFor();
     await page.getByRole('button', { name: 'Claim' }).click();
@@ -110,11 +110,11 @@ describe('the desk in Chromium', () => {
     await page.getByRole('option', { name: 'Identity not verified' }).click();
     await rejectDialog.getByRole('button', { name: 'Reject' }).click();
     await page.getByText(`Case #${eve} rejected.`).waitFor();
-    expect(caseRow(eve)).toMatchObject({ status: 'rejected', reasonCode: 'identity_not_verified' });
+    expect(await caseRow(eve)).toMatchObject({ status: 'rejected', reasonCode: 'identity_not_verified' });
 
     // Bruno's case is Ana's. She decides it in another session (the API) while
     // this page still shows it: the page explains and reloads instead of failing.
-    const bruno = caseIdOf('bruno.costa@example.com');
+    const bruno = await caseIdOf('bruno.costa@example.com');
     await page.goto(`${desk.origin}/cases/${bruno}/show`);
     await page.getByRole('toolbar', { name: 'Case actions' }).waitFor();
     desk.ctx.clock.advance(30_000); // a TOTP code is accepted once: the next step
@@ -132,7 +132,7 @@ describe('the desk in Chromium', () => {
     await page.getByText(`Case #${bruno} is no longer in a state that allows this`, { exact: false }).waitFor();
     await staleDialog.waitFor({ state: 'detached' }); // the dialog closes (after its fade-out)
     await page.getByText(/Decided by Ana Agent/).waitFor(); // reloaded: the decision is shown
-    expect(caseRow(bruno)).toMatchObject({ status: 'approved' });
+    expect(await caseRow(bruno)).toMatchObject({ status: 'approved' });
   }, 120_000); // about 25 s alone; more beside other test files on 2 cores
 
   it('the auditor exports the audit trail as CSV, filtered to a case', async () => {
@@ -142,7 +142,7 @@ describe('the desk in Chromium', () => {
     await page.getByRole('columnheader', { name: 'Risk' }).waitFor();
     await expect(page.getByRole('button', { name: 'Claim' }).count()).resolves.toBe(0);
 
-    const alice = caseIdOf('alice.martin@example.com');
+    const alice = await caseIdOf('alice.martin@example.com');
     await page.goto(`${desk.origin}/cases/${alice}/show`);
     await page.getByRole('link', { name: 'Open in the audit log' }).click();
     await page.waitForURL('**/audit-events**');

@@ -23,7 +23,7 @@ let origin: string;
 beforeAll(async () => {
   const port = await freePort();
   origin = `http://localhost:${port}`;
-  ctx = createTestContext({ ORIGIN: origin });
+  ctx = await createTestContext({ ORIGIN: origin });
   server = serve({ fetch: ctx.app.fetch, port, hostname: '127.0.0.1' });
   browser = await launchChromium();
   context = await browser.newContext();
@@ -59,7 +59,7 @@ describe('passkeys in Chromium', () => {
 
     const ops = '/api/v1/me/security/operations';
     const id = (await client.post(ops, { action: 'bind', factorType: 'passkey' })).body.operationId;
-    await client.post(`${ops}/${id}/email`, { code: lastCode(ctx, user.email, 'email') });
+    await client.post(`${ops}/${id}/email`, { code: await lastCode(ctx, user.email, 'email') });
     await client.post(`${ops}/${id}/2fa`, { method: 'totp', code: oathtool(secret, ctx.clock()) });
     const setup = await client.post(`${ops}/${id}/new-factor`, { factorType: 'passkey' });
     expect(setup.status).toBe(200);
@@ -72,7 +72,7 @@ describe('passkeys in Chromium', () => {
 
     // The same authenticator is excluded from a second registration.
     const id2 = (await client.post(ops, { action: 'bind', factorType: 'passkey' })).body.operationId;
-    await client.post(`${ops}/${id2}/email`, { code: lastCode(ctx, user.email, 'email') });
+    await client.post(`${ops}/${id2}/email`, { code: await lastCode(ctx, user.email, 'email') });
     ctx.clock.advance(30_000);
     await client.post(`${ops}/${id2}/2fa`, { method: 'totp', code: oathtool(secret, ctx.clock()) });
     const setup2 = await client.post(`${ops}/${id2}/new-factor`, { factorType: 'passkey' });
@@ -91,15 +91,15 @@ describe('passkeys in Chromium', () => {
     const ok = await signIn();
     expect(ok.status).toBe(200);
     expect(ok.body.token).toBeTruthy();
-    const factor = ctx.deps.db.select().from(userFactors).where(eq(userFactors.credentialId, attestation.id)).get()!;
+    const factor = (await ctx.deps.db.select().from(userFactors).where(eq(userFactors.credentialId, attestation.id)).limit(1))[0]!;
     expect(factor.signCount).toBeGreaterThan(0);
     expect(factor.lastUsedAt).not.toBeNull();
 
     // A stored counter ahead of the authenticator's means a clone: refused and flagged.
-    ctx.deps.db.update(userFactors).set({ signCount: factor.signCount! + 1000 }).where(eq(userFactors.id, factor.id)).run();
+    await ctx.deps.db.update(userFactors).set({ signCount: factor.signCount! + 1000 }).where(eq(userFactors.id, factor.id));
     const cloned = await signIn();
     expect(cloned.status).toBe(401);
-    expect(ctx.deps.db.select().from(factorHistory).where(eq(factorHistory.event, 'counter_regression')).all()).toHaveLength(1);
-    expect(ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'passkey.counter_regression')).all()).toHaveLength(1);
+    expect((await ctx.deps.db.select().from(factorHistory).where(eq(factorHistory.event, 'counter_regression')))).toHaveLength(1);
+    expect((await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'passkey.counter_regression')))).toHaveLength(1);
   });
 });

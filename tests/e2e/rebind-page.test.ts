@@ -18,7 +18,7 @@ beforeAll(async () => {
   ensureAccountPagesBuilt();
   const port = await freePort();
   origin = `http://localhost:${port}`;
-  ctx = createTestContext({ ORIGIN: origin });
+  ctx = await createTestContext({ ORIGIN: origin });
   ctx.clock.set(new Date());
   server = serve({ fetch: ctx.app.fetch, port, hostname: '127.0.0.1' });
   browser = await launchChromium();
@@ -34,10 +34,10 @@ describe('the approval email link in a real browser', () => {
     const { user, deposit } = await makeRecoverableUser(ctx);
     const { caseId } = await submittedCase(ctx, user.email, [{ method: 'security_questions', answers: ANSWERS }, { method: 'transfer_record', email: user.email, ...deposit }]);
     const agent = await signedInStaff(ctx, 'agent');
-    const v = () => ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).get()!.version;
-    await agent.client.post(`/admin/api/cases/${caseId}/claim`, { version: v() });
-    expect((await agent.client.post(`/admin/api/cases/${caseId}/approve`, { version: v() })).status).toBe(200);
-    const token = /\/account\/rebind#token=([A-Za-z0-9_-]+)/.exec(lastMessage(ctx, user.email, 'email').body!)![1]!;
+    const v = async () => (await ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0]!.version;
+    await agent.client.post(`/admin/api/cases/${caseId}/claim`, { version: await v() });
+    expect((await agent.client.post(`/admin/api/cases/${caseId}/approve`, { version: await v() })).status).toBe(200);
+    const token = /\/account\/rebind#token=([A-Za-z0-9_-]+)/.exec((await lastMessage(ctx, user.email, 'email')).body!)![1]!;
 
     const page = await browser.newPage({ locale: 'en-GB' });
     const violations: string[] = [];
@@ -52,11 +52,11 @@ describe('the approval email link in a real browser', () => {
     await page.getByLabel('Phone number').fill('0151 23456789');
     await page.getByRole('button', { name: 'Text me a code' }).click();
     await page.getByText(/Code sent to \+49/).waitFor();
-    await page.getByLabel('Code from the text message').fill(lastCode(ctx, '+4915123456789', 'sms'));
+    await page.getByLabel('Code from the text message').fill(await lastCode(ctx, '+4915123456789', 'sms'));
     await page.getByRole('button', { name: 'Confirm and bind' }).click();
     await page.getByRole('heading', { level: 1, name: 'Your account is protected again' }).waitFor();
-    expect(ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).get()!.status).toBe('completed');
-    expect(ctx.deps.db.select().from(userFactors).where(and(eq(userFactors.userId, user.id), eq(userFactors.status, 'active'))).all()).toMatchObject([{ type: 'sms' }]);
+    expect((await ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0]!.status).toBe('completed');
+    expect(await ctx.deps.db.select().from(userFactors).where(and(eq(userFactors.userId, user.id), eq(userFactors.status, 'active')))).toMatchObject([{ type: 'sms' }]);
     expect(violations).toEqual([]);
     // The link is spent: opening it again (a new tab from the email) says so.
     const again = await browser.newPage();

@@ -22,11 +22,11 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 const person = (key: string) => demoStaff.find((s) => s.key === key)!;
-const staffId = (key: string) => desk.ctx.deps.db.select().from(staff).where(eq(staff.email, person(key).email)).get()!.id;
-const caseOf = (email: string) => {
+const staffId = async (key: string) => (await desk.ctx.deps.db.select().from(staff).where(eq(staff.email, person(key).email)).limit(1))[0]!.id;
+const caseOf = async (email: string) => {
   const { db } = desk.ctx.deps;
-  const user = db.select().from(users).where(eq(users.email, email)).get()!;
-  return db.select().from(cases).where(eq(cases.userId, user.id)).all().at(-1)!;
+  const user = (await db.select().from(users).where(eq(users.email, email)).limit(1))[0]!;
+  return (await db.select().from(cases).where(eq(cases.userId, user.id))).at(-1)!;
 };
 
 async function signIn(key: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
@@ -74,7 +74,7 @@ describe('a supervisor runs the team in Chromium', () => {
     await screenshot(sam, 'team-light');
 
     // Alice's case, waiting in the queue: assign it to Bo by name, with a note.
-    const alice = caseOf('alice.martin@example.com');
+    const alice = await caseOf('alice.martin@example.com');
     await sam.goto(`${desk.origin}/cases/${alice.id}/show`);
     await sam.getByRole('toolbar', { name: 'Case actions' }).getByRole('button', { name: 'Assign' }).click();
     const dialog = sam.getByRole('dialog', { name: `Assign case #${alice.id}` });
@@ -85,9 +85,9 @@ describe('a supervisor runs the team in Chromium', () => {
     await dialog.getByRole('button', { name: 'Assign' }).click();
     await sam.getByText(`Case #${alice.id} assigned.`).waitFor();
     await sam.getByText('Held by Bo Agent.').waitFor();
-    expect(caseOf('alice.martin@example.com')).toMatchObject({ status: 'in_review', assigneeId: staffId('bo') });
-    const assigned = desk.ctx.deps.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'case.assign'), eq(auditEvents.targetId, String(alice.id)))).get()!;
-    expect(JSON.parse(assigned.details)).toMatchObject({ from: null, to: staffId('bo') });
+    expect(await caseOf('alice.martin@example.com')).toMatchObject({ status: 'in_review', assigneeId: await staffId('bo') });
+    const assigned = (await desk.ctx.deps.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'case.assign'), eq(auditEvents.targetId, String(alice.id)))).limit(1))[0]!;
+    expect(JSON.parse(assigned.details)).toMatchObject({ from: null, to: await staffId('bo') });
 
     // Bo sees it under "My cases".
     desk.ctx.clock.advance(31_000); // a fresh TOTP step for the second sign-in
@@ -108,7 +108,7 @@ describe('a supervisor runs the team in Chromium', () => {
     await confirm.getByRole('button', { name: 'Release all' }).click();
     await sam.getByText('1 case of Bo Agent is back in the queue.').waitFor();
     await expect.poll(() => boRow.getByRole('button', { name: 'Release all' }).count()).toBe(0);
-    expect(caseOf('alice.martin@example.com')).toMatchObject({ status: 'submitted', assigneeId: null });
+    expect(await caseOf('alice.martin@example.com')).toMatchObject({ status: 'submitted', assigneeId: null });
     expect(errors).toEqual([]);
 
     desk.ctx.clock.advance(31_000); // Sam's second sign-in needs the next TOTP step

@@ -38,8 +38,8 @@ describe('expected decision time (pure)', () => {
 
 describe('the account pages API over HTTP', () => {
   let ctx: TestContext;
-  beforeAll(() => {
-    ctx = createTestContext();
+  beforeAll(async () => {
+    ctx = await createTestContext();
   });
 
   /** A decided case of `hours` from submission to decision, ending a day ago. */
@@ -57,8 +57,8 @@ describe('the account pages API over HTTP', () => {
     const goodCase = await submittedCase(ctx, good.user.email, [{ method: 'security_questions', answers: ANSWERS }, { method: 'transfer_record', email: good.user.email, ...good.deposit }], new CaseClient(ctx, owner));
     const bad = await makeRecoverableUser(ctx);
     const badCase = await submittedCase(ctx, bad.user.email, [{ method: 'security_questions', answers: ['cat', 'Paris', 'nobody'] }]);
-    const band = (id: number) => ctx.deps.db.select().from(cases).where(eq(cases.id, id)).get()!.riskBand;
-    expect(band(goodCase.caseId)).not.toBe(band(badCase.caseId));
+    const band = async (id: number) => (await ctx.deps.db.select().from(cases).where(eq(cases.id, id)).limit(1))[0]!.riskBand;
+    expect(await band(goodCase.caseId)).not.toBe(await band(badCase.caseId));
 
     const good1 = (await goodCase.client.status()).body;
     const bad1 = (await badCase.client.status()).body;
@@ -84,7 +84,7 @@ describe('the account pages API over HTTP', () => {
   it('mails a link back to the status page with the case token, which opens the status', async () => {
     const { user, deposit } = await makeRecoverableUser(ctx);
     const { caseId, client } = await submittedCase(ctx, user.email, [{ method: 'transfer_record', email: user.email, ...deposit }]);
-    const mail = lastMessage(ctx, user.email, 'email').body!;
+    const mail = (await lastMessage(ctx, user.email, 'email')).body!;
     const link = new RegExp(`${ctx.deps.config.origin}/account/case/${caseId}#token=([A-Za-z0-9_-]+)`).exec(mail);
     expect(link?.[1]).toBe(client.token);
     expect(mail).toMatch(/freeze\//); // still with the "this wasn't me" link
@@ -104,10 +104,10 @@ describe('the account pages API over HTTP', () => {
     expect((await anonymous.get('/api/v1/recovery/rebind')).body.code).toBe('unauthenticated');
 
     const agent = await signedInStaff(ctx, 'agent');
-    const version = () => ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).get()!.version;
-    await agent.client.post(`/admin/api/cases/${caseId}/claim`, { version: version() });
-    expect((await agent.client.post(`/admin/api/cases/${caseId}/approve`, { version: version() })).status).toBe(200);
-    const mail = lastMessage(ctx, user.email, 'email').body!;
+    const version = async () => (await ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0]!.version;
+    await agent.client.post(`/admin/api/cases/${caseId}/claim`, { version: await version() });
+    expect((await agent.client.post(`/admin/api/cases/${caseId}/approve`, { version: await version() })).status).toBe(200);
+    const mail = (await lastMessage(ctx, user.email, 'email')).body!;
     const token = new RegExp(`${ctx.deps.config.origin}/account/rebind#token=([A-Za-z0-9_-]{43})`).exec(mail)![1]!;
     expect(mail).toMatch(/within 72 hours/);
 

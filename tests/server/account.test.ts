@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { setupServer } from 'msw/node';
 import { http, HttpResponse } from 'msw';
 import { createTestContext, signedInStaff } from './helpers.ts';
+import { dumpDatabase } from './test-database.ts';
 import { lastCode, makeEndUser, oathtool, UserClient } from './user-helpers.ts';
 import { outbox, securityQuestions } from '../../db/schema/index.ts';
 import { verifyPassword } from '../../server/crypto/password.ts';
@@ -20,7 +21,7 @@ const questions = [
 
 describe('security questions', () => {
   it('need a fresh step-up when the account has a tool, store only argon2id hashes of normalised answers', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const user = await makeEndUser(ctx);
     const client = new UserClient(ctx);
     await client.signIn(user.email);
@@ -28,7 +29,7 @@ describe('security questions', () => {
     const denied = await client.put('/api/v1/me/security-questions', { questions });
     expect(denied.status).toBe(403);
     expect(denied.body.details.reason).toBe('step_up_required');
-    expect(ctx.deps.db.select().from(securityQuestions).all()).toHaveLength(0);
+    expect((await ctx.deps.db.select().from(securityQuestions))).toHaveLength(0);
 
     const bad = await client.post('/api/v1/me/security/verify', { method: 'totp', code: '000000' === oathtool(secret, ctx.clock()) ? '111111' : '000000' });
     expect(bad.status).toBe(401);
@@ -39,12 +40,12 @@ describe('security questions', () => {
     expect(saved.status).toBe(200);
     expect(saved.body.securityQuestions).toEqual(questions.map((q) => q.prompt));
 
-    const rows = ctx.deps.db.select().from(securityQuestions).where(eq(securityQuestions.userId, user.id)).all();
+    const rows = (await ctx.deps.db.select().from(securityQuestions).where(eq(securityQuestions.userId, user.id)));
     expect(rows).toHaveLength(3);
     expect(rows[0]!.answerHash).toMatch(/^\$argon2id\$/);
     expect(await verifyPassword(rows[0]!.answerHash, 'café noir')).toBe(true);
     expect(await verifyPassword(rows[1]!.answerHash, normaliseAnswer('lisbon'))).toBe(true);
-    const dump = ctx.deps.sqlite.serialize().toString('utf8');
+    const dump = Buffer.from(await dumpDatabase(ctx.deps.database), 'latin1').toString('utf8');
     for (const a of ['Café', 'Noir', 'LISBON', 'lisbon', 'Okafor', 'okafor']) expect(dump).not.toContain(a);
     // The step-up was used up.
     expect((await client.put('/api/v1/me/security-questions', { questions })).status).toBe(403);
@@ -60,7 +61,7 @@ describe('security questions', () => {
   });
 
   it('refuses duplicate prompts and empty answers with 400', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const user = await makeEndUser(ctx);
     const client = new UserClient(ctx);
     await client.signIn(user.email); // no tool: no step-up needed
@@ -75,19 +76,19 @@ describe('security questions', () => {
 
 describe('no secret in clear after setup', () => {
   it('keeps TOTP keys, phone numbers, codes and outbox bodies out of the database and the logs', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const user = await makeEndUser(ctx);
     const client = new UserClient(ctx);
     await client.signIn(user.email);
     const secret = await client.bindTotp(user.email);
     const bindId = (await client.post('/api/v1/me/security/operations', { action: 'bind', factorType: 'sms' })).body.operationId;
-    const code2 = lastCode(ctx, user.email, 'email');
+    const code2 = await lastCode(ctx, user.email, 'email');
     await client.post(`/api/v1/me/security/operations/${bindId}/email`, { code: code2 });
     await client.post(`/api/v1/me/security/operations/${bindId}/2fa`, { method: 'totp', code: oathtool(secret, ctx.clock()) });
     await client.post(`/api/v1/me/security/operations/${bindId}/new-factor`, { factorType: 'sms', phone: '+14155552671' });
-    const smsCode = lastCode(ctx, '+14155552671', 'sms');
+    const smsCode = await lastCode(ctx, '+14155552671', 'sms');
     expect((await client.post(`/api/v1/me/security/operations/${bindId}/new-factor/verify`, { code: smsCode })).status).toBe(200);
-    const dump = ctx.deps.sqlite.serialize().toString('latin1');
+    const dump = await dumpDatabase(ctx.deps.database);
     for (const s of [secret, '4155552671', `code is ${code2}`, `code: ${smsCode}`, client.token]) expect(dump).not.toContain(s);
     // Timestamps are dropped first: a 6-digit code could appear inside one by chance.
     const logs = ctx.logs.map((l) => JSON.stringify({ ...JSON.parse(l), time: undefined })).join('\n');
@@ -100,7 +101,7 @@ describe('no secret in clear after setup', () => {
 
 describe('development outbox', () => {
   it('is for admins only and shows the messages that had no provider', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const user = await makeEndUser(ctx);
     const client = new UserClient(ctx);
     await client.signIn(user.email);
@@ -111,9 +112,9 @@ describe('development outbox', () => {
     const res = await admin.client.get(`/admin/api/outbox?filter=${encodeURIComponent(JSON.stringify({ to: user.email }))}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-range')).toBe('outbox 0-0/1');
-    const [message] = (await res.json()) as { to: string; status: string; body: string }[];
+    const [message] = await res.json() as { to: string; status: string; body: string }[];
     expect(message).toMatchObject({ to: user.email, status: 'dev' });
-    expect(message!.body).toContain(lastCode(ctx, user.email));
+    expect(message!.body).toContain(await lastCode(ctx, user.email));
   });
 });
 
@@ -138,16 +139,16 @@ describe('real providers', () => {
   afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
 
   it('sends email over real SMTP with nodemailer and erases the body after hand-over', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     ctx.deps.transports.email = smtpTransport(`smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`);
     const user = await makeEndUser(ctx);
     const client = new UserClient(ctx);
     await client.signIn(user.email);
     await client.post('/api/v1/me/security/operations', { action: 'bind', factorType: 'totp' });
-    const row = ctx.deps.db.select().from(outbox).get()!;
+    const row = (await ctx.deps.db.select().from(outbox).limit(1))[0]!;
     expect(row.status).toBe('pending');
     await dispatchPending(ctx.deps);
-    const sent = ctx.deps.db.select().from(outbox).where(eq(outbox.id, row.id)).get()!;
+    const sent = (await ctx.deps.db.select().from(outbox).where(eq(outbox.id, row.id)).limit(1))[0]!;
     expect(sent.status).toBe('sent');
     expect(sent.bodyEnc).toBe('');
     const mail = received.find((m) => m.to.includes(user.email))!;
@@ -166,20 +167,20 @@ describe('real providers', () => {
     );
     server.listen({ onUnhandledRequest: 'error' });
     try {
-      const ctx = createTestContext();
+      const ctx = await createTestContext();
       ctx.deps.transports.sms = httpSmsTransport('http://sms.provider.test/send');
       const user = await makeEndUser(ctx);
       const client = new UserClient(ctx);
       await client.signIn(user.email);
       const id = (await client.post('/api/v1/me/security/operations', { action: 'bind', factorType: 'sms' })).body.operationId;
-      await client.post(`/api/v1/me/security/operations/${id}/email`, { code: lastCode(ctx, user.email) });
+      await client.post(`/api/v1/me/security/operations/${id}/email`, { code: await lastCode(ctx, user.email) });
       await client.post(`/api/v1/me/security/operations/${id}/new-factor`, { factorType: 'sms', phone: '+14155552671' });
       await dispatchPending(ctx.deps);
-      const failed = ctx.deps.db.select().from(outbox).where(eq(outbox.channel, 'sms')).get()!;
+      const failed = (await ctx.deps.db.select().from(outbox).where(eq(outbox.channel, 'sms')).limit(1))[0]!;
       expect(failed).toMatchObject({ status: 'pending', attempts: 1, lastError: 'SMS provider answered 503' });
       fail = false;
       await dispatchPending(ctx.deps);
-      expect(ctx.deps.db.select().from(outbox).where(eq(outbox.channel, 'sms')).get()!.status).toBe('sent');
+      expect((await ctx.deps.db.select().from(outbox).where(eq(outbox.channel, 'sms')).limit(1))[0]!.status).toBe('sent');
       expect(calls[1]).toMatchObject({ to: '+14155552671', text: expect.stringMatching(/\d{6}/) });
     } finally {
       server.close();

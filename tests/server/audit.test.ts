@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,83 +10,87 @@ import simpleRestProvider from 'ra-data-simple-rest';
 import { fetchUtils } from 'ra-core';
 import { recordAuditEvent, verifyAuditChain } from '../../server/audit/audit-log.ts';
 import { createTestContext, signedInStaff, type TestContext } from './helpers.ts';
-import { openDatabase } from '../../db/client.ts';
+import { testEngine } from './test-database.ts';
+import Database from 'better-sqlite3';
 
-function addEvents(ctx: TestContext, n: number) {
+async function addEvents(ctx: TestContext, n: number) {
   for (let i = 0; i < n; i++) {
-    ctx.deps.db.transaction((tx) => {
-      recordAuditEvent(tx, ctx.clock(), { actor: { type: 'user', id: 100 + (i % 3), label: `user${i % 3}@example.com` }, action: i % 2 ? 'totp.bind' : 'sms.bind', target: { type: 'user', id: 100 + (i % 3) }, ip: `198.51.100.${i}`, details: { n: i } });
+    await ctx.deps.db.transaction(async (tx) => {
+      await recordAuditEvent(tx, ctx.clock(), { actor: { type: 'user', id: 100 + (i % 3), label: `user${i % 3}@example.com` }, action: i % 2 ? 'totp.bind' : 'sms.bind', target: { type: 'user', id: 100 + (i % 3) }, ip: `198.51.100.${i}`, details: { n: i } });
     });
     ctx.clock.advance(1000);
   }
 }
 
 describe('hash-chained audit trail', () => {
-  it('verifies a fresh chain and refuses UPDATE and DELETE through triggers', () => {
-    const ctx = createTestContext();
-    expect(verifyAuditChain(ctx.deps.sqlite)).toEqual({ ok: true, count: 0, headHash: '0'.repeat(64) });
-    addEvents(ctx, 5);
-    expect(verifyAuditChain(ctx.deps.sqlite)).toMatchObject({ ok: true, count: 5 });
-    expect(() => ctx.deps.sqlite.prepare("UPDATE audit_events SET action = 'x' WHERE id = 2").run()).toThrow(/append-only/);
-    expect(() => ctx.deps.sqlite.prepare('DELETE FROM audit_events WHERE id = 2').run()).toThrow(/append-only/);
+  it('verifies a fresh chain and refuses UPDATE and DELETE through triggers', async () => {
+    const ctx = await createTestContext();
+    expect(await verifyAuditChain(ctx.deps.db)).toEqual({ ok: true, count: 0, headHash: '0'.repeat(64) });
+    await addEvents(ctx, 5);
+    expect(await verifyAuditChain(ctx.deps.db)).toMatchObject({ ok: true, count: 5 });
+    const refused = (statement: string) => ctx.deps.db.exec(sql.raw(statement)).then(() => 'allowed', (err: Error & { cause?: Error }) => `${err.message} ${err.cause?.message ?? ''}`);
+    expect(await refused(`UPDATE audit_events SET action = 'x' WHERE id = 2`)).toMatch(/append-only/);
+    expect(await refused('DELETE FROM audit_events WHERE id = 2')).toMatch(/append-only/);
   });
 
   // An attacker with the database file can drop the triggers; the chain still tells.
-  const tamper = (ctx: TestContext, sql: string) => {
-    ctx.deps.sqlite.exec('DROP TRIGGER audit_events_no_update; DROP TRIGGER audit_events_no_delete;');
-    ctx.deps.sqlite.exec(sql);
+  const tamper = async (ctx: TestContext, statements: string) => {
+    const on = ctx.deps.db.engine === 'pg' ? ' ON audit_events' : '';
+    await ctx.deps.db.exec(sql.raw(`DROP TRIGGER audit_events_no_update${on}`));
+    await ctx.deps.db.exec(sql.raw(`DROP TRIGGER audit_events_no_delete${on}`));
+    for (const statement of statements.split(';').map((s) => s.trim()).filter(Boolean)) await ctx.deps.db.exec(sql.raw(statement));
   };
 
-  it('names the edited event', () => {
-    const ctx = createTestContext();
-    addEvents(ctx, 6);
-    tamper(ctx, `UPDATE audit_events SET ip = '10.0.0.1' WHERE id = 4`);
-    expect(verifyAuditChain(ctx.deps.sqlite)).toMatchObject({ ok: false, firstBadEventId: 4, problem: 'edited' });
+  it('names the edited event', async () => {
+    const ctx = await createTestContext();
+    await addEvents(ctx, 6);
+    await tamper(ctx, `UPDATE audit_events SET ip = '10.0.0.1' WHERE id = 4`);
+    expect(await verifyAuditChain(ctx.deps.db)).toMatchObject({ ok: false, firstBadEventId: 4, problem: 'edited' });
   });
 
-  it('names an event whose details were edited', () => {
-    const ctx = createTestContext();
-    addEvents(ctx, 6);
-    tamper(ctx, `UPDATE audit_events SET details = '{"n":99}' WHERE id = 2`);
-    expect(verifyAuditChain(ctx.deps.sqlite)).toMatchObject({ ok: false, firstBadEventId: 2, problem: 'edited' });
+  it('names an event whose details were edited', async () => {
+    const ctx = await createTestContext();
+    await addEvents(ctx, 6);
+    await tamper(ctx, `UPDATE audit_events SET details = '{"n":99}' WHERE id = 2`);
+    expect(await verifyAuditChain(ctx.deps.db)).toMatchObject({ ok: false, firstBadEventId: 2, problem: 'edited' });
   });
 
-  it('names a deleted event', () => {
-    const ctx = createTestContext();
-    addEvents(ctx, 6);
-    tamper(ctx, 'DELETE FROM audit_events WHERE id = 3');
-    expect(verifyAuditChain(ctx.deps.sqlite)).toMatchObject({ ok: false, firstBadEventId: 3, problem: 'missing' });
+  it('names a deleted event', async () => {
+    const ctx = await createTestContext();
+    await addEvents(ctx, 6);
+    await tamper(ctx, 'DELETE FROM audit_events WHERE id = 3');
+    expect(await verifyAuditChain(ctx.deps.db)).toMatchObject({ ok: false, firstBadEventId: 3, problem: 'missing' });
   });
 
-  it('notices events cut off the end', () => {
-    const ctx = createTestContext();
-    addEvents(ctx, 6);
-    tamper(ctx, 'DELETE FROM audit_events WHERE id >= 5');
-    expect(verifyAuditChain(ctx.deps.sqlite)).toMatchObject({ ok: false, firstBadEventId: 5, problem: 'truncated' });
+  it('notices events cut off the end', async () => {
+    const ctx = await createTestContext();
+    await addEvents(ctx, 6);
+    await tamper(ctx, 'DELETE FROM audit_events WHERE id >= 5');
+    expect(await verifyAuditChain(ctx.deps.db)).toMatchObject({ ok: false, firstBadEventId: 5, problem: 'truncated' });
   });
 
-  it('notices a rewritten, renumbered chain (delete then renumber)', () => {
-    const ctx = createTestContext();
-    addEvents(ctx, 6);
-    tamper(ctx, 'DELETE FROM audit_events WHERE id = 2; UPDATE audit_events SET id = id - 1 WHERE id > 2;');
-    const verdict = verifyAuditChain(ctx.deps.sqlite);
+  it('notices a rewritten, renumbered chain (delete then renumber)', async () => {
+    const ctx = await createTestContext();
+    await addEvents(ctx, 6);
+    await tamper(ctx, 'DELETE FROM audit_events WHERE id = 2; UPDATE audit_events SET id = 2 WHERE id = 3; UPDATE audit_events SET id = 3 WHERE id = 4; UPDATE audit_events SET id = 4 WHERE id = 5; UPDATE audit_events SET id = 5 WHERE id = 6;');
+    const verdict = await verifyAuditChain(ctx.deps.db);
     expect(verdict.ok).toBe(false);
     if (!verdict.ok) expect(verdict.firstBadEventId).toBe(2);
   });
 
-  it('notices two events swapped', () => {
-    const ctx = createTestContext();
-    addEvents(ctx, 6);
-    tamper(ctx, 'UPDATE audit_events SET id = -1 WHERE id = 2; UPDATE audit_events SET id = 2 WHERE id = 3; UPDATE audit_events SET id = 3 WHERE id = -1;');
-    expect(verifyAuditChain(ctx.deps.sqlite)).toMatchObject({ ok: false, firstBadEventId: 2 });
+  it('notices two events swapped', async () => {
+    const ctx = await createTestContext();
+    await addEvents(ctx, 6);
+    await tamper(ctx, 'UPDATE audit_events SET id = -1 WHERE id = 2; UPDATE audit_events SET id = 2 WHERE id = 3; UPDATE audit_events SET id = 3 WHERE id = -1;');
+    expect(await verifyAuditChain(ctx.deps.db)).toMatchObject({ ok: false, firstBadEventId: 2 });
   });
 
   it('reports the verdict over HTTP to auditors', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const { client } = await signedInStaff(ctx, 'auditor');
     const ok = (await (await client.get('/admin/api/audit-events/verify')).json()) as Record<string, unknown>;
     expect(ok).toMatchObject({ ok: true, count: 2 }); // staff.create + staff.login
-    tamper(ctx, `UPDATE audit_events SET actor_label = 'someone else' WHERE id = 2`);
+    await tamper(ctx, `UPDATE audit_events SET actor_label = 'someone else' WHERE id = 2`);
     const bad = (await (await client.get('/admin/api/audit-events/verify')).json()) as Record<string, unknown>;
     expect(bad).toMatchObject({ ok: false, firstBadEventId: 2, problem: 'edited' });
     expect(String(bad.message)).toContain('event 2');
@@ -96,10 +101,10 @@ describe('audit-events list and CSV', () => {
   let ctx: TestContext;
   let cookie: string;
   beforeAll(async () => {
-    ctx = createTestContext();
+    ctx = await createTestContext();
     const { client } = await signedInStaff(ctx, 'auditor'); // events 1-2
     cookie = client.cookie;
-    addEvents(ctx, 30); // events 3-32
+    await addEvents(ctx, 30); // events 3-32
   });
 
   const get = (path: string) => ctx.app.request(path, { headers: { cookie } });
@@ -108,7 +113,7 @@ describe('audit-events list and CSV', () => {
     const res = await get(`/admin/api/audit-events?filter=${encodeURIComponent('{"action":"totp.bind"}')}&sort=${encodeURIComponent('["id","ASC"]')}&range=${encodeURIComponent('[0,4]')}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-range')).toBe('audit-events 0-4/15');
-    const rows = (await res.json()) as { id: number; action: string }[];
+    const rows = await res.json() as { id: number; action: string }[];
     expect(rows.map((r) => r.id)).toEqual([4, 6, 8, 10, 12]);
     expect(rows.every((r) => r.action === 'totp.bind')).toBe(true);
   });
@@ -117,7 +122,7 @@ describe('audit-events list and CSV', () => {
     const q = async (filter: object) => {
       const res = await get(`/admin/api/audit-events?filter=${encodeURIComponent(JSON.stringify(filter))}&range=[0,99]`);
       expect(res.status).toBe(200);
-      return (await res.json()) as { id: number; actorId: string; ts: string }[];
+      return await res.json() as { id: number; actorId: string; ts: string }[];
     };
     expect((await q({ actorType: 'user', actorId: '101' })).length).toBe(10);
     expect((await q({ targetType: 'user', targetId: '102' })).length).toBe(10);
@@ -138,7 +143,7 @@ describe('audit-events list and CSV', () => {
     ]) {
       const res = await get(`/admin/api/audit-events?${query}`);
       expect(res.status, query).toBe(400);
-      const body = (await res.json()) as { code: string; details: { fields: Record<string, string> } };
+      const body = await res.json() as { code: string; details: { fields: Record<string, string> } };
       expect(body.code).toBe('validation_failed');
       expect(Object.keys(body.details.fields)).toContain(field);
     }
@@ -156,7 +161,7 @@ describe('audit-events list and CSV', () => {
   });
 
   it('exports the whole trail past one batch, in order', async () => {
-    addEvents(ctx, 1200);
+    await addEvents(ctx, 1200);
     const lines = (await (await get('/admin/api/audit-events.csv')).text()).trim().split('\n');
     expect(lines).toHaveLength(1 + 1232);
     expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(Array.from({ length: 1232 }, (_, i) => i + 1));
@@ -184,7 +189,8 @@ describe('audit-events list and CSV', () => {
   });
 });
 
-describe('audit verify on the command line', () => {
+// The command line against a SQLite file (the PostgreSQL run covers `audit verify` in the multi-instance test).
+describe.skipIf(testEngine === 'pg')('audit verify on the command line', () => {
   it('exits 0 on an intact file and 1 naming the event after a row is edited directly in SQLite', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rebind-audit-'));
     try {
@@ -195,9 +201,9 @@ describe('audit verify on the command line', () => {
       cli(['staff', 'create', '--email', 'x@staff.test', '--role', 'agent']);
       expect(JSON.parse(cli(['audit', 'verify', '--json']))).toMatchObject({ ok: true, count: 3 });
 
-      const { sqlite, close } = openDatabase(env.DATABASE_PATH, { migrate: false });
+      const sqlite = new Database(env.DATABASE_PATH);
       sqlite.exec("DROP TRIGGER audit_events_no_update; UPDATE audit_events SET details = '{}' WHERE id = 3;");
-      close();
+      sqlite.close();
       let status = 0;
       let out = '';
       try {

@@ -15,11 +15,11 @@ export async function makeRecoverableUser(ctx: TestContext, overrides: Parameter
   const now = ctx.clock();
   const user = await makeEndUser(ctx, { createdAt: new Date(now.getTime() - 900 * DAY), passwordChangedAt: new Date(now.getTime() - 400 * DAY), ...overrides });
   const hashes = await Promise.all(ANSWERS.map((a) => hashPassword(normaliseAnswer(a))));
-  ctx.deps.db.insert(securityQuestions).values(['First pet?', 'Birth city?', 'Favourite teacher?'].map((prompt, i) => ({ userId: user.id, position: i + 1, prompt, answerHash: hashes[i]!, createdAt: now }))).run();
-  ctx.deps.db.insert(kycReferences).values({ userId: user.id, provider: 'sim-kyc', level: 'advanced', selfieRef: `selfie-${user.id}`, verifiedAt: new Date(now.getTime() - 800 * DAY) }).run();
+  await ctx.deps.db.insert(securityQuestions).values(['First pet?', 'Birth city?', 'Favourite teacher?'].map((prompt, i) => ({ userId: user.id, position: i + 1, prompt, answerHash: hashes[i]!, createdAt: now })));
+  await ctx.deps.db.insert(kycReferences).values({ userId: user.id, provider: 'sim-kyc', level: 'advanced', selfieRef: `selfie-${user.id}`, verifiedAt: new Date(now.getTime() - 800 * DAY) });
   const txid = `0x${user.id.toString(16).padStart(4, '0')}${'ab'.repeat(30)}`;
   const creditedAt = new Date(now.getTime() - 5 * DAY);
-  ctx.deps.db.insert(deposits).values({ userId: user.id, email: user.email, asset: 'USDT', network: 'TRC20', amount: '250.00', txid, platform: 'Kraken', creditedAt, importedAt: now }).run();
+  await ctx.deps.db.insert(deposits).values({ userId: user.id, email: user.email, asset: 'USDT', network: 'TRC20', amount: '250.00', txid, platform: 'Kraken', creditedAt, importedAt: now });
   return { user, deposit: { asset: 'USDT', network: 'TRC20', amount: '250.00', txid, platform: 'Kraken', time: creditedAt.toISOString() } };
 }
 
@@ -50,8 +50,8 @@ export class CaseClient {
   status() {
     return this.http.get(this.path());
   }
-  verifyEmail(email: string) {
-    return this.http.post(this.path('/email'), { code: lastCode(this.ctx, email, 'email') });
+  async verifyEmail(email: string) {
+    return this.http.post(this.path('/email'), { code: await lastCode(this.ctx, email, 'email') });
   }
   evidence(body: Record<string, unknown>) {
     return this.http.post(this.path('/evidence'), body);
@@ -81,6 +81,6 @@ export function biometricCallback(ctx: TestContext, outcome: { eventId: string; 
   return ctx.app.request('/api/v1/webhooks/biometric', { method: 'POST', headers: { ...headers, 'x-forwarded-for': '203.0.113.200' }, body });
 }
 
-export function depositOf(ctx: TestContext, userId: number) {
-  return ctx.deps.db.select().from(deposits).where(eq(deposits.userId, userId)).get()!;
+export async function depositOf(ctx: TestContext, userId: number) {
+  return (await ctx.deps.db.select().from(deposits).where(eq(deposits.userId, userId)).limit(1))[0]!;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { openDatabase } from '../../db/client.ts';
+import { openTestDatabase } from './test-database.ts';
+import type { DatabaseHandle } from '../../db/client.ts';
 import { loadConfig } from '../../server/config.ts';
 import { createKeyring } from '../../server/crypto/encryption.ts';
 import { createLogger } from '../../server/logger.ts';
@@ -34,14 +35,23 @@ export interface TestContext {
   logs: string[];
 }
 
-/** A fresh migrated in-memory database and its own app, per test file (or per test). */
-export function createTestContext(env: Record<string, string> = {}): TestContext {
+/**
+ * A fresh migrated database and its own app, per test file (or per test):
+ * SQLite (a temp file) by default, PostgreSQL (a schema in the file's own
+ * database) in the PostgreSQL run of the suite (see test-database.ts).
+ */
+export async function createTestContext(env: Record<string, string> = {}, on?: DatabaseHandle): Promise<TestContext> {
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: ':memory:', REBIND_MASTER_KEY: TEST_MASTER_KEY, LOG_LEVEL: 'info', TRUST_PROXY: 'true', ...env });
-  const { db, sqlite } = openDatabase(':memory:');
+  const database = on ?? (await openTestDatabase());
   const logs: string[] = [];
-  const logger = createLogger('info', { write: (line: string) => void logs.push(line) });
+  const logger = createLogger('info', {
+    write: (line: string) => {
+      logs.push(line);
+      if (process.env.REBIND_TEST_SHOW_ERRORS && line.includes('unhandled error')) process.stderr.write(line);
+    },
+  });
   const clock = testClock();
-  const deps: Deps = { config, db, sqlite, keyring: createKeyring(TEST_MASTER_KEY), clock, random: (n) => randomBytes(n), logger, transports: {}, biometric: simulatedBiometricProvider(config.origin, (n) => randomBytes(n)) };
+  const deps: Deps = { config, db: database.db, database, keyring: createKeyring(TEST_MASTER_KEY), clock, random: (n) => randomBytes(n), logger, transports: {}, biometric: simulatedBiometricProvider(config.origin, (n) => randomBytes(n)), lifecycle: { draining: false } };
   return { deps, app: createApp(deps), clock, logs };
 }
 

@@ -22,7 +22,7 @@ let sam: { account: StaffAccount; client: StaffClient };
 let maxCases: number[] = [];
 let anaCases: number[] = [];
 
-const version = (id: number) => ctx.deps.db.select({ v: cases.version }).from(cases).where(eq(cases.id, id)).get()!.v;
+const version = async (id: number) => (await ctx.deps.db.select({ v: cases.version }).from(cases).where(eq(cases.id, id)).limit(1))[0]!.v;
 const call = async (client: StaffClient, method: 'get' | 'post', path: string, body?: unknown) => {
   const res = method === 'get' ? await client.get(path) : await client.post(path, body);
   expect(res.status, `${method} ${path}`).toBe(200);
@@ -33,13 +33,13 @@ const call = async (client: StaffClient, method: 'get' | 'post', path: string, b
 async function openClaimApprove(who: { client: StaffClient }, caseId: number, wait: number) {
   await call(who.client, 'get', `/admin/api/cases/${caseId}`);
   ctx.clock.advance(2 * SEC);
-  await call(who.client, 'post', `/admin/api/cases/${caseId}/claim`, { version: version(caseId) });
+  await call(who.client, 'post', `/admin/api/cases/${caseId}/claim`, { version: await version(caseId) });
   ctx.clock.advance(wait);
-  await call(who.client, 'post', `/admin/api/cases/${caseId}/approve`, { version: version(caseId) });
+  await call(who.client, 'post', `/admin/api/cases/${caseId}/approve`, { version: await version(caseId) });
 }
 
 beforeAll(async () => {
-  ctx = createTestContext();
+  ctx = await createTestContext();
   max = await signedInStaff(ctx, 'agent');
   ctx.clock.advance(31 * SEC); // a fresh TOTP step for each sign-in
   ana = await signedInStaff(ctx, 'agent');
@@ -67,7 +67,7 @@ beforeAll(async () => {
   }
   // Max reveals six customers' email addresses.
   for (const id of filed.concat(filed[0]!)) {
-    const userId = ctx.deps.db.select({ u: cases.userId }).from(cases).where(eq(cases.id, id)).get()!.u;
+    const userId = (await ctx.deps.db.select({ u: cases.userId }).from(cases).where(eq(cases.id, id)).limit(1))[0]!.u;
     const res = await max.client.post(`/admin/api/users/${userId}/reveal`, { field: 'email', justification: 'customer called, checking the address' });
     expect(res.status).toBe(200);
     ctx.clock.advance(MIN);
@@ -123,7 +123,7 @@ describe('GET /admin/api/insider-signals', () => {
     expect(fast.figure).toEqual({ count: 3, timed: 3, fastestSeconds: 10, thresholdSeconds: 30 });
     expect([...fast.evidence.caseIds].sort()).toEqual([...maxCases].sort());
     // The evidence is each approval and the view that opened the case.
-    const cited = ctx.deps.db.select().from(auditEvents).where(inArray(auditEvents.id, fast.evidence.eventIds)).all();
+    const cited = (await ctx.deps.db.select().from(auditEvents).where(inArray(auditEvents.id, fast.evidence.eventIds)));
     expect(cited.map((e) => e.action).sort()).toEqual(['case.approve', 'case.approve', 'case.approve', 'case.view', 'case.view', 'case.view']);
     expect(new Set(cited.map((e) => e.actorId))).toEqual(new Set([String(max.account.id)]));
     expect(new Set(cited.map((e) => Number(e.targetId)))).toEqual(new Set(maxCases));
@@ -133,7 +133,7 @@ describe('GET /admin/api/insider-signals', () => {
     const reveals = maxRow.signals.reveals!;
     expect(reveals.flagged).toBe(true);
     expect(reveals.figure).toMatchObject({ count: 6, baselineCount: 0, baselinePerDay: 0 });
-    const revealEvents = ctx.deps.db.select({ id: auditEvents.id }).from(auditEvents).where(and(eq(auditEvents.action, 'user.reveal'), eq(auditEvents.actorId, String(max.account.id)))).all();
+    const revealEvents = (await ctx.deps.db.select({ id: auditEvents.id }).from(auditEvents).where(and(eq(auditEvents.action, 'user.reveal'), eq(auditEvents.actorId, String(max.account.id)))));
     expect([...reveals.evidence.eventIds].sort((a, b) => a - b)).toEqual(revealEvents.map((e) => e.id));
 
     // Three approvals out of three: 100% against Ana's 100%, not a flag; no history for usual hours.

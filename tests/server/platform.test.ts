@@ -3,20 +3,20 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { createTestContext, signedInStaff } from './helpers.ts';
 import { auditEvents } from '../../db/schema/index.ts';
 
 describe('platform', () => {
   it('answers /healthz', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const res = await ctx.app.request('/healthz');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
   it('sends security headers with a CSP, and a request id', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const res = await ctx.app.request('/healthz');
     const csp = res.headers.get('content-security-policy')!;
     expect(csp).toContain("default-src 'self'");
@@ -30,24 +30,24 @@ describe('platform', () => {
   });
 
   it('answers unknown API paths with the flat JSON error body, never the SPA', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     for (const path of ['/api/v1/nothing', '/admin/api/nothing']) {
       const res = await ctx.app.request(path);
       expect(res.status).toBe(404);
-      const body = (await res.json()) as Record<string, unknown>;
+      const body = await res.json() as Record<string, unknown>;
       expect(body).toMatchObject({ code: 'not_found', message: expect.any(String), requestId: res.headers.get('x-request-id') });
     }
   });
 
   it('refuses a body over the limit with 413 before any work', async () => {
-    const ctx = createTestContext({ BODY_LIMIT_BYTES: '2048' });
+    const ctx = await createTestContext({ BODY_LIMIT_BYTES: '2048' });
     const res = await ctx.app.request('/admin/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@b.test', password: 'x'.repeat(5000) }) });
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { code: string }).code).toBe('payload_too_large');
+    expect((await res.json() as { code: string }).code).toBe('payload_too_large');
   });
 
   it('answers malformed JSON and wrong shapes with 400 and per-field details', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const bad = await ctx.app.request('/admin/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { code: string }).code).toBe('invalid_json');
@@ -59,7 +59,7 @@ describe('platform', () => {
   });
 
   it('publishes /openapi.json from the same validators, and a page that renders it', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const doc = (await (await ctx.app.request('/openapi.json')).json()) as { openapi: string; paths: Record<string, any>; components: any };
     expect(doc.openapi).toMatch(/^3\./);
     const login = doc.paths['/admin/api/auth/login'].post;
@@ -75,7 +75,7 @@ describe('platform', () => {
   });
 
   it('logs requests as JSON without tokens, passwords or codes', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const { account, client } = await signedInStaff(ctx, 'admin');
     await client.get('/api/v1/freeze/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
     const lines = ctx.logs.map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -86,24 +86,24 @@ describe('platform', () => {
   });
 
   it('never answers a 500 with a stack trace', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const { client } = await signedInStaff(ctx, 'admin');
-    ctx.deps.sqlite.exec('DROP TABLE staff_sessions'); // make the next request fail inside
+    await ctx.deps.db.exec(sql`DROP TABLE staff_sessions`); // make the next request fail inside
     const res = await client.get('/admin/api/auth/me');
     expect(res.status).toBe(500);
-    const body = (await res.json()) as Record<string, unknown>;
+    const body = await res.json() as Record<string, unknown>;
     expect(body).toEqual({ code: 'internal_error', message: 'Something went wrong on our side.', requestId: expect.any(String) });
   });
 });
 
 describe('staff management', () => {
   it('creates staff with a one-time password and TOTP key that work at once', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const { client } = await signedInStaff(ctx, 'admin');
     const res = await client.post('/admin/api/staff', { email: 'New.Agent@staff.test', name: 'New Agent', role: 'agent' });
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    const created = (await res.json()) as { id: number; email: string; password: string; totpSecret: string; otpauthUri: string };
+    const created = await res.json() as { id: number; email: string; password: string; totpSecret: string; otpauthUri: string };
     expect(created.email).toBe('new.agent@staff.test');
     expect(created.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
     expect(created.otpauthUri).toBe(`otpauth://totp/Rebind:new.agent%40staff.test?secret=${created.totpSecret}&issuer=Rebind`);
@@ -115,20 +115,20 @@ describe('staff management', () => {
     expect((await new StaffClient(ctx).signIn({ id: created.id, email: created.email, password: created.password, totpSecret: created.totpSecret, role: 'agent' })).status).toBe(200);
     const dup = await client.post('/admin/api/staff', { email: 'new.agent@staff.test', name: 'Again', role: 'agent' });
     expect(dup.status).toBe(409);
-    const event = ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.create')).all().at(-1)!;
+    const event = (await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.create'))).at(-1)!;
     expect(event).toMatchObject({ actorType: 'staff', targetId: String(created.id) });
     expect(event.details).not.toContain(created.password);
   });
 
   it('changes roles with an audit event, but nobody changes their own role or disables themselves', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const admin = await signedInStaff(ctx, 'admin');
     const agent = await signedInStaff(ctx, 'agent');
     const promote = await admin.client.put(`/admin/api/staff/${agent.account.id}`, { role: 'supervisor', id: agent.account.id, email: 'ignored@x.test' });
     expect(promote.status).toBe(200);
     expect(((await promote.json()) as { role: string; email: string })).toMatchObject({ role: 'supervisor', email: agent.account.email });
     expect((await agent.client.get('/admin/api/auth/me')).status).toBe(401); // a new role needs a new session
-    const update = ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.update')).get()!;
+    const update = (await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.update')).limit(1))[0]!;
     expect(JSON.parse(update.details)).toEqual({ changes: { role: { from: 'agent', to: 'supervisor' } } });
     const self = await admin.client.put(`/admin/api/staff/${admin.account.id}`, { role: 'agent' });
     expect(self.status).toBe(422);
@@ -170,7 +170,7 @@ describe('operator CLI', () => {
 
 describe('the desk fallback', () => {
   it('answers a missing file with 404 and a page route with the desk (or 503 before the build)', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     expect((await ctx.app.request('/favicon.ico')).headers.get('content-type')).toBe('image/svg+xml');
     expect((await ctx.app.request('/robots.txt')).status).toBe(404);
     expect((await ctx.app.request('/assets/old-123.js')).status).toBe(404);

@@ -5,6 +5,7 @@ import { caseListView, caseOrder, caseWhere, listCases, queueTuning, type CaseSo
 import type { ListQuery } from '../../server/platform/list-query.ts';
 import { generateBigFixtures } from '../../fixtures/big.ts';
 import { queueFilters, queueSorts, sortOrders, type FilterContext } from '../bench/queue-filters.ts';
+import { testEngine } from './test-database.ts';
 import { createTestContext, makeStaff, signedInStaff, type StaffClient, type TestContext } from './helpers.ts';
 
 /**
@@ -18,17 +19,17 @@ let me: number;
 let client: StaffClient;
 let fc: FilterContext;
 
-function naive(q: ListQuery<CaseSortField>) {
+async function naive(q: ListQuery<CaseSortField>) {
   const now = ctx.clock();
   const where = caseWhere(q.filter, now, me);
-  const rows = ctx.deps.db.select().from(cases).where(where).orderBy(...caseOrder(q)).limit(q.limit).offset(q.offset).all();
-  const total = ctx.deps.db.select({ n: count() }).from(cases).where(where).get()!.n;
+  const rows = (await ctx.deps.db.select().from(cases).where(where).orderBy(...caseOrder(q)).limit(q.limit).offset(q.offset));
+  const total = (await ctx.deps.db.select({ n: count() }).from(cases).where(where).limit(1))[0]!.n;
   return { rows: rows.map((r) => caseListView(r, now)), total };
 }
 
-function compare(q: ListQuery<CaseSortField>, label: string) {
-  const expected = naive(q);
-  const got = listCases(ctx.deps.db, q, ctx.clock(), me);
+async function compare(q: ListQuery<CaseSortField>, label: string) {
+  const expected = await naive(q);
+  const got = await listCases(ctx.deps.database, q, ctx.clock(), me);
   expect(got.rows, label).toEqual(expected.rows);
   if (got.totalIsEstimate) {
     if (got.rows.length) expect(got.total!, label).toBeGreaterThanOrEqual(q.offset + got.rows.length);
@@ -39,68 +40,71 @@ function compare(q: ListQuery<CaseSortField>, label: string) {
   return { expected, got };
 }
 
-function countsFromTable() {
-  return ctx.deps.sqlite.prepare(`SELECT status, ifnull(risk_band, '') AS b, ifnull(assignee_id, 0) AS a, methods, count(*) AS n FROM cases GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`).all();
+const numbers = (rows: Record<string, unknown>[]) => rows.map((r) => ({ ...r, a: Number(r.a), n: Number(r.n) }));
+async function countsFromTable() {
+  return numbers(await ctx.deps.db.rows(sql`SELECT status, coalesce(risk_band, '') AS b, coalesce(assignee_id, 0) AS a, methods, count(*) AS n FROM cases GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`));
 }
-function countsFromCounter() {
-  return ctx.deps.sqlite.prepare(`SELECT status, risk_band AS b, assignee_id AS a, methods, n FROM case_counts WHERE n > 0 ORDER BY 1, 2, 3, 4`).all();
+async function countsFromCounter() {
+  return numbers(await ctx.deps.db.rows(sql`SELECT status, risk_band AS b, assignee_id AS a, methods, n FROM case_counts WHERE n > 0 ORDER BY 1, 2, 3, 4`));
 }
 
 beforeAll(async () => {
-  ctx = createTestContext();
+  if (testEngine === 'pg') return;
+  ctx = await createTestContext();
   const signedIn = await signedInStaff(ctx, 'agent');
   await makeStaff(ctx, 'agent');
   await makeStaff(ctx, 'supervisor');
   me = signedIn.account.id;
   client = signedIn.client;
   await generateBigFixtures(ctx.deps, { cases: CASES });
-  const some = ctx.deps.sqlite.prepare(`SELECT id, user_id FROM cases WHERE id % 97 = 0 ORDER BY id LIMIT 8`).all() as { id: number; user_id: number }[];
-  const busy = ctx.deps.sqlite.prepare(`SELECT user_id FROM cases GROUP BY user_id ORDER BY count(*) DESC LIMIT 1`).get() as { user_id: number };
+  const some = await ctx.deps.db.rows<{ id: number; user_id: number }>(sql`SELECT id, user_id FROM cases WHERE id % 97 = 0 ORDER BY id LIMIT 8`);
+  const [busy] = await ctx.deps.db.rows<{ user_id: number }>(sql`SELECT user_id FROM cases GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1`);
   fc = { now: ctx.clock(), userId: busy.user_id, caseId: some[0]!.id, caseIds: some.map((r) => r.id) };
 }, 60_000);
 
-describe('the queue at scale answers what the plain query answers', () => {
+// The hand-planned SQLite queue against the plain query (PostgreSQL runs the plain query itself: queue-pg.ts).
+describe.skipIf(testEngine === 'pg')('the queue at scale answers what the plain query answers', () => {
   it('generated data: the expected mix, and case_counts equals a GROUP BY', async () => {
-    const n = ctx.deps.db.select({ n: count() }).from(cases).get()!.n;
+    const n = (await ctx.deps.db.select({ n: count() }).from(cases).limit(1))[0]!.n;
     expect(n).toBe(CASES);
-    const open = ctx.deps.db.select({ n: count() }).from(cases).where(sql`status IN ('submitted','in_review','info_requested','escalated','awaiting_second_approval')`).get()!.n;
+    const open = (await ctx.deps.db.select({ n: count() }).from(cases).where(sql`status IN ('submitted','in_review','info_requested','escalated','awaiting_second_approval')`).limit(1))[0]!.n;
     expect(open / CASES).toBeGreaterThan(0.01);
     expect(open / CASES).toBeLessThan(0.04);
-    expect(countsFromCounter()).toEqual(countsFromTable());
+    expect(await countsFromCounter()).toEqual(await countsFromTable());
     // A small batch on top goes through the indexes and triggers as they are.
-    const before = ctx.deps.sqlite.prepare('SELECT count(*) AS n FROM sqlite_master WHERE tbl_name = ?').get('cases');
+    const before = ctx.deps.database.sqlite!.writer.prepare('SELECT count(*) AS n FROM sqlite_master WHERE tbl_name = ?').get('cases');
     await generateBigFixtures(ctx.deps, { cases: 30, seed: 7 });
-    expect(ctx.deps.sqlite.prepare('SELECT count(*) AS n FROM sqlite_master WHERE tbl_name = ?').get('cases')).toEqual(before);
-    expect(countsFromCounter()).toEqual(countsFromTable());
+    expect(ctx.deps.database.sqlite!.writer.prepare('SELECT count(*) AS n FROM sqlite_master WHERE tbl_name = ?').get('cases')).toEqual(before);
+    expect(await countsFromCounter()).toEqual(await countsFromTable());
   });
 
-  it('case_sla_bounds holds how far SLA times lie from creation and submission', () => {
-    const bounds = () => ctx.deps.sqlite.prepare('SELECT * FROM case_sla_bounds').get() as Record<string, number>;
-    const actual = () => ctx.deps.sqlite.prepare(`SELECT min(sla_due_at - created_at) AS cmin, max(sla_due_at - created_at) AS cmax, min(sla_due_at - submitted_at) AS smin, max(sla_due_at - submitted_at) AS smax, max(submitted_at IS NULL) AS unb, max(risk_score IS NULL) AS rm FROM cases WHERE sla_due_at IS NOT NULL`).get() as Record<string, number>;
+  it('case_sla_bounds holds how far SLA times lie from creation and submission', async () => {
+    const bounds = () => ctx.deps.database.sqlite!.writer.prepare('SELECT * FROM case_sla_bounds').get() as Record<string, number>;
+    const actual = () => ctx.deps.database.sqlite!.writer.prepare(`SELECT min(sla_due_at - created_at) AS cmin, max(sla_due_at - created_at) AS cmax, min(sla_due_at - submitted_at) AS smin, max(sla_due_at - submitted_at) AS smax, max(submitted_at IS NULL) AS unb, max(risk_score IS NULL) AS rm FROM cases WHERE sla_due_at IS NOT NULL`).get() as Record<string, number>;
     let b = bounds();
     let a = actual();
     expect([b.created_min, b.created_max, b.submitted_min, b.submitted_max, b.submitted_unbounded, b.risk_missing]).toEqual([a.cmin, a.cmax, a.smin, a.smax, a.unb, a.rm]);
     // Widened by writes, never narrowed (so still true after an update moves back).
     const id = fc.caseIds[0]!;
-    ctx.deps.sqlite.prepare('UPDATE cases SET sla_due_at = created_at + 40 * 86400000 WHERE id = ?').run(id);
+    ctx.deps.database.sqlite!.writer.prepare('UPDATE cases SET sla_due_at = created_at + 40 * 86400000 WHERE id = ?').run(id);
     b = bounds();
     expect(b.created_max).toBeGreaterThanOrEqual(40 * 86_400_000);
-    ctx.deps.sqlite.prepare('UPDATE cases SET sla_due_at = submitted_at + 3600000 WHERE id = ?').run(id);
+    ctx.deps.database.sqlite!.writer.prepare('UPDATE cases SET sla_due_at = submitted_at + 3600000 WHERE id = ?').run(id);
     a = actual();
     expect(bounds().created_max).toBeGreaterThanOrEqual(a.cmax);
     expect(bounds().created_min).toBeLessThanOrEqual(a.cmin);
   });
 
-  it('every filter × sort × direction, first and deep pages, totals', () => {
+  it('every filter × sort × direction, first and deep pages, totals', async () => {
     let checked = 0;
     for (const f of queueFilters) {
       const filter = f.filter(fc);
       for (const sortField of queueSorts) {
         for (const sortOrder of sortOrders) {
           const base = { filter, sortField, sortOrder, limit: 25 } as const;
-          const { expected } = compare({ ...base, offset: 0 }, `${f.name} ${sortField} ${sortOrder} @0`);
+          const { expected } = await compare({ ...base, offset: 0 }, `${f.name} ${sortField} ${sortOrder} @0`);
           const offsets = new Set([25, 64, 65, 200, 1000, Math.max(0, expected.total - 10), expected.total + 5]);
-          for (const offset of offsets) compare({ ...base, offset }, `${f.name} ${sortField} ${sortOrder} @${offset}`);
+          for (const offset of offsets) await compare({ ...base, offset }, `${f.name} ${sortField} ${sortOrder} @${offset}`);
           checked++;
         }
       }
@@ -108,7 +112,7 @@ describe('the queue at scale answers what the plain query answers', () => {
     expect(checked).toBe(queueFilters.length * 10);
   });
 
-  it('estimated totals and exact pages with a small counting budget and stride', () => {
+  it('estimated totals and exact pages with a small counting budget and stride', async () => {
     const saved = { ...queueTuning };
     Object.assign(queueTuning, { exactBudget: 20, stride: 4, maxAnchors: 5, estimateTtlMs: 0, countBudget: 300, idFloorScan: 40 });
     try {
@@ -116,7 +120,7 @@ describe('the queue at scale answers what the plain query answers', () => {
       for (const f of queueFilters) {
         for (const sortField of ['slaDueAt', 'createdAt'] as const) {
           for (const offset of [0, 5, 30, 333]) {
-            const { got } = compare({ filter: f.filter(fc), sortField, sortOrder: 'DESC', offset, limit: 25 }, `${f.name} ${sortField} @${offset} (small budget)`);
+            const { got } = await compare({ filter: f.filter(fc), sortField, sortOrder: 'DESC', offset, limit: 25 }, `${f.name} ${sortField} @${offset} (small budget)`);
             if (got.totalIsEstimate) estimated++;
           }
         }
@@ -127,26 +131,26 @@ describe('the queue at scale answers what the plain query answers', () => {
     }
   });
 
-  it('lists that move with the clock (slaBreached): remembered positions shift as cases fall due', () => {
+  it('lists that move with the clock (slaBreached): remembered positions shift as cases fall due', async () => {
     const saved = { ...queueTuning };
     Object.assign(queueTuning, { stride: 4, clockReuseMs: 86_400_000 });
     const start = ctx.clock().getTime();
     const open = ['submitted', 'in_review', 'info_requested', 'escalated', 'awaiting_second_approval'];
     const filters = [{ slaBreached: 'true' }, { slaBreached: 'false' }, { status: open, slaBreached: true }, { status: open, slaBreached: false, riskBand: ['low', 'medium'] }];
-    const check = (when: string) => {
+    const check = async (when: string) => {
       for (const filter of filters) {
         for (const sortField of queueSorts) {
           for (const sortOrder of sortOrders) {
-            for (const offset of [4, 9, 17, 30, 55]) compare({ filter, sortField, sortOrder, offset, limit: 10 }, `${JSON.stringify(filter)} ${sortField} ${sortOrder} @${offset} ${when}`);
+            for (const offset of [4, 9, 17, 30, 55]) await compare({ filter, sortField, sortOrder, offset, limit: 10 }, `${JSON.stringify(filter)} ${sortField} ${sortOrder} @${offset} ${when}`);
           }
         }
       }
     };
     try {
-      check('at start');
+      await check('at start');
       for (const step of [60_000, 7 * 60_000, 3 * 3_600_000, 9 * 3_600_000, -3_600_000, 2 * 86_400_000]) {
         ctx.clock.advance(step);
-        check(`after ${step / 60_000} min`);
+        await check(`after ${step / 60_000} min`);
       }
     } finally {
       ctx.clock.set(new Date(start));
@@ -175,22 +179,22 @@ describe('the queue at scale answers what the plain query answers', () => {
     expect(((await none.json()) as unknown[]).length).toBe(25);
   });
 
-  it('pages of 100 and 1, and the end of the list', () => {
+  it('pages of 100 and 1, and the end of the list', async () => {
     for (const f of queueFilters.slice(0, 12)) {
       for (const [offset, limit] of [[0, 100], [130, 100], [3999, 1], [640, 1]] as const) {
-        compare({ filter: f.filter(fc), sortField: 'createdAt', sortOrder: 'DESC', offset, limit }, `${f.name} @${offset}+${limit}`);
+        await compare({ filter: f.filter(fc), sortField: 'createdAt', sortOrder: 'DESC', offset, limit }, `${f.name} @${offset}+${limit}`);
       }
     }
   });
 
-  it('changes after anchors were remembered: triggers keep counts and invalidate positions', () => {
+  it('changes after anchors were remembered: triggers keep counts and invalidate positions', async () => {
     const views = [queueFilters[0]!, queueFilters[1]!, queueFilters[11]!, queueFilters[13]!];
-    const pages = () => {
-      for (const f of views) for (const sortField of queueSorts) compare({ filter: f.filter(fc), sortField, sortOrder: 'ASC', offset: 300, limit: 25 }, `${f.name} ${sortField} after change`);
-      for (const sortField of queueSorts) compare({ filter: queueFilters[1]!.filter(fc), sortField, sortOrder: 'DESC', offset: 70, limit: 25 }, `open ${sortField} after change`);
+    const pages = async () => {
+      for (const f of views) for (const sortField of queueSorts) await compare({ filter: f.filter(fc), sortField, sortOrder: 'ASC', offset: 300, limit: 25 }, `${f.name} ${sortField} after change`);
+      for (const sortField of queueSorts) await compare({ filter: queueFilters[1]!.filter(fc), sortField, sortOrder: 'DESC', offset: 70, limit: 25 }, `open ${sortField} after change`);
     };
-    pages();
-    const db = ctx.deps.sqlite;
+    await pages();
+    const db = ctx.deps.database.sqlite!.writer;
     // Moves between cells, a new case, a deleted one, a key that moves.
     db.prepare(`UPDATE cases SET status = 'rejected', assignee_id = NULL WHERE id IN (SELECT id FROM cases WHERE status = 'submitted' ORDER BY id LIMIT 5)`).run();
     db.prepare(`UPDATE cases SET risk_band = 'high', risk_score = 90 WHERE id IN (SELECT id FROM cases WHERE risk_band = 'low' ORDER BY id DESC LIMIT 7)`).run();
@@ -199,31 +203,31 @@ describe('the queue at scale answers what the plain query answers', () => {
     db.prepare(`INSERT INTO cases (user_id, status, methods, masked_email, risk_score, risk_band, sla_due_at, case_token_hash, submitted_at, created_at, updated_at)
       SELECT user_id, 'submitted', 'transfer_record', masked_email, 50, 'medium', ?, 'x', ?, ?, ? FROM cases WHERE id = ?`).run(fc.now.getTime() + 3_600_000, fc.now.getTime() - 60_000, fc.now.getTime() - 120_000, fc.now.getTime(), fc.caseId);
     db.prepare(`DELETE FROM cases WHERE id = (SELECT id FROM cases WHERE status = 'completed' ORDER BY id LIMIT 1 OFFSET 100)`).run();
-    expect(countsFromCounter()).toEqual(countsFromTable());
-    pages();
+    expect(await countsFromCounter()).toEqual(await countsFromTable());
+    await pages();
     // A case with an SLA but no risk score: SLA filters sorted by risk stop skipping unscored cases.
     const slaFilters = [queueFilters.find((f) => f.name === 'sla due last 7d')!, queueFilters.find((f) => f.name === 'breached')!];
-    const byRisk = () => {
-      for (const f of slaFilters) for (const sortOrder of sortOrders) for (const offset of [0, 40]) compare({ filter: f.filter(fc), sortField: 'riskScore', sortOrder, offset, limit: 25 }, `${f.name} risk ${sortOrder} @${offset}`);
+    const byRisk = async () => {
+      for (const f of slaFilters) for (const sortOrder of sortOrders) for (const offset of [0, 40]) await compare({ filter: f.filter(fc), sortField: 'riskScore', sortOrder, offset, limit: 25 }, `${f.name} risk ${sortOrder} @${offset}`);
     };
-    byRisk();
+    await byRisk();
     db.prepare(`UPDATE cases SET risk_score = NULL WHERE id = (SELECT id FROM cases WHERE status = 'submitted' AND sla_due_at < ? ORDER BY id DESC LIMIT 1)`).run(fc.now.getTime());
     expect((db.prepare('SELECT risk_missing FROM case_sla_bounds').get() as { risk_missing: number }).risk_missing).toBe(1);
-    byRisk();
+    await byRisk();
   });
 
-  it('answers without a total when asked, and validates like before', () => {
-    const got = listCases(ctx.deps.db, { filter: { status: 'submitted' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me, { total: false });
+  it('answers without a total when asked, and validates like before', async () => {
+    const got = await listCases(ctx.deps.database, { filter: { status: 'submitted' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me, { total: false });
     expect(got.total).toBeNull();
     expect(got.rows).toHaveLength(5);
-    expect(() => listCases(ctx.deps.db, { filter: { status: 'nope' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me)).toThrow(/unknown value nope/);
-    expect(() => listCases(ctx.deps.db, { filter: { assigneeId: 'x1' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me)).toThrow(/assigneeId/);
+    await expect(listCases(ctx.deps.database, { filter: { status: 'nope' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me)).rejects.toThrow(/unknown value nope/);
+    await expect(listCases(ctx.deps.database, { filter: { assigneeId: 'x1' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me)).rejects.toThrow(/assigneeId/);
     // An empty list matches nothing (the plain query's `IN ()` is not even valid SQL).
     for (const filter of [{ status: [] }, { method: [] }, { id: [] }, { riskBand: [] }]) {
-      expect(listCases(ctx.deps.db, { filter, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 25 }, ctx.clock(), me)).toEqual({ rows: [], total: 0, totalIsEstimate: false });
+      expect(await listCases(ctx.deps.database, { filter, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 25 }, ctx.clock(), me)).toEqual({ rows: [], total: 0, totalIsEstimate: false });
     }
     for (const filter of [{ userId: 'abc' }, { q: '%' }, { q: '_***' }, { q: '#0' }, { q: 'J***@' }, { status: ['rejected', 'rejected'] }]) {
-      compare({ filter, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 25 }, JSON.stringify(filter));
+      await compare({ filter, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 25 }, JSON.stringify(filter));
     }
   });
 });

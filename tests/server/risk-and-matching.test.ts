@@ -57,17 +57,17 @@ describe('transfer record matching', () => {
   const row = (over: Partial<LedgerRow> = {}): LedgerRow => ({ id: 1, userId: 7, asset: 'USDT', network: 'TRC20', amount: '250.00', txid: 'abc123def456', platform: 'Kraken', creditedAt: new Date('2026-11-20T10:00:00Z'), ...over });
   const record = { platform: 'kraken', asset: 'usdt', network: 'TRC20', amount: '250', txid: 'ABC123DEF456', time: '2026-11-20T09:30:00Z' };
 
-  it('is exact when the txid is the account’s and every field agrees (case and trailing zeros aside)', () => {
-    expect(matchTransfer(record, 7, [row()], [row()])).toEqual({ result: 'exact', ledgerRowId: 1, differs: [], txidOnOtherAccount: false });
+  it('is exact when the txid is the account’s and every field agrees (case and trailing zeros aside)', async () => {
+    expect(matchTransfer(record, 7, [await row()], [await row()])).toEqual({ result: 'exact', ledgerRowId: 1, differs: [], txidOnOtherAccount: false });
   });
-  it('is partial, naming the differing fields', () => {
-    expect(matchTransfer({ ...record, amount: '249.99', time: '2026-11-25T00:00:00Z' }, 7, [row()], [row()])).toMatchObject({ result: 'partial', differs: ['amount', 'time'] });
+  it('is partial, naming the differing fields', async () => {
+    expect(matchTransfer({ ...record, amount: '249.99', time: '2026-11-25T00:00:00Z' }, 7, [await row()], [await row()])).toMatchObject({ result: 'partial', differs: ['amount', 'time'] });
   });
-  it('is partial when another deposit agrees on asset, network and amount', () => {
-    expect(matchTransfer({ ...record, txid: 'ffff0000ffff' }, 7, [row()], [])).toMatchObject({ result: 'partial', differs: ['txid'] });
+  it('is partial when another deposit agrees on asset, network and amount', async () => {
+    expect(matchTransfer({ ...record, txid: 'ffff0000ffff' }, 7, [await row()], [])).toMatchObject({ result: 'partial', differs: ['txid'] });
   });
-  it('is none for a txid of another account, and says so', () => {
-    expect(matchTransfer(record, 8, [], [row()])).toEqual({ result: 'none', ledgerRowId: null, differs: [], txidOnOtherAccount: true });
+  it('is none for a txid of another account, and says so', async () => {
+    expect(matchTransfer(record, 8, [], [await row()])).toEqual({ result: 'none', ledgerRowId: null, differs: [], txidOnOtherAccount: true });
   });
   it('compares decimal amounts exactly', () => {
     expect(sameAmount('250', '250.000')).toBe(true);

@@ -30,15 +30,15 @@ async function signIn(role: StaffRole) {
 }
 
 beforeAll(async () => {
-  ctx = createTestContext();
+  ctx = await createTestContext();
   for (const role of staffRoles) {
     accounts.set(role, await makeStaff(ctx, role));
     await signIn(role);
   }
   const now = ctx.clock();
-  const userId = ctx.deps.db.insert(users).values({ email: 'enduser@example.com', passwordHash: 'x', createdAt: now, updatedAt: now }).returning().get().id;
+  const userId = (await ctx.deps.db.insert(users).values({ email: 'enduser@example.com', passwordHash: 'x', createdAt: now, updatedAt: now }).returning())[0].id;
   userToken = randomBytes(32).toString('base64url');
-  ctx.deps.db.insert(userSessions).values({ id: createHash('sha256').update(userToken).digest('hex'), userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + 3_600_000) }).run();
+  await ctx.deps.db.insert(userSessions).values({ id: createHash('sha256').update(userToken).digest('hex'), userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + 3_600_000) });
   const doc = (await (await ctx.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { 'x-rebind-permission'?: Permission | 'public' }>> };
   operations = Object.entries(doc.paths)
     .filter(([path]) => path.startsWith('/admin/api/'))
@@ -68,7 +68,7 @@ describe('route × role matrix for /admin/api', () => {
     for (const op of operations.filter((o) => o.permission !== 'public')) {
       const res = await ctx.app.request(concrete(op.path), { method: op.method, headers: { 'content-type': 'application/json' }, body: op.method === 'GET' ? undefined : '{}' });
       expect(res.status, `${op.method} ${op.path}`).toBe(401);
-      expect(((await res.json()) as { code: string }).code).toBe('unauthenticated');
+      expect((await res.json() as { code: string }).code).toBe('unauthenticated');
     }
   });
 
@@ -92,7 +92,7 @@ describe('route × role matrix for /admin/api', () => {
           if (op.method === 'GET' && !op.path.includes('{')) expect(res.status, label).toBe(200);
         } else {
           expect(res.status, label).toBe(403);
-          expect(((await res.json()) as { code: string }).code).toBe('forbidden');
+          expect((await res.json() as { code: string }).code).toBe('forbidden');
         }
         if ((await client.get('/admin/api/auth/me')).status !== 200) await signIn(role); // e.g. after logout
       }
@@ -118,7 +118,7 @@ describe('route × role matrix for /admin/api', () => {
     for (const op of operations.filter((o) => o.permission !== 'public' && o.method !== 'GET')) {
       const res = await clients.get('admin')!.request(op.method, concrete(op.path), {}, { 'x-csrf-token': '' });
       expect(res.status, `${op.method} ${op.path}`).toBe(403);
-      expect(((await res.json()) as { code: string }).code).toBe('csrf_failed');
+      expect((await res.json() as { code: string }).code).toBe('csrf_failed');
     }
   });
 });

@@ -90,19 +90,20 @@ describe('nothing secret in clear in the SQLite file', () => {
     try {
       const path = join(dir, 'rebind.db');
       const key = generateMasterKey();
-      const { db, sqlite, close } = openDatabase(path);
+      const database = await openDatabase({ path });
       const logs: string[] = [];
       const clock = testClock();
       const deps: Deps = {
         config: loadConfig({ NODE_ENV: 'test', DATABASE_PATH: path, REBIND_MASTER_KEY: key }),
-        db,
-        sqlite,
+        db: database.db,
+        database,
         keyring: createKeyring(key),
         clock,
         random: (n) => randomBytes(n),
         logger: createLogger('debug', { write: (l: string) => void logs.push(l) }),
         transports: {},
         biometric: { name: 'none', startSession: async () => ({ providerRef: 'x', url: 'x' }) },
+        lifecycle: { draining: false },
       };
       const created = await createStaffMember(deps, { email: 'clear@staff.test', name: 'Clear', role: 'admin' }, { type: 'system' });
       const app = createApp(deps);
@@ -121,7 +122,7 @@ describe('nothing secret in clear in the SQLite file', () => {
       // Nor in the logs.
       const logText = logs.join('\n');
       for (const secret of [created.totpSecret, created.password, token, client.csrfToken]) expect(logText).not.toContain(secret);
-      close();
+      await database.close();
       expect(existsSync(path)).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });

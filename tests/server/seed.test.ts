@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { createTestContext } from './helpers.ts';
 import { seedDemo, demoUserTotpSecret, isDatabaseEmpty } from '../../fixtures/seed.ts';
 import { DEMO_USER_PASSWORD, storyUsers } from '../../fixtures/demo-people.ts';
@@ -11,57 +11,57 @@ import { oathtool, UserClient } from './user-helpers.ts';
 
 describe('demo seed', () => {
   it('loads staff for every role, ~50 users with every mix of tools, a ledger and KYC references', async () => {
-    const ctx = createTestContext();
-    expect(isDatabaseEmpty(ctx.deps)).toBe(true);
+    const ctx = await createTestContext();
+    expect(await isDatabaseEmpty(ctx.deps)).toBe(true);
     const credentials = await seedDemo(ctx.deps);
-    expect(isDatabaseEmpty(ctx.deps)).toBe(false);
+    expect(await isDatabaseEmpty(ctx.deps)).toBe(false);
     expect(credentials.map((c) => c.role).sort()).toEqual(['admin', 'agent', 'agent', 'agent', 'auditor', 'supervisor']);
-    const userCount = ctx.deps.db.select().from(users).all().length;
+    const userCount = (await ctx.deps.db.select().from(users)).length;
     expect(userCount).toBeGreaterThanOrEqual(50);
-    expect(ctx.deps.db.select().from(deposits).all().length).toBeGreaterThan(200);
-    expect(ctx.deps.db.select().from(kycReferences).all().length).toBeGreaterThan(40);
+    expect((await ctx.deps.db.select().from(deposits)).length).toBeGreaterThan(200);
+    expect((await ctx.deps.db.select().from(kycReferences)).length).toBeGreaterThan(40);
     const mixes = new Set<string>();
-    for (const u of ctx.deps.db.select().from(users).all()) {
-      mixes.add(ctx.deps.db.select().from(userFactors).where(eq(userFactors.userId, u.id)).all().map((f) => f.type).sort().join('+'));
+    for (const u of (await ctx.deps.db.select().from(users))) {
+      mixes.add((await ctx.deps.db.select().from(userFactors).where(eq(userFactors.userId, u.id))).map((f) => f.type).sort().join('+'));
     }
     for (const mix of ['', 'sms', 'totp', 'passkey', 'sms+totp', 'passkey+totp', 'passkey+sms', 'passkey+sms+totp']) expect(mixes).toContain(mix);
     // Bo's staff account is linked to his own end-user account.
-    const bo = ctx.deps.db.select().from(staff).where(eq(staff.email, 'bo.agent@staff.example.com')).get()!;
-    expect(bo.userId).toBe(ctx.deps.db.select().from(users).where(eq(users.email, 'bo.private@example.net')).get()!.id);
-    expect(verifyAuditChain(ctx.deps.sqlite).ok).toBe(true);
+    const bo = (await ctx.deps.db.select().from(staff).where(eq(staff.email, 'bo.agent@staff.example.com')).limit(1))[0]!;
+    expect(bo.userId).toBe((await ctx.deps.db.select().from(users).where(eq(users.email, 'bo.private@example.net')).limit(1))[0]!.id);
+    expect((await verifyAuditChain(ctx.deps.db)).ok).toBe(true);
 
     // Cases in every state and band, the story's people where the story puts them.
-    const all = ctx.deps.db.select().from(cases).all();
+    const all = (await ctx.deps.db.select().from(cases));
     const states = new Set(all.map((c) => c.status));
     for (const s of ['draft', 'submitted', 'in_review', 'info_requested', 'awaiting_second_approval', 'approved', 'rejected', 'completed', 'expired', 'abandoned', 'cancelled']) expect(states, s).toContain(s);
     expect(new Set(all.map((c) => c.riskBand))).toEqual(new Set(['low', 'medium', 'high', null]));
-    const caseOf = (email: string) => {
-      const u = ctx.deps.db.select().from(users).where(eq(users.email, email)).get()!;
+    const caseOf = async (email: string) => {
+      const u = (await ctx.deps.db.select().from(users).where(eq(users.email, email)).limit(1))[0]!;
       return all.filter((c) => c.userId === u.id).at(-1)!;
     };
-    expect(caseOf('alice.martin@example.com')).toMatchObject({ status: 'submitted', riskBand: 'low' });
-    expect(caseOf('bruno.costa@example.com')).toMatchObject({ status: 'in_review', riskBand: 'low' });
-    expect(caseOf('chen.wei@example.com')).toMatchObject({ status: 'awaiting_second_approval', riskBand: 'high' });
-    expect(caseOf('dara.okafor@example.com')).toMatchObject({ status: 'info_requested', riskBand: 'medium' });
-    expect(caseOf('emma.lindqvist@example.com')).toMatchObject({ status: 'submitted', riskBand: 'high' });
-    expect(JSON.parse(caseOf('emma.lindqvist@example.com').riskSignals!).map((s: { signal: string }) => s.signal)).toEqual(expect.arrayContaining(['ip_on_other_accounts', 'txid_other_account']));
-    expect(caseOf('farid.haddad@example.com')).toMatchObject({ status: 'rejected', riskBand: 'high' });
-    expect(caseOf('gita.sharma@example.com').status).toBe('approved');
-    expect(caseOf('hugo.weber@example.com').status).toBe('completed');
-    expect(caseOf('iris.novak@example.com').status).toBe('abandoned');
-    expect(caseOf('jon.berg@example.com').status).toBe('cancelled');
-    expect(caseOf('kim.park@example.com').status).toBe('draft');
-    expect(caseOf('bo.private@example.net')).toMatchObject({ status: 'submitted', riskBand: 'medium' });
+    expect(await caseOf('alice.martin@example.com')).toMatchObject({ status: 'submitted', riskBand: 'low' });
+    expect(await caseOf('bruno.costa@example.com')).toMatchObject({ status: 'in_review', riskBand: 'low' });
+    expect(await caseOf('chen.wei@example.com')).toMatchObject({ status: 'awaiting_second_approval', riskBand: 'high' });
+    expect(await caseOf('dara.okafor@example.com')).toMatchObject({ status: 'info_requested', riskBand: 'medium' });
+    expect(await caseOf('emma.lindqvist@example.com')).toMatchObject({ status: 'submitted', riskBand: 'high' });
+    expect(JSON.parse((await caseOf('emma.lindqvist@example.com')).riskSignals!).map((s: { signal: string }) => s.signal)).toEqual(expect.arrayContaining(['ip_on_other_accounts', 'txid_other_account']));
+    expect(await caseOf('farid.haddad@example.com')).toMatchObject({ status: 'rejected', riskBand: 'high' });
+    expect((await caseOf('gita.sharma@example.com')).status).toBe('approved');
+    expect((await caseOf('hugo.weber@example.com')).status).toBe('completed');
+    expect((await caseOf('iris.novak@example.com')).status).toBe('abandoned');
+    expect((await caseOf('jon.berg@example.com')).status).toBe('cancelled');
+    expect((await caseOf('kim.park@example.com')).status).toBe('draft');
+    expect(await caseOf('bo.private@example.net')).toMatchObject({ status: 'submitted', riskBand: 'medium' });
     expect(all.filter((c) => c.decidedAt && c.decidedAt.getTime() > ctx.clock().getTime() - 30 * 86_400_000).length).toBeGreaterThan(100);
     // Max, the insider: the insider-signals page flags him on every signal over the last week, and nobody else.
-    const week = loadInsiderSignals(ctx.deps, { days: 7, fastSeconds: 30 });
+    const week = await loadInsiderSignals(ctx.deps, { days: 7, fastSeconds: 30 });
     const max = week.reviewers.find((r) => r.name === 'Max Agent')!;
     expect(Object.entries(max.signals).filter(([, s]) => s.flagged).map(([name]) => name)).toEqual(['approvalRate', 'riskyApprovals', 'reveals', 'offHours', 'fastDecisions']);
     expect(week.reviewers.filter((r) => r.flags > 0).map((r) => r.name)).toEqual(['Max Agent']);
     // Sam refused the second approval of each of Max's high-risk approvals: the queue is as the story tells.
     for (const id of max.signals.riskyApprovals.evidence.caseIds) expect(all.find((c) => c.id === id)).toMatchObject({ status: 'rejected', riskBand: 'high' });
     // The trail reads in time order.
-    const times = ctx.deps.db.select().from(auditEvents).all().map((e) => e.ts.getTime());
+    const times = (await ctx.deps.db.select().from(auditEvents).orderBy(asc(auditEvents.id))).map((e) => e.ts.getTime());
     expect(times).toEqual([...times].sort((a, b) => a - b));
 
     // The printed credentials work: a demo agent signs in with oathtool's code.

@@ -8,12 +8,12 @@ import { auditEvents, staffSessions } from '../../db/schema/index.ts';
 const MIN = 60_000;
 
 async function json(res: Response) {
-  return (await res.json()) as Record<string, any>;
+  return await res.json() as Record<string, any>;
 }
 
 describe('staff sign-in: password, then TOTP', () => {
   it('signs in with a current code, sets a strict httpOnly cookie and records staff.login', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const account = await makeStaff(ctx, 'agent');
     const client = new StaffClient(ctx);
     const step1 = await client.post('/admin/api/auth/login', { email: account.email.toUpperCase(), password: account.password });
@@ -39,13 +39,13 @@ describe('staff sign-in: password, then TOTP', () => {
     const me = await client.get('/admin/api/auth/me');
     expect(me.status).toBe(200);
     expect((await json(me)).csrfToken).toBe(body.csrfToken);
-    const events = ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.login')).all();
+    const events = (await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.login')));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorType: 'staff', actorId: String(account.id), ip: '203.0.113.10' });
   });
 
   it('accepts a code from oathtool, an independent TOTP client, exactly once', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     ctx.clock.set(new Date()); // oathtool reads the real clock
     const account = await makeStaff(ctx, 'agent');
     const code = execFileSync('oathtool', ['--totp', '-b', account.totpSecret], { encoding: 'utf8' }).trim();
@@ -57,7 +57,7 @@ describe('staff sign-in: password, then TOTP', () => {
   });
 
   it('uses a __Host- prefixed Secure cookie when served over HTTPS', async () => {
-    const ctx = createTestContext({ ORIGIN: 'https://desk.example.com' });
+    const ctx = await createTestContext({ ORIGIN: 'https://desk.example.com' });
     const account = await makeStaff(ctx, 'agent');
     const client = new StaffClient(ctx);
     const res = await client.signIn(account);
@@ -71,7 +71,7 @@ describe('staff sign-in: password, then TOTP', () => {
   });
 
   it('answers an unknown email and a wrong password with the same body', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const account = await makeStaff(ctx, 'agent');
     const client = new StaffClient(ctx);
     const wrong = await client.post('/admin/api/auth/login', { email: account.email, password: 'not-the-password' });
@@ -85,7 +85,7 @@ describe('staff sign-in: password, then TOTP', () => {
   });
 
   it('accepts a TOTP time step once: the same code again is refused', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const account = await makeStaff(ctx, 'supervisor');
     const code = totpCodeAt(account.totpSecret, ctx.clock());
     const first = new StaffClient(ctx);
@@ -100,7 +100,7 @@ describe('staff sign-in: password, then TOTP', () => {
   });
 
   it('refuses a wrong code and an expired challenge', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const account = await makeStaff(ctx, 'agent');
     const client = new StaffClient(ctx);
     const step1 = await json(await client.post('/admin/api/auth/login', { email: account.email, password: account.password }));
@@ -119,7 +119,7 @@ describe('staff sign-in: password, then TOTP', () => {
   });
 
   it('locks sign-in for 15 minutes after ten failures, counted in the database', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const account = await makeStaff(ctx, 'agent');
     const client = new StaffClient(ctx);
     for (let i = 0; i < 9; i++) {
@@ -138,11 +138,11 @@ describe('staff sign-in: password, then TOTP', () => {
     expect((await new StaffClient(restarted).signIn(account)).status).toBe(429);
     ctx.clock.advance(15 * MIN + 1000);
     expect((await client.signIn(account)).status).toBe(200);
-    expect(ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.login_locked')).all()).toHaveLength(1);
+    expect((await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.login_locked')))).toHaveLength(1);
   });
 
   it('counts wrong TOTP codes toward the same lock', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const account = await makeStaff(ctx, 'agent');
     const client = new StaffClient(ctx);
     let last: Response | undefined;
@@ -152,7 +152,7 @@ describe('staff sign-in: password, then TOTP', () => {
   });
 
   it('ends a session after 30 minutes idle and after 12 hours in any case', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const { client } = await signedInStaff(ctx, 'agent');
     ctx.clock.advance(29 * MIN);
     expect((await client.get('/admin/api/auth/me')).status).toBe(200); // activity resets the idle timer
@@ -172,7 +172,7 @@ describe('staff sign-in: password, then TOTP', () => {
   });
 
   it('signs out server-side: the old cookie no longer works', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const { client, account } = await signedInStaff(ctx, 'auditor');
     const cookie = client.cookie;
     const csrf = client.csrfToken;
@@ -181,13 +181,13 @@ describe('staff sign-in: password, then TOTP', () => {
     expect(replay.status).toBe(401);
     const replayLogout = await ctx.app.request('/admin/api/auth/logout', { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
     expect(replayLogout.status).toBe(401);
-    const rows = ctx.deps.db.select().from(staffSessions).where(eq(staffSessions.staffId, account.id)).all();
+    const rows = (await ctx.deps.db.select().from(staffSessions).where(eq(staffSessions.staffId, account.id)));
     expect(rows.every((r) => r.revokedAt !== null)).toBe(true);
-    expect(ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.logout')).all()).toHaveLength(1);
+    expect((await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.logout')))).toHaveLength(1);
   });
 
   it('refuses unsafe requests without the CSRF token, and with a wrong one', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const { client } = await signedInStaff(ctx, 'admin');
     const none = await client.post('/admin/api/staff', { email: 'n@staff.test', name: 'N', role: 'agent' }, { 'x-csrf-token': '' });
     expect(none.status).toBe(403);
@@ -200,7 +200,7 @@ describe('staff sign-in: password, then TOTP', () => {
   });
 
   it('refuses a disabled member, and disabling ends their sessions', async () => {
-    const ctx = createTestContext();
+    const ctx = await createTestContext();
     const admin = await signedInStaff(ctx, 'admin');
     const agent = await signedInStaff(ctx, 'agent');
     const res = await admin.client.put(`/admin/api/staff/${agent.account.id}`, { disabled: true });

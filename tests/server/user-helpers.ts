@@ -14,7 +14,7 @@ export async function makeEndUser(ctx: TestContext, overrides: Partial<typeof us
   passwordHash ??= hashPassword(USER_PASSWORD);
   const now = ctx.clock();
   const email = overrides.email ?? `user${++counter}@example.com`;
-  const row = ctx.deps.db.insert(users).values({ email, passwordHash: await passwordHash, createdAt: now, updatedAt: now, ...overrides }).returning().get();
+  const row = (await ctx.deps.db.insert(users).values({ email, passwordHash: await passwordHash, createdAt: now, updatedAt: now, ...overrides }).returning())[0];
   return row;
 }
 
@@ -24,8 +24,8 @@ export function oathtool(secret: string, at: Date): string {
 }
 
 /** The newest message to `to` in the outbox, opened. */
-export function lastMessage(ctx: TestContext, to: string, channel?: 'email' | 'sms') {
-  const rows = ctx.deps.db.select().from(outbox).orderBy(desc(outbox.id)).all();
+export async function lastMessage(ctx: TestContext, to: string, channel?: 'email' | 'sms') {
+  const rows = (await ctx.deps.db.select().from(outbox).orderBy(desc(outbox.id)));
   for (const row of rows) {
     if (channel && row.channel !== channel) continue;
     const opened = openMessage(ctx.deps, row);
@@ -34,15 +34,15 @@ export function lastMessage(ctx: TestContext, to: string, channel?: 'email' | 's
   throw new Error(`no message to ${to}`);
 }
 
-export function lastCode(ctx: TestContext, to: string, channel?: 'email' | 'sms'): string {
-  const body = lastMessage(ctx, to, channel).body ?? '';
+export async function lastCode(ctx: TestContext, to: string, channel?: 'email' | 'sms'): Promise<string> {
+  const body = (await lastMessage(ctx, to, channel)).body ?? '';
   const match = /\b(\d{6})\b/.exec(body);
   if (!match) throw new Error(`no code in message to ${to}`);
   return match[1]!;
 }
 
-export function countMessages(ctx: TestContext, userId: number) {
-  return ctx.deps.db.select().from(outbox).where(eq(outbox.userId, userId)).all().length;
+export async function countMessages(ctx: TestContext, userId: number) {
+  return (await ctx.deps.db.select().from(outbox).where(eq(outbox.userId, userId))).length;
 }
 
 /** An end-user API client with a bearer token. */
@@ -93,7 +93,7 @@ export class UserClient {
     const start = await this.post('/api/v1/me/security/operations', { action: 'bind', factorType: 'totp' });
     if (start.status !== 201) throw new Error(`start: ${start.status} ${JSON.stringify(start.body)}`);
     const id = start.body.operationId;
-    const email1 = await this.post(`/api/v1/me/security/operations/${id}/email`, { code: lastCode(this.ctx, email, 'email') });
+    const email1 = await this.post(`/api/v1/me/security/operations/${id}/email`, { code: await lastCode(this.ctx, email, 'email') });
     if (email1.status !== 200) throw new Error(`email: ${email1.status}`);
     if (proof) await this.post(`/api/v1/me/security/operations/${id}/2fa`, { method: 'totp', code: oathtool(proof.secret, this.ctx.clock()) });
     const setup = await this.post(`/api/v1/me/security/operations/${id}/new-factor`, { factorType: 'totp' });

@@ -32,7 +32,7 @@ export interface DeskServer {
 export async function startDeskServer(): Promise<DeskServer> {
   const port = await freePort();
   const origin = `http://localhost:${port}`;
-  const ctx = createTestContext({ ORIGIN: origin });
+  const ctx = await createTestContext({ ORIGIN: origin });
   ctx.clock.set(new Date());
   const credentials = await seedDemo(ctx.deps);
   const server: ServerType = serve({ fetch: ctx.app.fetch, port, hostname: '127.0.0.1' });

@@ -1,0 +1,60 @@
+import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import type { Db } from '../../db/client.ts';
+import type { ListQuery } from '../platform/list-query.ts';
+import { caseWhere, listColumns, parseCaseFilter, rawListView, type CaseFilterSpec, type CaseListResult, type CaseSortField, type ListCasesOptions, type RawCase } from './queue.ts';
+
+/*
+ * The queue on PostgreSQL. What SQLite's queue.ts hand-plans, PostgreSQL's
+ * planner does with plain composite indexes (migrations-pg 0002: one per sort,
+ * with and without the status filter): no INDEXED BY, no cell merges, no page
+ * anchors, and timestamps are formatted by Date. What stays from the SQLite
+ * design is case_counts: a total for a filter on status, band, method and
+ * assignee only (almost every desk view) is a sum over that small table;
+ * other filters (SLA times, email prefix, ids, one user) count exactly.
+ */
+
+/** The filter uses only what case_counts knows. */
+function countable(spec: CaseFilterSpec): boolean {
+  return !spec.ids && spec.userId === undefined && spec.sla.length === 0 && !spec.qPrefix;
+}
+
+function countedTotal(spec: CaseFilterSpec): SQL {
+  const conditions: SQL[] = [sql`n > 0`];
+  if (spec.statuses) conditions.push(sql`status IN (${sql.join(spec.statuses.map((s) => sql`${s}`), sql`, `)})`);
+  if (spec.bands) conditions.push(sql`risk_band IN (${sql.join(spec.bands.map((b) => sql`${b}`), sql`, `)})`);
+  if (spec.method) conditions.push(sql`strpos(methods, ${spec.method}) > 0`);
+  if (spec.assignee !== undefined) conditions.push(sql`assignee_id = ${spec.assignee === 'none' ? 0 : spec.assignee}`);
+  return sql`SELECT coalesce(sum(n), 0) AS n FROM case_counts WHERE ${sql.join(conditions, sql` AND `)}`;
+}
+
+function statements(q: ListQuery<CaseSortField>, spec: CaseFilterSpec, now: Date, me: number, withTotal: boolean): { page: SQL; total?: SQL } {
+  const where = caseWhere(q.filter, now, me, 'pg');
+  const whereSql = where ? sql` WHERE ${where}` : sql``;
+  // NULLs first going up and last going down, as on SQLite (PostgreSQL's default is the reverse).
+  const column = { slaDueAt: 'sla_due_at', createdAt: 'created_at', riskScore: 'risk_score', id: 'id', submittedAt: 'submitted_at' }[q.sortField];
+  const dir = q.sortOrder === 'ASC' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
+  const order = sql.raw(column === 'id' ? `id ${q.sortOrder}` : `${column} ${dir}, id ${q.sortOrder}`);
+  const page = sql`SELECT ${sql.raw(listColumns)} FROM cases${whereSql} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`;
+  if (!withTotal) return { page };
+  return { page, total: countable(spec) ? countedTotal(spec) : sql`SELECT count(*) AS n FROM cases${whereSql}` };
+}
+
+export async function listCasesPg(db: Db, q: ListQuery<CaseSortField>, spec: CaseFilterSpec, now: Date, me: number, options: ListCasesOptions = {}): Promise<CaseListResult> {
+  const { page, total } = statements(q, spec, now, me, options.total !== false);
+  const raw = await db.rows<RawCase>(page);
+  const rows = raw.map((r) => rawListView(r, now.getTime()));
+  if (!total) return { rows, total: null, totalIsEstimate: false };
+  // A page that is not full ends the list: the total is where it ends.
+  if (rows.length > 0 && rows.length < q.limit) return { rows, total: q.offset + rows.length, totalIsEstimate: false };
+  const [counted] = await db.rows<{ n: number }>(total);
+  return { rows, total: Number(counted!.n), totalIsEstimate: false };
+}
+
+/** The statements listCasesPg runs for a page, as text and parameters (the benchmark replays them raw). */
+export function pgListStatements(q: ListQuery<CaseSortField>, now: Date, me: number): { sql: string; params: unknown[] }[] {
+  const dialect = new PgDialect();
+  const spec = parseCaseFilter(q.filter, now, me);
+  const { page, total } = statements(q, spec, now, me, true);
+  return [page, total!].map((s) => dialect.sqlToQuery(s));
+}
