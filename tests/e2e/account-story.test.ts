@@ -160,7 +160,7 @@ describe('the reset story through the account pages', () => {
       await page.getByText(/Expected decision by .+\./).waitFor();
       await shot('08-case-status');
       // Her answers, an exact transfer and her usual browser: low risk, one approval.
-      expect(desk.ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).get()).toMatchObject({ status: 'submitted', riskBand: 'low' });
+      expect((await desk.ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0]).toMatchObject({ status: 'submitted', riskBand: 'low' });
 
       // The agent approves in the desk.
       await approveInDesk(caseId);

@@ -46,7 +46,7 @@ describe('the account pages API over HTTP', () => {
   const decidedCase = async (hours: number) => {
     const { user } = await makeRecoverableUser(ctx);
     const decidedAt = new Date(ctx.clock().getTime() - 24 * HOUR);
-    ctx.deps.db.insert(cases).values({ userId: user.id, status: 'approved', maskedEmail: 'u***@e***.com', caseTokenHash: randomBytes(32).toString('hex'), submittedAt: new Date(decidedAt.getTime() - hours * HOUR), decidedAt, createdAt: decidedAt, updatedAt: decidedAt }).run();
+    await ctx.deps.db.insert(cases).values({ userId: user.id, status: 'approved', maskedEmail: 'u***@e***.com', caseTokenHash: randomBytes(32).toString('hex'), submittedAt: new Date(decidedAt.getTime() - hours * HOUR), decidedAt, createdAt: decidedAt, updatedAt: decidedAt });
   };
 
   it('gives the same expected decision time whatever the evidence, from the SLA bound, then the queue median', async () => {
