@@ -2,11 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { demoStaff } from '../../fixtures/demo-people.ts';
-import { demoTotpSecret } from '../../fixtures/seed.ts';
-import { oathtool } from '../server/user-helpers.ts';
 import { launchChromium } from './browser.ts';
-import { ensureDeskBuilt, startDeskServer, type DeskServer } from './desk/desk-server.ts';
+import { ensureDeskBuilt, signInThroughPage, startDeskServer, type DeskServer } from './desk/desk-server.ts';
 import { DeskWalker } from './desk/walk.ts';
 
 /**
@@ -31,15 +28,8 @@ async function signIn(key: string, walkerFor: (page: Page) => DeskWalker): Promi
   contexts.push(context);
   const page = await context.newPage();
   const walker = walkerFor(page);
-  const staff = demoStaff.find((s) => s.key === key)!;
   await walker.mutating(async () => {
-    await page.goto(`${desk.origin}/`);
-    await page.fill('input[name=email]', staff.email);
-    await page.fill('input[name=password]', staff.password);
-    await page.click('button[type=submit]');
-    await page.fill('input[name=code]', oathtool(demoTotpSecret(staff.key), desk.ctx.clock()));
-    await page.click('button[type=submit]');
-    await page.getByRole('heading', { name: `Welcome, ${staff.name}` }).waitFor();
+    await signInThroughPage(page, desk, key);
   });
   await walker.settle('dashboard');
   return walker;

@@ -9,7 +9,7 @@ import { demoTotpSecret } from '../../fixtures/seed.ts';
 import { StaffClient } from '../server/helpers.ts';
 import { oathtool } from '../server/user-helpers.ts';
 import { launchChromium } from './browser.ts';
-import { ensureDeskBuilt, startDeskServer, type DeskServer } from './desk/desk-server.ts';
+import { ensureDeskBuilt, signInThroughPage, startDeskServer, type DeskServer } from './desk/desk-server.ts';
 
 /**
  * The desk in real Chromium against the real server and the demo seed: an
@@ -37,14 +37,7 @@ async function signIn(key: string, options: { colorScheme?: 'light' | 'dark' } =
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: options.colorScheme ?? 'light', locale: 'en-GB' });
   contexts.push(context);
   const page = await context.newPage();
-  const staff = person(key);
-  await page.goto(`${desk.origin}/`);
-  await page.fill('input[name=email]', staff.email);
-  await page.fill('input[name=password]', staff.password);
-  await page.click('button[type=submit]');
-  await page.fill('input[name=code]', oathtool(demoTotpSecret(staff.key), desk.ctx.clock()));
-  await page.click('button[type=submit]');
-  await page.getByRole('heading', { name: `Welcome, ${staff.name}` }).waitFor();
+  await signInThroughPage(page, desk, key);
   return page;
 }
 

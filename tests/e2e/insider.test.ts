@@ -2,11 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { demoStaff } from '../../fixtures/demo-people.ts';
-import { demoTotpSecret } from '../../fixtures/seed.ts';
-import { oathtool } from '../server/user-helpers.ts';
 import { launchChromium } from './browser.ts';
-import { ensureDeskBuilt, startDeskServer, type DeskServer } from './desk/desk-server.ts';
+import { ensureDeskBuilt, signInThroughPage, startDeskServer, type DeskServer } from './desk/desk-server.ts';
 
 /**
  * The insider-signals page in real Chromium over the demo seed: Sam finds Max
@@ -23,14 +20,7 @@ async function signIn(key: string, colorScheme: 'light' | 'dark'): Promise<Page>
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme, locale: 'en-GB' });
   contexts.push(context);
   const page = await context.newPage();
-  const staff = demoStaff.find((s) => s.key === key)!;
-  await page.goto(`${desk.origin}/`);
-  await page.fill('input[name=email]', staff.email);
-  await page.fill('input[name=password]', staff.password);
-  await page.click('button[type=submit]');
-  await page.fill('input[name=code]', oathtool(demoTotpSecret(staff.key), desk.ctx.clock()));
-  await page.click('button[type=submit]');
-  await page.getByRole('heading', { name: `Welcome, ${staff.name}` }).waitFor();
+  await signInThroughPage(page, desk, key);
   // Signed in (the session check before it is an expected 401): from here on, any error is a failure.
   page.on('pageerror', (error) => problems.push(`${key}: ${error.message}`));
   page.on('console', (message) => {

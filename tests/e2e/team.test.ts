@@ -5,10 +5,8 @@ import { and, eq } from 'drizzle-orm';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { auditEvents, cases, staff, users } from '../../db/schema/index.ts';
 import { demoStaff } from '../../fixtures/demo-people.ts';
-import { demoTotpSecret } from '../../fixtures/seed.ts';
-import { oathtool } from '../server/user-helpers.ts';
 import { launchChromium } from './browser.ts';
-import { ensureDeskBuilt, startDeskServer, type DeskServer } from './desk/desk-server.ts';
+import { ensureDeskBuilt, signInThroughPage, startDeskServer, type DeskServer } from './desk/desk-server.ts';
 
 /**
  * A supervisor runs the team in real Chromium over the demo seed: assigns
@@ -33,14 +31,7 @@ async function signIn(key: string, colorScheme: 'light' | 'dark' = 'light'): Pro
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme, locale: 'en-GB' });
   contexts.push(context);
   const page = await context.newPage();
-  const member = person(key);
-  await page.goto(`${desk.origin}/`);
-  await page.fill('input[name=email]', member.email);
-  await page.fill('input[name=password]', member.password);
-  await page.click('button[type=submit]');
-  await page.fill('input[name=code]', oathtool(demoTotpSecret(member.key), desk.ctx.clock()));
-  await page.click('button[type=submit]');
-  await page.getByRole('heading', { name: `Welcome, ${member.name}` }).waitFor();
+  await signInThroughPage(page, desk, key);
   return page;
 }
 

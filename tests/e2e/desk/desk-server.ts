@@ -2,6 +2,10 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createTestContext, type TestContext } from '../../server/helpers.ts';
 import { seedDemo, type DemoCredential } from '../../../fixtures/seed.ts';
 import { freePort } from '../browser.ts';
+import type { Page } from 'playwright-core';
+import { demoStaff } from '../../../fixtures/demo-people.ts';
+import { demoTotpSecret } from '../../../fixtures/seed.ts';
+import { oathtool } from '../../server/user-helpers.ts';
 import { buildUi, uiBuildIsStale, type UiBuild } from '../../../server/ui-builds.ts';
 
 /**
@@ -42,4 +46,19 @@ export async function startDeskServer(): Promise<DeskServer> {
     credentials,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * A demo staff member signs in through the page, as a person does: email and
+ * password, then the TOTP code of the server's (test) time, from oathtool.
+ */
+export async function signInThroughPage(page: Page, desk: DeskServer, key: string): Promise<void> {
+  const member = demoStaff.find((s) => s.key === key)!;
+  await page.goto(`${desk.origin}/`);
+  await page.fill('input[name=email]', member.email);
+  await page.fill('input[name=password]', member.password);
+  await page.click('button[type=submit]');
+  await page.fill('input[name=code]', oathtool(demoTotpSecret(member.key), desk.ctx.clock()));
+  await page.click('button[type=submit]');
+  await page.getByRole('heading', { name: `Welcome, ${member.name}` }).waitFor();
 }
