@@ -14,6 +14,12 @@ import { caseWhere, listColumns, parseCaseFilter, rawListView, type CaseFilterSp
  * other filters (SLA times, email prefix, ids, one user) count exactly.
  */
 
+/** From this offset on, a page first finds its ids on keys only, then reads those rows. */
+const DEFERRED_JOIN_FROM = 1_000;
+
+/** `a, b DESC` → `c.a, c.b DESC` (column lists and ORDER BY items of cases). */
+const prefixed = (alias: string, list: string) => list.split(',').map((item) => `${alias}.${item.trim()}`).join(', ');
+
 /** The filter uses only what case_counts knows. */
 function countable(spec: CaseFilterSpec): boolean {
   return !spec.ids && spec.userId === undefined && spec.sla.length === 0 && !spec.qPrefix;
@@ -34,8 +40,16 @@ function statements(q: ListQuery<CaseSortField>, spec: CaseFilterSpec, now: Date
   // NULLs first going up and last going down, as on SQLite (PostgreSQL's default is the reverse).
   const column = { slaDueAt: 'sla_due_at', createdAt: 'created_at', riskScore: 'risk_score', id: 'id', submittedAt: 'submitted_at' }[q.sortField];
   const dir = q.sortOrder === 'ASC' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
-  const order = sql.raw(column === 'id' ? `id ${q.sortOrder}` : `${column} ${dir}, id ${q.sortOrder}`);
-  const page = sql`SELECT ${sql.raw(listColumns)} FROM cases${whereSql} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`;
+  const orderText = column === 'id' ? `id ${q.sortOrder}` : `${column} ${dir}, id ${q.sortOrder}`;
+  const order = sql.raw(orderText);
+  // Deep pages skip their offset on keys only: the inner select reads (sort, id)
+  // from the index the planner picks — an index-only scan where the index holds
+  // the filter's columns — and only the page's rows are fetched whole. Page 1
+  // and shallow pages read rows directly (the join would only add work).
+  const page =
+    q.offset < DEFERRED_JOIN_FROM
+      ? sql`SELECT ${sql.raw(listColumns)} FROM cases${whereSql} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`
+      : sql`SELECT ${sql.raw(prefixed('c', listColumns))} FROM cases c JOIN (SELECT id FROM cases${whereSql} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}) k ON c.id = k.id ORDER BY ${sql.raw(prefixed('c', orderText))}`;
   if (!withTotal) return { page };
   return { page, total: countable(spec) ? countedTotal(spec) : sql`SELECT count(*) AS n FROM cases${whereSql}` };
 }

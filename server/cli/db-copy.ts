@@ -1,11 +1,9 @@
-import { asc, getTableColumns, sql } from 'drizzle-orm';
+import { getTableColumns, sql } from 'drizzle-orm';
 import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { DatabaseHandle } from '../../db/client.ts';
 import * as schema from '../../db/schema/index.ts';
 import { verifyAuditChain, type ChainVerdict } from '../audit/audit-log.ts';
 import { AppError } from '../errors.ts';
-
-const BATCH = 500;
 
 /** Every table of db/schema, parents before children (foreign keys). */
 function tablesInCopyOrder(): SQLiteTable[] {
@@ -42,15 +40,24 @@ export interface CopyReport {
   ms: number;
 }
 
+/** Rows per INSERT: each column travels as one typed array parameter. */
+const BATCH = 5_000;
+
 /**
  * Copies a SQLite deployment into an empty PostgreSQL database (migrated
  * first), in one transaction: all or nothing. Ids are kept (identity columns
  * are BY DEFAULT) and the sequences moved past them; the audit chain is then
  * verified on PostgreSQL.
+ *
+ * Bulk path: rows are read raw from SQLite's reader connection in primary-key
+ * pages and written with `INSERT … SELECT * FROM unnest($1::bigint[], …)`, one
+ * statement per page, on one PostgreSQL connection — no per-row builder work
+ * and no per-row parameter list (drizzle's insert of 500 rows ran at ~3 000
+ * rows/s; this at tens of thousands).
  */
 export async function copyDatabase(source: DatabaseHandle, target: DatabaseHandle, onTable?: (table: string, rows: number) => void): Promise<CopyReport> {
-  if (source.engine !== 'sqlite') throw new AppError('validation_failed', 'db copy moves a SQLite deployment: run it with DATABASE_PATH set and DATABASE_URL unset.');
-  if (target.engine !== 'pg') throw new AppError('validation_failed', '--to must be a postgres:// URL.');
+  if (source.engine !== 'sqlite' || !source.sqlite) throw new AppError('validation_failed', 'db copy moves a SQLite deployment: run it with DATABASE_PATH set and DATABASE_URL unset.');
+  if (target.engine !== 'pg' || !target.pool) throw new AppError('validation_failed', '--to must be a postgres:// URL.');
   const started = performance.now();
   const tables = tablesInCopyOrder();
   for (const table of tables) {
@@ -60,53 +67,74 @@ export async function copyDatabase(source: DatabaseHandle, target: DatabaseHandl
     if (Number(row!.n) > 0) throw new AppError('conflict', `The target database is not empty (${name} has rows): db copy only fills a new, empty database.`);
   }
   const counts: Record<string, number> = {};
-  await target.db.transaction(async (tx) => {
-    for (const name of SEEDED) await tx.exec(sql`DELETE FROM ${sql.identifier(name)}`);
+  const reader = source.sqlite.reader;
+  const client = await target.pool.connect();
+  const q = (text: string, params?: unknown[]) => client.query(text, params as unknown[]);
+  try {
+    await q('BEGIN');
+    for (const name of SEEDED) await q(`DELETE FROM "${name}"`);
     // The queue counters are built once at the end rather than by a trigger per
     // copied case (one counter row updated thousands of times in one
     // transaction is quadratic on PostgreSQL).
-    await tx.exec(sql`ALTER TABLE cases DISABLE TRIGGER USER`);
+    await q('ALTER TABLE cases DISABLE TRIGGER USER');
     for (const table of tables) {
       const config = getTableConfig(table);
-      const columns = getTableColumns(table);
-      const pk = Object.values(columns).find((c) => c.primary);
+      const columns = Object.values(getTableColumns(table));
+      const pk = columns.find((c) => c.primary)!;
+      const pgTypes = await q(
+        `SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type FROM pg_attribute a WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped`,
+        [config.name],
+      );
+      const typeOf = new Map(pgTypes.rows.map((r: { name: string; type: string }) => [r.name, r.type]));
+      const names = columns.map((c) => c.name);
+      const quoted = names.map((n) => `"${n}"`).join(', ');
+      const casts = names.map((n, i) => {
+        const type = typeOf.get(n);
+        if (!type) throw new Error(`db copy: ${config.name}.${n} is missing on PostgreSQL (run the migrations)`);
+        return `$${i + 1}::${type}[]`;
+      });
+      const insert = `INSERT INTO "${config.name}" (${quoted}) SELECT * FROM unnest(${casts.join(', ')})`;
+      const page = reader.prepare(`SELECT ${quoted} FROM "${config.name}" WHERE "${pk.name}" > ? ORDER BY "${pk.name}" LIMIT ${BATCH}`).raw(true);
+      const first = reader.prepare(`SELECT ${quoted} FROM "${config.name}" ORDER BY "${pk.name}" LIMIT ${BATCH}`).raw(true);
+      const pkIndex = names.indexOf(pk.name);
       let copied = 0;
-      // Keyset pages on the primary key (every table has a single-column one).
       let after: unknown = undefined;
       for (;;) {
-        const page: Record<string, unknown>[] = await source.db
-          .select()
-          .from(table)
-          .where(after === undefined ? undefined : sql`${pk!} > ${after}`)
-          .orderBy(asc(pk!))
-          .limit(BATCH);
-        if (page.length === 0) break;
-        await tx.insert(table).values(page as never);
-        copied += page.length;
-        const pkKey = Object.entries(columns).find(([, c]) => c === pk)![0];
-        after = page[page.length - 1]![pkKey];
-        after = after instanceof Date ? after.getTime() : after;
-        if (page.length < BATCH) break;
+        const rows = (after === undefined ? first.all() : page.all(after)) as unknown[][];
+        if (rows.length === 0) break;
+        const arrays = names.map((_, i) => rows.map((r) => r[i] ?? null));
+        await q(insert, arrays);
+        copied += rows.length;
+        after = rows[rows.length - 1]![pkIndex];
+        if (rows.length < BATCH) break;
       }
       counts[config.name] = copied;
       onTable?.(config.name, copied);
-      const identity = await tx.rows<{ seq: string | null }>(sql`SELECT pg_get_serial_sequence(${config.name}, ${pk!.name}) AS seq`);
-      if (identity[0]?.seq) await tx.exec(sql`SELECT setval(${identity[0].seq}, greatest((SELECT max(${sql.identifier(pk!.name)}) FROM ${sql.identifier(config.name)}), 1))`);
+      const identity = await q('SELECT pg_get_serial_sequence($1, $2) AS seq', [config.name, pk.name]);
+      if (identity.rows[0]?.seq) await q(`SELECT setval($1, greatest((SELECT max("${pk.name}") FROM "${config.name}"), 1))`, [identity.rows[0].seq]);
     }
-    await tx.exec(sql`INSERT INTO case_counts (status, risk_band, assignee_id, methods, n)
+    await q(`INSERT INTO case_counts (status, risk_band, assignee_id, methods, n)
       SELECT status, coalesce(risk_band, ''), coalesce(assignee_id, 0), methods, count(*) FROM cases GROUP BY 1, 2, 3, 4`);
-    await tx.exec(sql`UPDATE case_sla_bounds SET
+    await q(`UPDATE case_sla_bounds SET
       created_min = b.cmin, created_max = b.cmax, submitted_min = b.smin, submitted_max = b.smax, submitted_unbounded = b.unb, risk_missing = b.rm
       FROM (SELECT min(sla_due_at - created_at) AS cmin, max(sla_due_at - created_at) AS cmax, min(sla_due_at - submitted_at) AS smin, max(sla_due_at - submitted_at) AS smax,
                    coalesce(max(CASE WHEN submitted_at IS NULL THEN 1 ELSE 0 END), 0) AS unb, coalesce(max(CASE WHEN risk_score IS NULL THEN 1 ELSE 0 END), 0) AS rm
             FROM cases WHERE sla_due_at IS NOT NULL) b WHERE case_sla_bounds.id = 1`);
-    await tx.exec(sql`ALTER TABLE cases ENABLE TRIGGER USER`);
+    await q('ALTER TABLE cases ENABLE TRIGGER USER');
     // The counters built here must equal the source's (kept by its triggers).
     const [liteCells] = await source.db.rows<{ n: number; c: number }>(sql`SELECT coalesce(sum(n), 0) AS n, count(*) AS c FROM case_counts WHERE n > 0`);
-    const [pgCells] = await tx.rows<{ n: number; c: number }>(sql`SELECT coalesce(sum(n), 0) AS n, count(*) AS c FROM case_counts WHERE n > 0`);
-    if (Number(liteCells!.n) !== Number(pgCells!.n) || Number(liteCells!.c) !== Number(pgCells!.c)) throw new Error('db copy: the queue counters on PostgreSQL do not match the source');
-    for (const name of DERIVED) counts[name] = Number((await tx.rows<{ n: number }>(sql`SELECT count(*) AS n FROM ${sql.identifier(name)}`))[0]!.n);
-  });
+    const pgCells = (await q('SELECT coalesce(sum(n), 0) AS n, count(*) AS c FROM case_counts WHERE n > 0')).rows[0];
+    if (Number(liteCells!.n) !== Number(pgCells.n) || Number(liteCells!.c) !== Number(pgCells.c)) throw new Error('db copy: the queue counters on PostgreSQL do not match the source');
+    for (const name of DERIVED) counts[name] = Number((await q(`SELECT count(*) AS n FROM "${name}"`)).rows[0].n);
+    await q('COMMIT');
+  } catch (err) {
+    await q('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+  // Fresh statistics for the planner: the queue's plans depend on them.
+  await target.pool.query('ANALYZE');
   const audit = await verifyAuditChain(target.db);
   return { from: source.name, to: target.name, tables: counts, audit, ms: Math.round(performance.now() - started) };
 }
