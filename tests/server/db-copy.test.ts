@@ -15,7 +15,11 @@ describe.skipIf(testEngine !== 'pg')('moving a SQLite deployment to PostgreSQL (
       const lite = await createTestContext({}, source);
       await seedDemo(lite.deps);
       const target = await openTestDatabase();
+      const indexes = sql`SELECT indexname AS name, indexdef AS definition FROM pg_indexes WHERE schemaname = current_schema() ORDER BY 1`;
+      const migratedIndexes = await target.db.rows(indexes);
       const report = await copyDatabase(source, target);
+      // The copy drops secondary indexes while it loads and builds them again: the same set as migrated.
+      expect(await target.db.rows(indexes)).toEqual(migratedIndexes);
       expect(report.audit).toMatchObject({ ok: true });
       for (const table of ['users', 'cases', 'audit_events', 'outbox', 'staff', 'user_factors', 'case_evidence', 'reason_codes']) {
         expect(await counts(target.db, table), table).toBe(await counts(source.db, table));
