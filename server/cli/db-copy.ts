@@ -145,8 +145,10 @@ export async function copyDatabase(source: DatabaseHandle, target: DatabaseHandl
   } finally {
     client.release();
   }
-  // Fresh statistics for the planner: the queue's plans depend on them.
-  await target.pool.query('ANALYZE');
+  // Fresh statistics for the planner (the queue's plans depend on them) and a
+  // visibility map, without which no index-only scan is chosen until autovacuum
+  // gets round to the new tables (deep queue pages read keys only).
+  await target.pool.query('VACUUM (ANALYZE)');
   const audit = await verifyAuditChain(target.db);
   return { from: source.name, to: target.name, tables: counts, audit, ms: Math.round(performance.now() - started) };
 }
