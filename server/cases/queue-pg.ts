@@ -11,11 +11,20 @@ import { caseWhere, listColumns, parseCaseFilter, rawListView, type CaseFilterSp
  * anchors, and timestamps are formatted by Date. What stays from the SQLite
  * design is case_counts: a total for a filter on status, band, method and
  * assignee only (almost every desk view) is a sum over that small table;
- * other filters (SLA times, email prefix, ids, one user) count exactly.
+ * other filters (SLA times, email prefix, ids, one user) count exactly up to
+ * pgQueueTuning.exactBudget matches and past that take the planner's row estimate, flagged
+ * as an estimate (X-Total-Is-Estimate), as SQLite estimates them.
+ * Deep pages (offset ≥ pgQueueTuning.deferredJoinFrom) find their ids on keys first.
  */
 
-/** From this offset on, a page first finds its ids on keys only, then reads those rows. */
-const DEFERRED_JOIN_FROM = 1_000;
+/** Knobs of the PostgreSQL queue (tests turn them down to reach every branch on a small table). */
+export const pgQueueTuning = {
+  /** From this offset on, a page first finds its ids on keys only, then reads those rows. */
+  deferredJoinFrom: 1_000,
+  /** Up to this many matching cases a total that case_counts cannot give is counted exactly (index-only, ~1 ms). */
+  exactBudget: 2000,
+  estimateTtlMs: 30_000,
+};
 
 /** `a, b DESC` → `c.a, c.b DESC` (column lists and ORDER BY items of cases). */
 const prefixed = (alias: string, list: string) => list.split(',').map((item) => `${alias}.${item.trim()}`).join(', ');
@@ -34,7 +43,7 @@ function countedTotal(spec: CaseFilterSpec): SQL {
   return sql`SELECT coalesce(sum(n), 0) AS n FROM case_counts WHERE ${sql.join(conditions, sql` AND `)}`;
 }
 
-function statements(q: ListQuery<CaseSortField>, spec: CaseFilterSpec, now: Date, me: number, withTotal: boolean): { page: SQL; total?: SQL } {
+function statements(q: ListQuery<CaseSortField>, spec: CaseFilterSpec, now: Date, me: number, withTotal: boolean): { page: SQL; total?: SQL; estimate?: SQL } {
   const where = caseWhere(q.filter, now, me, 'pg');
   const whereSql = where ? sql` WHERE ${where}` : sql``;
   // NULLs first going up and last going down, as on SQLite (PostgreSQL's default is the reverse).
@@ -47,22 +56,41 @@ function statements(q: ListQuery<CaseSortField>, spec: CaseFilterSpec, now: Date
   // the filter's columns — and only the page's rows are fetched whole. Page 1
   // and shallow pages read rows directly (the join would only add work).
   const page =
-    q.offset < DEFERRED_JOIN_FROM
+    q.offset < pgQueueTuning.deferredJoinFrom
       ? sql`SELECT ${sql.raw(listColumns)} FROM cases${whereSql} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`
       : sql`SELECT ${sql.raw(prefixed('c', listColumns))} FROM cases c JOIN (SELECT id FROM cases${whereSql} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}) k ON c.id = k.id ORDER BY ${sql.raw(prefixed('c', orderText))}`;
   if (!withTotal) return { page };
-  return { page, total: countable(spec) ? countedTotal(spec) : sql`SELECT count(*) AS n FROM cases${whereSql}` };
+  if (countable(spec)) return { page, total: countedTotal(spec) };
+  // Other filters count exactly up to a budget; past it the total is the planner's estimate.
+  return { page, total: sql`SELECT count(*) AS n FROM (SELECT 1 FROM cases${whereSql} LIMIT ${pgQueueTuning.exactBudget + 1}) s`, estimate: sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM cases${whereSql}` };
+}
+
+/** Planner estimates by filter, for pgQueueTuning.estimateTtlMs (per process; small and bounded). */
+const estimates = new Map<string, { total: number; at: number }>();
+
+async function plannerEstimate(db: Db, query: SQL, key: string, nowMs: number): Promise<number> {
+  const cached = estimates.get(key);
+  if (cached && nowMs - cached.at >= 0 && nowMs - cached.at < pgQueueTuning.estimateTtlMs) return cached.total;
+  const [row] = await db.rows<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(query);
+  const total = Math.round(Number(row!['QUERY PLAN'][0].Plan['Plan Rows']));
+  if (estimates.size >= 500) estimates.delete(estimates.keys().next().value!);
+  estimates.set(key, { total, at: nowMs });
+  return total;
 }
 
 export async function listCasesPg(db: Db, q: ListQuery<CaseSortField>, spec: CaseFilterSpec, now: Date, me: number, options: ListCasesOptions = {}): Promise<CaseListResult> {
-  const { page, total } = statements(q, spec, now, me, options.total !== false);
+  const { page, total, estimate } = statements(q, spec, now, me, options.total !== false);
   const raw = await db.rows<RawCase>(page);
   const rows = raw.map((r) => rawListView(r, now.getTime()));
   if (!total) return { rows, total: null, totalIsEstimate: false };
   // A page that is not full ends the list: the total is where it ends.
   if (rows.length > 0 && rows.length < q.limit) return { rows, total: q.offset + rows.length, totalIsEstimate: false };
   const [counted] = await db.rows<{ n: number }>(total);
-  return { rows, total: Number(counted!.n), totalIsEstimate: false };
+  const n = Number(counted!.n);
+  if (!estimate || n <= pgQueueTuning.exactBudget) return { rows, total: n, totalIsEstimate: false };
+  const guess = await plannerEstimate(db, estimate, `${JSON.stringify(q.filter)}\u0000${me}`, now.getTime());
+  // Past the end (an empty page) the list is shorter than the offset; otherwise at least as long as what was shown, and than the exact budget.
+  return { rows, total: rows.length === 0 ? Math.min(guess, q.offset) : Math.max(guess, q.offset + rows.length, pgQueueTuning.exactBudget + 1), totalIsEstimate: true };
 }
 
 /** The statements listCasesPg runs for a page, as text and parameters (the benchmark replays them raw). */

@@ -3,6 +3,7 @@ import { openDatabase } from '../../db/client.ts';
 import { sql } from 'drizzle-orm';
 import { generateBigFixtures } from '../../fixtures/big.ts';
 import { copyDatabase } from '../../server/cli/db-copy.ts';
+import { pgQueueTuning } from '../../server/cases/queue-pg.ts';
 import { listCases } from '../../server/cases/queue.ts';
 import { queueFilters, queueSorts, sortOrders } from '../bench/queue-filters.ts';
 import { createTestContext, makeStaff } from './helpers.ts';
@@ -41,6 +42,26 @@ describe.skipIf(testEngine !== 'pg')('the queue on PostgreSQL answers what it an
         }
       }
       expect(checked).toBe(queueFilters.length * queueSorts.length * 6);
+
+      // Past the exact budget, a total case_counts cannot give is the planner's estimate, flagged.
+      const budget = pgQueueTuning.exactBudget;
+      pgQueueTuning.exactBudget = 100;
+      try {
+        const filter = { slaDueAt_lte: new Date(fc.now.getTime() + 30 * 86_400_000).toISOString() };
+        const q = { filter, sortField: 'slaDueAt' as const, sortOrder: 'ASC' as const, offset: 0, limit: 25 };
+        const exact = (await listCases(source, { ...q, offset: 0 }, fc.now, me)).total!;
+        expect(exact).toBeGreaterThan(200);
+        const estimated = await listCases(target, q, fc.now, me);
+        expect(estimated.totalIsEstimate).toBe(true);
+        expect(estimated.rows).toEqual((await listCases(source, q, fc.now, me)).rows);
+        expect(estimated.total!).toBeGreaterThan(exact / 3);
+        expect(estimated.total!).toBeLessThan(exact * 3);
+        // A small list stays exact.
+        const one = await listCases(target, { ...q, filter: { userId: String(fc.userId) } }, fc.now, me);
+        expect(one.totalIsEstimate).toBe(false);
+      } finally {
+        pgQueueTuning.exactBudget = budget;
+      }
     } finally {
       await source.close();
     }
