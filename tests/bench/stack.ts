@@ -16,7 +16,8 @@
  *
  * Adding a route is one entry in `stackRoutes`.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -24,6 +25,7 @@ import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Hono } from 'hono';
+import pino from 'pino';
 import { serve, type ServerType } from '@hono/node-server';
 import { verify } from '@node-rs/argon2';
 import { openDatabase } from '../../db/client.ts';
@@ -46,6 +48,10 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const TOTP_SAMPLES = Number(process.env.BENCH_TOTP_SAMPLES ?? 150);
 const CASES = 3000;
+/** BENCH_PROFILE=dir: the first round's load of each route is CPU-profiled (the server's thread) into dir/<route>.cpuprofile. */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
+/** BENCH_ROUTES=regex: only the routes whose name matches (and no argon2 / TOTP figures unless sign-in matches). */
+const ONLY_ROUTES = process.env.BENCH_ROUTES ? new RegExp(process.env.BENCH_ROUTES, 'i') : null;
 const MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 const PASSWORD = 'bench-user-password-2026';
 
@@ -144,8 +150,8 @@ async function setUp(dir: string) {
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: path, REBIND_MASTER_KEY: MASTER_KEY, LOG_LEVEL: 'info', USER_SIGNIN_IP_LIMIT_PER_MINUTE: '100000000' });
   const database = await openDatabase({ path });
   const random = (n: number) => randomBytes(n);
-  // Logs go where a server's go (a file or a pipe), not into the benchmark's output.
-  const logger = createLogger('info', { write: () => true });
+  // Logs go where a server's go (here /dev/null, asynchronously as pino writes stdout), not into the output.
+  const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: false }));
   const deps: Deps = { config, db: database.db, database, keyring: createKeyring(MASTER_KEY), clock: systemClock, random, logger, transports: {}, biometric: simulatedBiometricProvider(config.origin, random), lifecycle: { draining: false } };
 
   const agent = await createStaffMember(deps, { email: 'bench-agent@staff.test', name: 'Bench agent', role: 'agent' }, { type: 'system', label: 'bench' });
@@ -198,6 +204,27 @@ const totpRequest = (u: { challengeId: string; secret: string }): BenchRequest =
   ...json({ challengeId: u.challengeId, method: 'totp', code: totpCodeAt(u.secret, new Date()) }),
 });
 
+/** Runs `fn` under the V8 sampling profiler (when BENCH_PROFILE is set) and writes the profile. */
+async function profiled<T>(name: string, enabled: boolean, fn: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR || !enabled) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 100 });
+  await session.post('Profiler.start');
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    mkdirSync(PROFILE_DIR, { recursive: true });
+    const file = join(PROFILE_DIR, `${name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    const { printTop } = await import('./profile-top.ts');
+    printTop(file, 15, name);
+  }
+}
+
 function check(name: string, r: LoadResult, expected: number) {
   const bad = Object.entries(r.statuses).filter(([s]) => Number(s) !== expected);
   if (bad.length) throw new Error(`${name}: unexpected statuses ${JSON.stringify(r.statuses)}`);
@@ -211,7 +238,7 @@ export async function runStackBench(): Promise<void> {
     const app = createApp(deps);
     const main = await listen(app.fetch);
     const bare = await listen(bareApp().fetch);
-    const routes = stackRoutes.map((r) => ({ ...r, req: r.request(fixture) }));
+    const routes = stackRoutes.filter((r) => !ONLY_ROUTES || ONLY_ROUTES.test(r.name)).map((r) => ({ ...r, req: r.request(fixture) }));
     const expectStatus = 200;
 
     const totals = new Map<string, { completed: number; seconds: number; busyMs: number; p95s: number[] }>();
@@ -228,7 +255,7 @@ export async function runStackBench(): Promise<void> {
     const busyP95: number[] = [];
     const idleLatencies: number[] = [];
     const busyLatencies: number[] = [];
-    const signIn = routes.find((r) => r.name.startsWith('end-user sign-in'))!;
+    const signIn = routes.find((r) => r.name.startsWith('end-user sign-in'));
 
     console.error(`stack bench: ${ROUNDS} rounds × (bare + ${routes.length} routes) × ${SECONDS} s at concurrency ${CONCURRENCY} …`);
     for (let round = 0; round < ROUNDS; round++) {
@@ -236,14 +263,16 @@ export async function runStackBench(): Promise<void> {
         const b = await load(bare.port, [{ method: 'GET', path: '/bare' }], { concurrency: CONCURRENCY }).done;
         check('bare', b, 200);
         add('bare', b);
-        const r = await load(main.port, [route.req], { concurrency: CONCURRENCY }).done;
+        const r = await profiled(route.name, round === 0, () => load(main.port, [route.req], { concurrency: CONCURRENCY }).done);
         check(route.name, r, expectStatus);
         add(route.name, r);
       }
+      if (!signIn) continue;
       add('argon2 verify', { ...(await argon2Rate(passwordHash, SECONDS)), seconds: SECONDS });
 
       // TOTP step: one at a time, idle; then one at a time while sign-in runs at full concurrency.
-      const idle = await load(main.port, totpUsers.slice(totpNext, (totpNext += TOTP_SAMPLES)).map(totpRequest), { concurrency: 1, once: true }).done;
+      const idleRequests = totpUsers.slice(totpNext, (totpNext += TOTP_SAMPLES)).map(totpRequest);
+      const idle = await profiled('TOTP step (idle)', round === 0, () => load(main.port, idleRequests, { concurrency: 1, once: true }).done);
       check('TOTP step (idle)', idle, 200);
       idleLatencies.push(...idle.latencies);
       idleP95.push(p95(idle.latencies));
@@ -274,12 +303,14 @@ export async function runStackBench(): Promise<void> {
       const ratio = rate(route.name) / bareRate;
       line(route.name, ratio, route.goal ? `≥ ${route.goal}` : '', route.goal ? ratio >= route.goal : null);
     }
-    const signInRatio = rate(signIn.name) / rate('argon2 verify');
-    console.log('');
-    console.log(`sign-in ÷ raw argon2 verify (${rate('argon2 verify').toFixed(1)} verify/s at concurrency ${CONCURRENCY}): ${signInRatio.toFixed(2)}  goal ≥ 0.8 ${signInRatio >= 0.8 ? '' : '✗'}`);
-    console.log(`  event-loop CPU per sign-in: ${(perRequestUs(signIn.name) / 1000).toFixed(2)} ms (goal: ≤ 2 ms beyond the verify, which runs off the loop)`);
-    const totpRatio = p95(busyLatencies) / p95(idleLatencies);
-    console.log(`TOTP step p95 with sign-in saturated ÷ idle: ${p95(busyLatencies).toFixed(2)} ms ÷ ${p95(idleLatencies).toFixed(2)} ms = ${totpRatio.toFixed(2)}  goal ≤ 1.5 ${totpRatio <= 1.5 ? '' : '✗'}  (per round: ${busyP95.map((b, i) => (b / idleP95[i]!).toFixed(2)).join(', ')}; event-loop CPU ${(perRequestUs('TOTP step idle') / 1000).toFixed(2)} ms per step idle)`);
+    if (signIn) {
+      const signInRatio = rate(signIn.name) / rate('argon2 verify');
+      console.log('');
+      console.log(`sign-in ÷ raw argon2 verify (${rate('argon2 verify').toFixed(1)} verify/s at concurrency ${CONCURRENCY}): ${signInRatio.toFixed(2)}  goal ≥ 0.8 ${signInRatio >= 0.8 ? '' : '✗'}`);
+      console.log(`  event-loop CPU per sign-in: ${(perRequestUs(signIn.name) / 1000).toFixed(2)} ms (goal: ≤ 2 ms beyond the verify, which runs off the loop)`);
+      const totpRatio = p95(busyLatencies) / p95(idleLatencies);
+      console.log(`TOTP step p95 with sign-in saturated ÷ idle: ${p95(busyLatencies).toFixed(2)} ms ÷ ${p95(idleLatencies).toFixed(2)} ms = ${totpRatio.toFixed(2)}  goal ≤ 1.5 ${totpRatio <= 1.5 ? '' : '✗'}  (per round: ${busyP95.map((b, i) => (b / idleP95[i]!).toFixed(2)).join(', ')}; event-loop CPU ${(perRequestUs('TOTP step idle') / 1000).toFixed(2)} ms per step idle)`);
+    }
     console.log(`(req/s ÷ bare: higher is better; loop CPU µs: the server's event-loop ${hasProc ? 'CPU' : 'busy'} time per request; p95: worst round)`);
 
     await new Promise((resolve) => main.server.close(resolve));
