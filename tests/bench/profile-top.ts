@@ -1,7 +1,7 @@
 /**
  * The functions with the most self time in a V8 .cpuprofile (from `node
  * --cpu-prof`, or the stack bench with BENCH_PROFILE=dir):
- *   npx tsx tests/bench/profile-top.ts FILE.cpuprofile [N]
+ *   npx tsx tests/bench/profile-top.ts FILE.cpuprofile [N] [--inclusive]
  * Time is summed per function (name, file, line); the file is shown relative
  * to the repository, node_modules packages by package name.
  */
@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
 }
 interface Profile {
   nodes: ProfileNode[];
@@ -17,15 +18,19 @@ interface Profile {
   timeDeltas: number[];
 }
 
-export function topSelfTime(profile: Profile, n = 15): { name: string; ms: number; share: number }[] {
+/** Self time per function, or with `inclusive` the time of samples with the function anywhere on the stack. */
+export function topSelfTime(profile: Profile, n = 15, inclusive = false): { name: string; ms: number; share: number }[] {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const self = new Map<string, number>();
   let total = 0;
   profile.samples.forEach((id, i) => {
-    const frame = byNode.get(id)!.callFrame;
     const us = profile.timeDeltas[i] ?? 0;
     total += us;
-    self.set(label(frame), (self.get(label(frame)) ?? 0) + us);
+    const names = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = inclusive ? parent.get(at) : undefined) names.add(label(byNode.get(at)!.callFrame));
+    for (const name of names) self.set(name, (self.get(name) ?? 0) + us);
   });
   return [...self.entries()]
     .sort((a, b) => b[1] - a[1])
@@ -42,15 +47,17 @@ function label(frame: ProfileNode['callFrame']): string {
   return `${name} ${where}:${frame.lineNumber + 1}`;
 }
 
-export function printTop(file: string, n = 15, title = file): void {
+export function printTop(file: string, n = 15, title = file, inclusive = false): void {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const total = profile.timeDeltas.reduce((a, b) => a + b, 0) / 1000;
-  console.log(`\n${title}: top ${n} by self time (of ${total.toFixed(0)} ms sampled)`);
-  for (const row of topSelfTime(profile, n)) console.log(`  ${(row.share * 100).toFixed(1).padStart(5)} %  ${row.ms.toFixed(0).padStart(6)} ms  ${row.name}`);
+  console.log(`\n${title}: top ${n} by ${inclusive ? 'total (inclusive)' : 'self'} time (of ${total.toFixed(0)} ms sampled)`);
+  for (const row of topSelfTime(profile, n, inclusive)) console.log(`  ${(row.share * 100).toFixed(1).padStart(5)} %  ${row.ms.toFixed(0).padStart(6)} ms  ${row.name}`);
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {
-  const [file, n] = process.argv.slice(2);
-  if (!file) throw new Error('usage: tsx tests/bench/profile-top.ts FILE.cpuprofile [N]');
-  printTop(file, Number(n ?? 15));
+  const args = process.argv.slice(2);
+  const inclusive = args.includes('--inclusive');
+  const [file, n] = args.filter((a) => a !== '--inclusive');
+  if (!file) throw new Error('usage: tsx tests/bench/profile-top.ts FILE.cpuprofile [N] [--inclusive]');
+  printTop(file, Number(n ?? 15), file, inclusive);
 }
