@@ -85,7 +85,7 @@ describe('built assets: precompressed at build time, served by content negotiati
 
   it('sends the file as it is (identity) when no encoding is accepted, still with Vary and the type', async () => {
     const path = deskScript();
-    for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'br;q=0, gzip;q=0' }]) {
+    for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'br;q=0, gzip;q=0' }] as Record<string, string>[]) {
       const res = await get(path, headers);
       expect(res.status).toBe(200);
       expect(res.headers['content-encoding']).toBeUndefined();
