@@ -31,7 +31,7 @@ parentPort.on('message', ({ id, op, hashed, password, options }) => {
 `;
 
 /** Nice value of the argon2 threads (0 normal, 19 lowest); raising it needs no privilege. */
-const ARGON2_NICE = 10;
+let argon2Nice = Number(process.env.ARGON2_NICE ?? 10);
 
 type Job = { id: number; op: 'verify' | 'hash'; hashed?: string; password: string; options?: object };
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
@@ -69,7 +69,7 @@ class Argon2Pool {
   private spawn(): Worker {
     this.started++;
     const argon2 = createRequire(import.meta.url).resolve('@node-rs/argon2');
-    const worker = new Worker(workerSource, { eval: true, workerData: { argon2, nice: ARGON2_NICE } });
+    const worker = new Worker(workerSource, { eval: true, workerData: { argon2, nice: argon2Nice } });
     worker.on('message', (m: { id: number; result?: unknown; error?: string }) => {
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
