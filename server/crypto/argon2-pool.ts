@@ -30,8 +30,8 @@ parentPort.on('message', ({ id, op, hashed, password, options }) => {
 });
 `;
 
-/** Nice value of the argon2 threads (0 normal, 19 lowest); raising it needs no privilege. */
-let argon2Nice = Number(process.env.ARGON2_NICE ?? 10);
+/** Nice value of the argon2 threads (0 normal, 19 lowest; ARGON2_NICE); raising it needs no privilege. */
+let argon2Nice = 10;
 
 type Job = { id: number; op: 'verify' | 'hash'; hashed?: string; password: string; options?: object };
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
@@ -102,9 +102,11 @@ class Argon2Pool {
 let pool: Argon2Pool | undefined;
 let poolSize = availableParallelism();
 
-/** Threads for argon2 (ARGON2_THREADS; default one per core). Takes effect before the first hash or verify. */
-export function setArgon2Threads(threads: number | undefined): void {
-  if (threads && threads > 0 && !pool) poolSize = threads;
+/** Threads for argon2 (ARGON2_THREADS; default one per core) and their nice value; takes effect before the first hash or verify. */
+export function configureArgon2(options: { threads?: number; nice?: number }): void {
+  if (pool) return;
+  if (options.threads && options.threads > 0) poolSize = options.threads;
+  if (options.nice !== undefined) argon2Nice = options.nice;
 }
 
 const thePool = () => (pool ??= new Argon2Pool(poolSize));

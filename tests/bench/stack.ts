@@ -37,6 +37,7 @@ import { sha256Hex } from '../../server/crypto/tokens.ts';
 import { generateTotpSecret, totpCodeAt } from '../../server/crypto/totp.ts';
 import { createLogger } from '../../server/logger.ts';
 import { createApp } from '../../server/app.ts';
+import { configureArgon2 } from '../../server/crypto/argon2-pool.ts';
 import { systemClock, type Deps } from '../../server/deps.ts';
 import { createStaffMember } from '../../server/staff/service.ts';
 import { insertFactor } from '../../server/factors/factor-store.ts';
@@ -147,7 +148,9 @@ function bareApp() {
 
 async function setUp(dir: string) {
   const path = join(dir, 'stack.db');
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: path, REBIND_MASTER_KEY: MASTER_KEY, LOG_LEVEL: 'info', USER_SIGNIN_IP_LIMIT_PER_MINUTE: '100000000' });
+  // The server's own settings (ARGON2_THREADS, ARGON2_NICE from the environment), a sign-in budget the load cannot exhaust.
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test', DATABASE_PATH: path, DATABASE_URL: '', REBIND_MASTER_KEY: MASTER_KEY, LOG_LEVEL: 'info', USER_SIGNIN_IP_LIMIT_PER_MINUTE: '100000000' });
+  configureArgon2({ threads: config.argon2Threads, nice: config.argon2Nice });
   const database = await openDatabase({ path });
   const random = (n: number) => randomBytes(n);
   // Logs go where a server's go (here /dev/null, asynchronously as pino writes stdout), not into the output.
