@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
@@ -32,6 +35,36 @@ const accountUiOnPreact = (): Plugin => ({
   },
 });
 
+/**
+ * After a build, every compressible file of the output gets a brotli (.br)
+ * and a gzip (.gz) twin at maximum compression, once, so the server answers
+ * by content negotiation without compressing per request
+ * (server/static-assets.ts). A twin that would not be smaller is not written.
+ */
+const compressible = /\.(js|mjs|css|html|svg|json|txt|map|webmanifest)$/i;
+const precompress = (): Plugin => {
+  let outDir = '';
+  return {
+    name: 'rebind:precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    closeBundle() {
+      // Skips dot folders (.vite holds the manifest, which no browser asks for).
+      const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name.startsWith('.') ? [] : walk(join(dir, e.name))) : [join(dir, e.name)]));
+      for (const file of walk(outDir)) {
+        if (!compressible.test(file) || statSync(file).size < 256) continue;
+        const data = readFileSync(file);
+        const br = brotliCompressSync(data, { params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length } });
+        const gz = gzipSync(data, { level: 9 });
+        if (br.length < data.length) writeFileSync(`${file}.br`, br);
+        if (gz.length < data.length) writeFileSync(`${file}.gz`, gz);
+      }
+    },
+  };
+};
+
 // `npm test` runs everything on SQLite and, when TEST_DATABASE_URL names a
 // PostgreSQL server, the server tests once more on PostgreSQL (each file in a
 // database of its own, created and dropped by the file).
@@ -58,7 +91,7 @@ export default defineConfig(({ mode }) => {
     root: testing ? fromRepoRoot('.') : account ? ACCOUNT_UI : fromRepoRoot('./admin-ui'),
     base: account ? '/account/' : '/',
     // The account pages need no React plugin: Vite compiles their TSX (automatic runtime, see tsconfig).
-    plugins: account ? [accountUiOnPreact()] : [accountUiOnPreact(), react()],
+    plugins: account ? [accountUiOnPreact(), precompress()] : [accountUiOnPreact(), react(), precompress()],
     // The desk's build only: react-admin's client-side CSV exporter is never used.
     resolve: testing || account
       ? {}

@@ -176,6 +176,7 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
   };
 
   const { lastWhen, count } = journalHead(sqliteMigrationsFolder);
+  let pingStatement: Database.Statement | undefined;
   let closed = false;
   return {
     engine: 'sqlite',
@@ -183,7 +184,7 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
     name: scratch ? 'sqlite (test database)' : `sqlite:${file}`,
     sqlite: { writer, reader },
     async ping() {
-      reader.prepare('SELECT 1').get();
+      (pingStatement ??= reader.prepare('SELECT 1')).get();
     },
     async migrationStatus() {
       const table = reader.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'`).get();

@@ -26,6 +26,9 @@ const envSchema = z.object({
   STAFF_SESSION_MAX_HOURS: hours(12),
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
   SIGNIN_LOCK_MINUTES: minutes(15),
+  USER_SIGNIN_IP_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  ARGON2_THREADS: z.coerce.number().int().min(1).max(256).optional(),
+  ARGON2_NICE: z.coerce.number().int().min(0).max(19).default(10),
   WITHDRAWAL_LOCK_HOURS: hours(24),
   RESET_WITHDRAWAL_LOCK_HOURS: hours(48),
   REBIND_LINK_HOURS: hours(72),
@@ -66,6 +69,12 @@ export interface Config {
   staffSessionMaxMs: number;
   signinMaxFailures: number;
   signinLockMs: number;
+  /** End-user sign-in steps (password, then 2FA) per client IP per minute, each step counted apart. */
+  userSigninIpLimitPerMinute: number;
+  /** Threads hashing and verifying passwords (argon2); undefined: one per core. */
+  argon2Threads?: number;
+  /** Their nice value (0–19): higher yields the CPU to request handling sooner. */
+  argon2Nice: number;
   demoSeed: boolean;
   withdrawalLockMs: number;
   resetWithdrawalLockMs: number;
@@ -121,6 +130,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     staffSessionMaxMs: e.STAFF_SESSION_MAX_HOURS * 3_600_000,
     signinMaxFailures: e.SIGNIN_MAX_FAILURES,
     signinLockMs: e.SIGNIN_LOCK_MINUTES * 60_000,
+    userSigninIpLimitPerMinute: e.USER_SIGNIN_IP_LIMIT_PER_MINUTE,
+    argon2Threads: e.ARGON2_THREADS,
+    argon2Nice: e.ARGON2_NICE,
     demoSeed: e.DEMO_SEED === 'auto' && e.NODE_ENV !== 'production',
     withdrawalLockMs: e.WITHDRAWAL_LOCK_HOURS * 3_600_000,
     resetWithdrawalLockMs: e.RESET_WITHDRAWAL_LOCK_HOURS * 3_600_000,

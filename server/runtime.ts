@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { systemClock, systemRandom, type Deps } from './deps.ts';
 import { transportsFromConfig } from './messaging/transports.ts';
 import { simulatedBiometricProvider } from '../fixtures/biometric-simulator.ts';
+import { configureArgon2 } from './crypto/argon2-pool.ts';
 
 export interface Runtime {
   deps: Deps;
@@ -30,6 +31,7 @@ export async function openRuntime(options: { logger?: Logger; env?: Record<strin
     throw err;
   }
   const logger = options.logger ?? createLogger(config.logLevel);
+  configureArgon2({ threads: config.argon2Threads, nice: config.argon2Nice });
   const keySource = resolveMasterKey(config);
   if (keySource.origin !== 'environment') {
     logger.warn(

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { asc, eq, gt, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../db/client.ts';
+import { prepareNamed, preparedQuery } from '../../db/prepared.ts';
 import { auditEvents, auditHead } from '../../db/schema/index.ts';
 import { canonicalJson } from './canonical.ts';
 
@@ -64,8 +65,21 @@ async function lockChainHead(tx: DbOrTx): Promise<{ lastId: number; lastHash: st
     const [row] = await tx.rows<{ lastId: number; lastHash: string }>(sql`SELECT last_id AS "lastId", last_hash AS "lastHash" FROM audit_head WHERE id = 1 FOR UPDATE`);
     if (row) return { lastId: Number(row.lastId), lastHash: row.lastHash };
   }
-  return (await tx.select().from(auditHead).where(eq(auditHead.id, 1)).limit(1))[0];
+  return (await chainHead(tx).execute())[0];
 }
+
+// Every state change and every audited read appends an event: its three statements are prepared once per tx
+// (SQLite's tx is one long-lived object; see db/prepared.ts).
+const chainHead = preparedQuery('audit_head_read', (tx: DbOrTx, name) => prepareNamed(tx.select().from(auditHead).where(eq(auditHead.id, 1)).limit(1), name));
+const p = (name: string) => sql.placeholder(name);
+const insertEvent = preparedQuery('audit_event_insert', (tx: DbOrTx, name) => prepareNamed(
+  tx.insert(auditEvents).values({ id: p('id'), ts: p('ts'), actorType: p('actorType'), actorId: p('actorId'), actorLabel: p('actorLabel'), action: p('action'), targetType: p('targetType'), targetId: p('targetId'), ip: p('ip'), requestId: p('requestId'), details: p('details'), prevHash: p('prevHash'), hash: p('hash') }),
+  name,
+));
+const moveHead = preparedQuery('audit_head_move', (tx: DbOrTx, name) => prepareNamed(
+  tx.insert(auditHead).values({ id: 1, lastId: p('lastId'), lastHash: p('lastHash') }).onConflictDoUpdate({ target: auditHead.id, set: { lastId: sql`excluded.last_id`, lastHash: sql`excluded.last_hash` } }),
+  name,
+));
 
 /**
  * The one function that writes audit events. Call it inside the transaction of
@@ -88,10 +102,8 @@ export async function recordAuditEvent(tx: DbOrTx, now: Date, input: AuditInput)
     details: canonicalJson(input.details ?? {}),
   };
   const hash = hashAuditEvent(prevHash, fields);
-  await tx.insert(auditEvents).values({ ...fields, actorType: input.actor.type, ts: new Date(fields.ts), prevHash, hash });
-  await tx.insert(auditHead)
-    .values({ id: 1, lastId: fields.id, lastHash: hash })
-    .onConflictDoUpdate({ target: auditHead.id, set: { lastId: fields.id, lastHash: hash } });
+  await insertEvent(tx).execute({ ...fields, ts: new Date(fields.ts), prevHash, hash });
+  await moveHead(tx).execute({ lastId: fields.id, lastHash: hash });
   return { id: fields.id, hash };
 }
 

@@ -1,5 +1,6 @@
-import { and, asc, desc, eq, inArray, ne, or } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
+import { prepareNamed, preparedQuery } from '../../db/prepared.ts';
 import { AppError } from '../errors.ts';
 import { auditEvents, caseEvidence, caseNotes, cases, kycReferences, staff, userFactors, users, userSightings } from '../../db/schema/index.ts';
 import { maskEmail, maskPhone } from '../platform/masking.ts';
@@ -10,6 +11,21 @@ import { BIOMETRIC_THRESHOLDS } from './risk.ts';
 
 const DAY = 86_400_000;
 
+// Every opening of a case runs these: prepared once (db/prepared.ts). The related-case and txid reads
+// depend on which fields the case has, so they are built per call.
+const p = (name: string) => sql.placeholder(name);
+const q = {
+  caseById: preparedQuery('case_detail_case', (db, name) => prepareNamed(db.select().from(cases).where(eq(cases.id, p('id'))).limit(1), name)),
+  userById: preparedQuery('case_detail_user', (db, name) => prepareNamed(db.select().from(users).where(eq(users.id, p('id'))).limit(1), name)),
+  people: preparedQuery('case_detail_staff', (db, name) => prepareNamed(db.select({ id: staff.id, name: staff.name, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt }).from(staff).orderBy(asc(staff.name), asc(staff.id)), name)),
+  factors: preparedQuery('case_detail_factors', (db, name) => prepareNamed(db.select().from(userFactors).where(eq(userFactors.userId, p('userId'))).orderBy(asc(userFactors.id)), name)),
+  kyc: preparedQuery('case_detail_kyc', (db, name) => prepareNamed(db.select().from(kycReferences).where(eq(kycReferences.userId, p('userId'))).orderBy(desc(kycReferences.verifiedAt)).limit(1), name)),
+  sighting: preparedQuery('case_detail_sighting', (db, name) => prepareNamed(db.select().from(userSightings).where(and(eq(userSightings.userId, p('userId')), eq(userSightings.kind, p('kind')), eq(userSightings.value, p('value')))).limit(1), name)),
+  evidence: preparedQuery('case_detail_evidence', (db, name) => prepareNamed(db.select().from(caseEvidence).where(eq(caseEvidence.caseId, p('caseId'))).orderBy(asc(caseEvidence.id)), name)),
+  notes: preparedQuery('case_detail_notes', (db, name) => prepareNamed(db.select().from(caseNotes).where(eq(caseNotes.caseId, p('caseId'))).orderBy(asc(caseNotes.id)), name)),
+  timeline: preparedQuery('case_detail_timeline', (db, name) => prepareNamed(db.select().from(auditEvents).where(and(eq(auditEvents.targetType, 'case'), eq(auditEvents.targetId, p('targetId')), ne(auditEvents.action, 'case.view'))).orderBy(asc(auditEvents.id)).limit(200), name)),
+};
+
 /**
  * Everything a reviewer needs on one screen: the evidence next to what the
  * system checked, the signals with their weights, the account (masked), the
@@ -17,19 +33,19 @@ const DAY = 86_400_000;
  */
 export async function caseDetail(deps: Deps, principal: StaffPrincipal, id: number) {
   const now = deps.clock();
-  const c = (await deps.db.select().from(cases).where(eq(cases.id, id)).limit(1))[0];
+  const c = (await q.caseById(deps.db).execute({ id }))[0];
   if (!c) throw new AppError('not_found', 'No such case.');
-  const user = (await deps.db.select().from(users).where(eq(users.id, c.userId)).limit(1))[0]!;
+  const user = (await q.userById(deps.db).execute({ id: c.userId }))[0]!;
   // Staff are a few dozen rows: one read gives the names and who could be assigned the case.
-  const people = (await deps.db.select({ id: staff.id, name: staff.name, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt }).from(staff).orderBy(asc(staff.name), asc(staff.id)));
+  const people = await q.people(deps.db).execute();
   const names = new Map(people.map((s) => [s.id, s.name]));
-  const factors = (await deps.db.select().from(userFactors).where(eq(userFactors.userId, user.id)).orderBy(asc(userFactors.id)));
-  const kyc = (await deps.db.select().from(kycReferences).where(eq(kycReferences.userId, user.id)).orderBy(desc(kycReferences.verifiedAt)).limit(1))[0];
+  const factors = await q.factors(deps.db).execute({ userId: user.id });
+  const kyc = (await q.kyc(deps.db).execute({ userId: user.id }))[0];
   const sighting = async (kind: 'ip' | 'device', value: string | null) =>
-    value ? (await deps.db.select().from(userSightings).where(and(eq(userSightings.userId, user.id), eq(userSightings.kind, kind), eq(userSightings.value, value))).limit(1))[0] : undefined;
+    value ? (await q.sighting(deps.db).execute({ userId: user.id, kind, value }))[0] : undefined;
   const ipSeen = await sighting('ip', c.requestIp);
   const deviceSeen = await sighting('device', c.deviceId);
-  const evidence = (await deps.db.select().from(caseEvidence).where(eq(caseEvidence.caseId, id)).orderBy(asc(caseEvidence.id)));
+  const evidence = await q.evidence(deps.db).execute({ caseId: id });
   const txids = evidence.map((e) => e.txid).filter((t): t is string => Boolean(t));
   const related = (await deps.db
     .select({ id: cases.id, userId: cases.userId, status: cases.status, createdAt: cases.createdAt, maskedEmail: cases.maskedEmail, requestIp: cases.requestIp, deviceId: cases.deviceId })
@@ -41,9 +57,9 @@ export async function caseDetail(deps: Deps, principal: StaffPrincipal, id: numb
   const txidHits = txids.length
     ? (await deps.db.select({ caseId: caseEvidence.caseId, txid: caseEvidence.txid, userId: cases.userId }).from(caseEvidence).innerJoin(cases, eq(cases.id, caseEvidence.caseId)).where(and(inArray(caseEvidence.txid, txids), ne(caseEvidence.caseId, id))))
     : [];
-  const notes = (await deps.db.select().from(caseNotes).where(eq(caseNotes.caseId, id)).orderBy(asc(caseNotes.id)));
+  const notes = await q.notes(deps.db).execute({ caseId: id });
   // Views are in the audit trail but would drown the story of the case.
-  const timeline = (await deps.db.select().from(auditEvents).where(and(eq(auditEvents.targetType, 'case'), eq(auditEvents.targetId, String(id)), ne(auditEvents.action, 'case.view'))).orderBy(asc(auditEvents.id)).limit(200));
+  const timeline = await q.timeline(deps.db).execute({ targetId: String(id) });
   const actor = { staffId: principal.staffId, role: principal.role, userId: principal.userId };
   const live = claimIsLive(c, now, deps.config.claimIdleMs);
   const actions = principal.role === 'agent' || principal.role === 'supervisor' ? availableActions(c, actor, now, deps.config.claimIdleMs) : [];

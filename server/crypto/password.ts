@@ -1,16 +1,16 @@
-import { hash, verify } from '@node-rs/argon2';
+import { argon2Hash, argon2Verify } from './argon2-pool.ts';
 
 /** argon2id at OWASP's recommended minimum: 19 MiB, 2 iterations, 1 lane. */
 // algorithm 2 = Argon2id (the package's const enum cannot be imported under isolatedModules)
 const params = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, params);
+  return argon2Hash(password, params);
 }
 
 export async function verifyPassword(hashed: string, password: string): Promise<boolean> {
   try {
-    return await verify(hashed, password);
+    return await argon2Verify(hashed, password);
   } catch {
     return false;
   }
@@ -20,7 +20,7 @@ export async function verifyPassword(hashed: string, password: string): Promise<
 // the same time as a wrong password (no account enumeration by timing).
 let dummyHash: Promise<string> | undefined;
 export async function verifyAgainstDummy(password: string): Promise<false> {
-  dummyHash ??= hash('rebind-dummy-password-for-timing', params);
+  dummyHash ??= argon2Hash('rebind-dummy-password-for-timing', params);
   await verifyPassword(await dummyHash, password);
   return false;
 }

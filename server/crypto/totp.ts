@@ -1,9 +1,13 @@
 import { generateSync, generateURI, verifySync, ScureBase32Plugin } from 'otplib';
+import { NodeCryptoPlugin } from '@otplib/plugin-crypto-node';
 import type { Random } from './tokens.ts';
 
 /** RFC 6238 as the spec fixes it: SHA-1, 6 digits, 30 s steps, ±1 step. */
 const STEP_SECONDS = 30;
 const base32 = new ScureBase32Plugin();
+// HMAC through node:crypto (OpenSSL) rather than otplib's default pure-JavaScript one:
+// a check computes up to three HMACs, about 0.3 ms in JavaScript, a few µs natively.
+const crypto = new NodeCryptoPlugin();
 
 /** 20 random bytes → the 32-character base32 key users type into an authenticator. */
 export function generateTotpSecret(random: Random): string {
@@ -28,7 +32,7 @@ export type TotpCheck = { ok: true; timeStep: number } | { ok: false; reason: 'm
 export function checkTotpCode(secret: string, code: string, now: Date, lastTimeStep: number | null): TotpCheck {
   if (!isTotpCodeShape(code)) return { ok: false, reason: 'malformed' };
   const epoch = Math.floor(now.getTime() / 1000);
-  const result = verifySync({ secret, token: code, epoch, epochTolerance: STEP_SECONDS });
+  const result = verifySync({ secret, token: code, epoch, epochTolerance: STEP_SECONDS, crypto });
   if (!result.valid) return { ok: false, reason: 'invalid' };
   const timeStep = (result as { timeStep: number }).timeStep;
   if (lastTimeStep !== null && timeStep <= lastTimeStep) return { ok: false, reason: 'replayed' };
@@ -37,5 +41,5 @@ export function checkTotpCode(secret: string, code: string, now: Date, lastTimeS
 
 /** Only for fixtures and tests: what an authenticator app would show at `now`. */
 export function totpCodeAt(secret: string, now: Date): string {
-  return generateSync({ secret, epoch: Math.floor(now.getTime() / 1000) });
+  return generateSync({ secret, epoch: Math.floor(now.getTime() / 1000), crypto });
 }

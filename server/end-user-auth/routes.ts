@@ -21,7 +21,7 @@ export function endUserAuthRoutes(deps: Deps) {
       path: '/auth/login',
       tags: ['end-user sign-in'],
       summary: 'Sign-in step 1: password (unknown email and wrong password answer alike)',
-      middleware: [ipBudget(deps, 'login', 60, 60_000)] as const,
+      middleware: [ipBudget(deps, 'login', deps.config.userSigninIpLimitPerMinute, 60_000)] as const,
       request: { body: { required: true, content: { 'application/json': { schema: z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) }) } } } },
       responses: {
         200: { description: '`{token}` when the account has no tool, else `{status:"2fa_required", challengeId, methods}`', content: { 'application/json': { schema: z.object({ token: z.string().optional(), status: z.literal('2fa_required').optional(), challengeId: z.string().optional(), methods: z.array(z.string()).optional() }) } } },
@@ -37,7 +37,7 @@ export function endUserAuthRoutes(deps: Deps) {
       path: '/auth/login/2fa',
       tags: ['end-user sign-in'],
       summary: 'Sign-in step 2 with any active tool (challenge pattern)',
-      middleware: [ipBudget(deps, 'login-2fa', 60, 60_000)] as const,
+      middleware: [ipBudget(deps, 'login-2fa', deps.config.userSigninIpLimitPerMinute, 60_000)] as const,
       request: { body: { required: true, content: { 'application/json': { schema: ProofSchema.and(z.object({ challengeId: z.string().min(1).max(200) })) } } } },
       responses: {
         200: { description: '`{token}`, or the challenge (SMS sent / passkey options)', content: { 'application/json': { schema: ChallengeResponse } } },

@@ -1,4 +1,5 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { prepareNamed, preparedQuery } from '../../db/prepared.ts';
 import type { Deps } from '../deps.ts';
 import type { RequestContext } from '../http.ts';
 import { AppError } from '../errors.ts';
@@ -6,7 +7,7 @@ import { loginChallenges, users, userSessions } from '../../db/schema/index.ts';
 import { verifyAgainstDummy, verifyPassword } from '../crypto/password.ts';
 import { generateToken, sha256Hex } from '../crypto/tokens.ts';
 import { recordAuditEvent } from '../audit/audit-log.ts';
-import { clearFailures, lockedForSeconds, recordFailure } from '../platform/rate-limit.ts';
+import { clearFailures, failureState, recordFailure } from '../platform/rate-limit.ts';
 import { activeFactors } from '../factors/factor-store.ts';
 import { challengeOrVerify, type ProofInput, type ChallengeOrVerified } from '../factors/verify-factor.ts';
 import { normaliseEmail } from '../staff-auth/service.ts';
@@ -16,6 +17,15 @@ const CHALLENGE_TTL_MS = 5 * 60_000;
 export const PASSWORD_MAX_FAILURES = 10;
 export const PASSWORD_LOCK_MS = 15 * 60_000;
 const passwordKey = (email: string) => `user-signin:${email}`;
+
+// The sign-in steps' reads, prepared once (see db/prepared.ts).
+const userByEmail = preparedQuery('user_by_email', (db, name) => prepareNamed(db.select().from(users).where(eq(users.email, sql.placeholder('email'))).limit(1), name));
+const userById = preparedQuery('user_by_id', (db, name) => prepareNamed(db.select().from(users).where(eq(users.id, sql.placeholder('id'))).limit(1), name));
+const insertChallenge = preparedQuery('login_challenge_insert', (db, name) => prepareNamed(
+  db.insert(loginChallenges).values({ id: sql.placeholder('id'), userId: sql.placeholder('userId'), createdAt: sql.placeholder('createdAt'), expiresAt: sql.placeholder('expiresAt'), ip: sql.placeholder('ip'), userAgent: sql.placeholder('userAgent') }),
+  name,
+));
+const challengeById = preparedQuery('login_challenge_by_id', (db, name) => prepareNamed(db.select().from(loginChallenges).where(eq(loginChallenges.id, sql.placeholder('id'))).limit(1), name));
 
 export interface UserContext extends RequestContext {
   deviceId: string | null;
@@ -28,9 +38,10 @@ export interface UserContext extends RequestContext {
  */
 export async function checkUserPassword(deps: Deps, emailInput: string, password: string, ctx: RequestContext, stage: string): Promise<typeof users.$inferSelect> {
   const email = normaliseEmail(emailInput);
-  const locked = await lockedForSeconds(deps.db, passwordKey(email), deps.clock());
+  const failures = await failureState(deps.db, passwordKey(email), deps.clock());
+  const locked = failures.lockedSeconds;
   if (locked > 0) throw new AppError('locked', `Too many failed attempts; try again in ${Math.ceil(locked / 60)} minute(s).`, { retryAfterSeconds: locked }, locked);
-  const user = (await deps.db.select().from(users).where(eq(users.email, email)).limit(1))[0];
+  const user = (await userByEmail(deps.db).execute({ email }))[0];
   const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
   if (!user || !ok || user.status === 'disabled') {
     const now = deps.clock();
@@ -44,7 +55,8 @@ export async function checkUserPassword(deps: Deps, emailInput: string, password
     if (lock > 0) throw new AppError('locked', 'Too many failed attempts; try again in 15 minutes.', { retryAfterSeconds: lock }, lock);
     throw new AppError('invalid_credentials');
   }
-  await deps.db.transaction(async (tx) => await clearFailures(tx, passwordKey(email)));
+  // A success resets the count; with none counted there is nothing to reset (and no write transaction to pay for).
+  if (failures.counted) await deps.db.transaction(async (tx) => await clearFailures(tx, passwordKey(email)));
   return user;
 }
 
@@ -66,7 +78,7 @@ export async function loginWithPassword(deps: Deps, input: { email: string; pass
     return { token };
   }
   const challengeId = generateToken(deps.random);
-  await deps.db.insert(loginChallenges).values({ id: sha256Hex(challengeId), userId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS), ip: ctx.ip, userAgent: ctx.userAgent });
+  await insertChallenge(deps.db).execute({ id: sha256Hex(challengeId), userId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS), ip: ctx.ip, userAgent: ctx.userAgent });
   return { status: '2fa_required', challengeId, methods: [...new Set(factors.map((f) => f.type))] };
 }
 
@@ -77,9 +89,9 @@ export async function loginWithSecondFactor(
   ctx: UserContext,
 ): Promise<{ status: 'verified'; token: string } | Exclude<ChallengeOrVerified, { status: 'verified' }>> {
   const id = sha256Hex(input.challengeId);
-  const challenge = (await deps.db.select().from(loginChallenges).where(eq(loginChallenges.id, id)).limit(1))[0];
+  const challenge = (await challengeById(deps.db).execute({ id }))[0];
   if (!challenge || challenge.consumedAt || challenge.expiresAt <= deps.clock()) throw new AppError('challenge_expired');
-  const user = (await deps.db.select().from(users).where(eq(users.id, challenge.userId)).limit(1))[0]!;
+  const user = (await userById(deps.db).execute({ id: challenge.userId }))[0]!;
   if (user.status === 'frozen') throw new AppError('account_frozen');
   const result = await challengeOrVerify(deps, user.id, input, {
     subjectId: id,

@@ -1,4 +1,5 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import { prepareNamed, preparedQuery } from '../../db/prepared.ts';
 import type { MiddlewareHandler } from 'hono';
 import type { Deps } from '../deps.ts';
 import type { DbOrTx } from '../../db/client.ts';
@@ -39,19 +40,23 @@ export async function recordSighting(tx: DbOrTx, userId: number, ctx: { ip: stri
   }
 }
 
+const userSessionLookup = preparedQuery('user_session_lookup', (db, name) => prepareNamed(
+  db.select({ sessionId: userSessions.id, expiresAt: userSessions.expiresAt, stepUpAt: userSessions.stepUpAt, userId: users.id, email: users.email, status: users.status })
+    .from(userSessions)
+    .innerJoin(users, eq(users.id, userSessions.userId))
+    .where(and(eq(userSessions.id, sql.placeholder('id')), isNull(userSessions.revokedAt)))
+    .limit(1),
+  name,
+));
+
 /** Bearer-token check for /api/v1/me…: 401 without a live session, 403 when the account is frozen. */
 export function requireUser(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer ([A-Za-z0-9_-]{20,200})$/.exec(header);
     if (!match) throw new AppError('unauthenticated', 'Send your session token as "Authorization: Bearer <token>".');
-    // Every /api/v1/me request runs this lookup: one indexed join.
-    const [row] = await deps.db
-      .select({ sessionId: userSessions.id, expiresAt: userSessions.expiresAt, stepUpAt: userSessions.stepUpAt, userId: users.id, email: users.email, status: users.status })
-      .from(userSessions)
-      .innerJoin(users, eq(users.id, userSessions.userId))
-      .where(and(eq(userSessions.id, sha256Hex(match[1]!)), isNull(userSessions.revokedAt)))
-      .limit(1);
+    // Every /api/v1/me request runs this lookup: one indexed join, prepared once.
+    const [row] = await userSessionLookup(deps.db).execute({ id: sha256Hex(match[1]!) });
     if (!row || row.expiresAt <= deps.clock()) throw new AppError('unauthenticated', 'The session has ended; sign in again.');
     if (row.status === 'frozen') throw new AppError('account_frozen');
     if (row.status !== 'active') throw new AppError('unauthenticated');

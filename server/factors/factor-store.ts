@@ -1,4 +1,5 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { prepareNamed, preparedQuery } from '../../db/prepared.ts';
 import type { Deps } from '../deps.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { factorHistory, userFactors } from '../../db/schema/index.ts';
@@ -11,8 +12,11 @@ export type FactorRow = typeof userFactors.$inferSelect;
 export const totpContext = (factorId: number) => `user.totp:${factorId}`;
 export const phoneContext = (factorId: number) => `user.phone:${factorId}`;
 
+// Read by every sign-in and verification: prepared once per db / tx.
+const activeFactorsOf = preparedQuery('active_factors', (db: DbOrTx, name) => prepareNamed(db.select().from(userFactors).where(and(eq(userFactors.userId, sql.placeholder('userId')), eq(userFactors.status, 'active'))).orderBy(asc(userFactors.id)), name));
+
 export async function activeFactors(db: DbOrTx, userId: number): Promise<FactorRow[]> {
-  return (await db.select().from(userFactors).where(and(eq(userFactors.userId, userId), eq(userFactors.status, 'active'))).orderBy(asc(userFactors.id)));
+  return await activeFactorsOf(db).execute({ userId });
 }
 
 /** What may be shown of a factor: never a secret; phone numbers masked. */

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import { prepareNamed, preparedQuery } from '../../db/prepared.ts';
 import { rateLimitBuckets } from '../../db/schema/index.ts';
 
 export interface FailurePolicy {
@@ -8,6 +9,9 @@ export interface FailurePolicy {
   /** Failures older than this no longer count (defaults to lockMs). */
   windowMs?: number;
 }
+
+// Every sign-in step reads a bucket or two: prepared once per db / tx.
+const bucketByKey = preparedQuery('rate_limit_bucket', (db: DbOrTx, name) => prepareNamed(db.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, sql.placeholder('key'))).limit(1), name));
 
 /**
  * The bucket row, created empty if missing, and locked until the transaction
@@ -18,7 +22,7 @@ export interface FailurePolicy {
 async function lockedBucket(tx: DbOrTx, key: string, now: Date) {
   await tx.insert(rateLimitBuckets).values({ key, count: 0, windowStartedAt: now, lockedUntil: null }).onConflictDoNothing();
   if (tx.engine === 'pg') await tx.rows(sql`SELECT 1 FROM rate_limit_buckets WHERE key = ${key} FOR UPDATE`);
-  return (await tx.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)).limit(1))[0]!;
+  return (await bucketByKey(tx).execute({ key }))[0]!;
 }
 
 /** Runs `fn` in the caller's transaction, or in a new one when given the top-level db. */
@@ -26,11 +30,17 @@ async function atomically<T>(db: DbOrTx, fn: (tx: DbOrTx) => Promise<T>): Promis
   return db.inTransaction ? fn(db) : (db as Db).transaction(fn);
 }
 
+/** Seconds until the key's lock ends (0 when it is not locked), and whether any failure is counted for it. */
+export async function failureState(db: DbOrTx, key: string, now: Date): Promise<{ lockedSeconds: number; counted: boolean }> {
+  const row = (await bucketByKey(db).execute({ key }))[0];
+  if (!row) return { lockedSeconds: 0, counted: false };
+  if (!row.lockedUntil || row.lockedUntil <= now) return { lockedSeconds: 0, counted: true };
+  return { lockedSeconds: Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000), counted: true };
+}
+
 /** Seconds until the key's lock ends, or 0 when it is not locked. */
 export async function lockedForSeconds(db: DbOrTx, key: string, now: Date): Promise<number> {
-  const row = (await db.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, key)).limit(1))[0];
-  if (!row?.lockedUntil || row.lockedUntil <= now) return 0;
-  return Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000);
+  return (await failureState(db, key, now)).lockedSeconds;
 }
 
 /**
@@ -63,21 +73,22 @@ export async function clearFailures(db: DbOrTx, key: string): Promise<void> {
 /**
  * A plain request budget (e.g. SMS sends per phone per hour): counts the
  * attempt and says whether it is within `limit` per `windowMs`.
+ *
+ * One upsert (the same SQL on both engines), atomic by itself: the row is
+ * created, counted, or restarted when its window has passed, and the count
+ * comes back. Every sign-in step pays for this, so it is one statement rather
+ * than a transaction of three. Attempts over the limit are counted too; the
+ * window's start, which says when the budget returns, does not move.
  */
 export async function takeToken(db: DbOrTx, key: string, now: Date, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
-  return atomically(db, async (tx) => await takeTokenIn(tx, key, now, limit, windowMs));
-}
-
-async function takeTokenIn(db: DbOrTx, key: string, now: Date, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
-  const row = await lockedBucket(db, key, now);
-  const fresh = !row || now.getTime() - row.windowStartedAt.getTime() >= windowMs;
-  if (!fresh && row.count >= limit) {
-    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((row.windowStartedAt.getTime() + windowMs - now.getTime()) / 1000)) };
-  }
-  const count = fresh ? 1 : row.count + 1;
-  const windowStartedAt = fresh ? now : row.windowStartedAt;
-  await db.insert(rateLimitBuckets)
-    .values({ key, count, windowStartedAt, lockedUntil: null })
-    .onConflictDoUpdate({ target: rateLimitBuckets.key, set: { count, windowStartedAt } });
-  return { ok: true };
+  const at = now.getTime();
+  const [row] = await db.rows<{ count: number; windowStartedAt: number }>(sql`
+    INSERT INTO rate_limit_buckets (key, count, window_started_at, locked_until) VALUES (${key}, 1, ${at}, NULL)
+    ON CONFLICT (key) DO UPDATE SET
+      count = CASE WHEN ${at} - rate_limit_buckets.window_started_at >= ${windowMs} THEN 1 ELSE rate_limit_buckets.count + 1 END,
+      window_started_at = CASE WHEN ${at} - rate_limit_buckets.window_started_at >= ${windowMs} THEN ${at} ELSE rate_limit_buckets.window_started_at END
+    RETURNING count, window_started_at AS "windowStartedAt"`);
+  const count = Number(row!.count);
+  if (count <= limit) return { ok: true };
+  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((Number(row!.windowStartedAt) + windowMs - at) / 1000)) };
 }

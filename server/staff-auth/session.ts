@@ -1,5 +1,6 @@
-import { and, eq, gt, isNull } from 'drizzle-orm';
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
+import { prepareNamed, preparedQuery } from '../../db/prepared.ts';
 import { staff, staffSessions, type StaffRole } from '../../db/schema/index.ts';
 import { generateToken, sha256Hex } from '../crypto/tokens.ts';
 
@@ -22,17 +23,21 @@ export function staffCookieName(secure: boolean): string {
 // minute's granularity is plenty for a 30-minute idle limit.
 const TOUCH_INTERVAL_MS = 60_000;
 
+const sessionLookup = preparedQuery('staff_session_lookup', (db, name) => prepareNamed(
+  db.select({ staffId: staff.id, email: staff.email, name: staff.name, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt, csrfToken: staffSessions.csrfToken, lastSeenAt: staffSessions.lastSeenAt, expiresAt: staffSessions.expiresAt })
+    .from(staffSessions)
+    .innerJoin(staff, eq(staff.id, staffSessions.staffId))
+    .where(and(eq(staffSessions.id, sql.placeholder('id')), eq(staffSessions.state, 'active'), isNull(staffSessions.revokedAt)))
+    .limit(1),
+  name,
+));
+
 /** Looks up an active session for a cookie token, enforcing the idle and absolute limits. */
 export async function findStaffSession(deps: Deps, token: string): Promise<StaffPrincipal | 'expired' | null> {
   const now = deps.clock();
   const id = sha256Hex(token);
-  // Every desk request runs this lookup: one indexed join.
-  const [row] = await deps.db
-    .select({ staffId: staff.id, email: staff.email, name: staff.name, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt, csrfToken: staffSessions.csrfToken, lastSeenAt: staffSessions.lastSeenAt, expiresAt: staffSessions.expiresAt })
-    .from(staffSessions)
-    .innerJoin(staff, eq(staff.id, staffSessions.staffId))
-    .where(and(eq(staffSessions.id, id), eq(staffSessions.state, 'active'), isNull(staffSessions.revokedAt)))
-    .limit(1);
+  // Every desk request runs this lookup: one indexed join, prepared once.
+  const [row] = await sessionLookup(deps.db).execute({ id });
   if (!row) return null;
   const idleDeadline = row.lastSeenAt.getTime() + deps.config.staffIdleTimeoutMs;
   if (row.disabledAt !== null || row.expiresAt <= now || idleDeadline <= now.getTime()) return 'expired';

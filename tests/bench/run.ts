@@ -1,5 +1,7 @@
 /**
- * `npm run bench`: the review queue at 10 thousand and at 10 million cases.
+ * `npm run bench`: the review queue at 10 thousand and at 10 million cases,
+ * then the request stack over HTTP (tests/bench/stack.ts).
+ * `npm run bench -- --only queue` or `--only stack` runs one of them.
  *
  * Builds (once) or reuses data/bench/cases-<n>.db, then measures the list
  * endpoint through the real app (app.request: routing, session middleware,
@@ -37,6 +39,7 @@ import { listCases, type CaseSortField } from '../../server/cases/queue.ts';
 import { simulatedBiometricProvider } from '../../fixtures/biometric-simulator.ts';
 import { generateBigFixtures } from '../../fixtures/big.ts';
 import { queueFilters, queueSorts, sortOrders, type FilterContext, type NamedFilter } from './queue-filters.ts';
+import { runStackBench } from './stack.ts';
 
 const T0 = Date.parse('2026-11-26T09:00:00Z');
 const SMALL = 10_000;
@@ -328,4 +331,8 @@ async function main() {
   await big.deps.database.close();
 }
 
-await main();
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+if (only !== undefined && only !== 'queue' && only !== 'stack') throw new Error(`--only takes queue or stack, not ${only}`);
+if (only !== 'stack') await main();
+if (only !== 'queue') await runStackBench();
