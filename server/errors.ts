@@ -29,6 +29,9 @@ export const errorStatus = {
   locked: 429,
   rate_limited: 429,
   internal_error: 500,
+  database_busy: 503,
+  database_unavailable: 503,
+  storage_full: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -61,6 +64,9 @@ const defaultMessages: Record<ErrorCode, string> = {
   locked: 'Too many failed attempts; try again later.',
   rate_limited: 'Too many requests; try again later.',
   internal_error: 'Something went wrong on our side.',
+  database_busy: 'The database is busy; nothing was changed. Try again in a moment.',
+  database_unavailable: 'The database is unavailable; nothing was changed. Try again later.',
+  storage_full: 'The database has no space left; nothing was changed. Try again later.',
 };
 
 /** Thrown by services; the app's onError turns it into the flat error body. */
@@ -82,4 +88,28 @@ export interface ErrorBody {
   message: string;
   details?: Record<string, unknown>;
   requestId: string;
+}
+
+/**
+ * A database error that is not a bug in Rebind but the state of the database
+ * (locked, read-only, full, unreachable) or a value it cannot store: the
+ * transaction was rolled back, so the caller gets a 503 (or a 400) with a code
+ * instead of a 500. Looks through drizzle's DrizzleQueryError to the driver's
+ * error (better-sqlite3's SqliteError code, PostgreSQL's SQLSTATE, a socket error).
+ */
+export function databaseFault(err: unknown): { code: ErrorCode; cause: string } | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string') continue;
+    if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return { code: 'database_busy', cause: code };
+    if (code === 'SQLITE_FULL') return { code: 'storage_full', cause: code };
+    if (/^SQLITE_(READONLY|IOERR|CANTOPEN|NOTADB|CORRUPT|PROTOCOL)/.test(code)) return { code: 'database_unavailable', cause: code };
+    if (code === 'SQLITE_MISMATCH' || code === 'SQLITE_RANGE') return { code: 'validation_failed', cause: code };
+    if (code === 'SQLITE_TOOBIG') return { code: 'payload_too_large', cause: code };
+    if (code === '53100') return { code: 'storage_full', cause: code }; // disk_full
+    if (/^(53|57P|08)/.test(code) || code === '25006' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') return { code: 'database_unavailable', cause: code };
+    if (code === '40001' || code === '40P01' || code === '55P03') return { code: 'database_busy', cause: code };
+    if (/^22/.test(code)) return { code: 'validation_failed', cause: code }; // data exception: a value out of range or of the wrong form
+  }
+  return undefined;
 }
