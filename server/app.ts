@@ -214,6 +214,8 @@ export function createApp(deps: Deps) {
     const body: ErrorBody = { code: error.code, message: error.message, requestId: requestIdValue };
     if (error.details) body.details = error.details;
     if (error.retryAfterSeconds) c.header('Retry-After', String(error.retryAfterSeconds));
+    // The rest of a refused large body is not read: the client must not send its next request on this connection.
+    if (error.code === 'payload_too_large') c.header('Connection', 'close');
     return c.json(body, error.status);
   });
 

@@ -5,6 +5,7 @@ import { buildStaleUis } from './ui-builds.ts';
 import { seedDemo, formatDemoCredentials, isDatabaseEmpty } from '../fixtures/seed.ts';
 import { dispatchPending, draining } from './messaging/outbox.ts';
 import { sweepCases } from './recovery/service.ts';
+import { answerClientError } from './platform/client-error.ts';
 
 async function main() {
   const runtime = await openRuntime();
@@ -25,6 +26,7 @@ async function main() {
     deps.logger.info({ port: info.port }, 'listening');
     console.log(`\nRebind is running: the desk ${deps.config.origin}/, the account pages ${deps.config.origin}/account  (API docs: ${deps.config.origin}/docs, health: ${deps.config.origin}/healthz)\n`);
   });
+  server.on('clientError', answerClientError);
   // Deliver queued email and SMS when providers are configured (the outbox is transactional).
   const dispatcher = setInterval(() => void dispatchPending(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'dispatch failed')), 2000);
   dispatcher.unref();
