@@ -205,7 +205,7 @@ export function createApp(deps: Deps) {
     else if (err instanceof HTTPException && err.status === 415) error = new AppError('unsupported_media_type');
     else if (databaseFault(err)) {
       const fault = databaseFault(err)!;
-      deps.logger.error({ requestId: requestIdValue, err: { name: err.name, message: err.message, code: fault.cause } }, 'database fault');
+      deps.logger[fault.code === 'validation_failed' ? 'warn' : 'error']({ requestId: requestIdValue, sqlState: fault.cause, detail: fault.detail }, 'database fault');
       error = fault.code === 'validation_failed' ? new AppError('validation_failed', 'A value in the request is out of range.') : new AppError(fault.code, undefined, undefined, 5);
     } else {
       deps.logger.error({ requestId: requestIdValue, err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');

@@ -103,19 +103,24 @@ export interface ErrorBody {
  * instead of a 500. Looks through drizzle's DrizzleQueryError to the driver's
  * error (better-sqlite3's SqliteError code, PostgreSQL's SQLSTATE, a socket error).
  */
-export function databaseFault(err: unknown): { code: ErrorCode; cause: string } | undefined {
+export function databaseFault(err: unknown): { code: ErrorCode; cause: string; detail: string } | undefined {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code !== 'string') continue;
-    if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return { code: 'database_busy', cause: code };
-    if (code === 'SQLITE_FULL') return { code: 'storage_full', cause: code };
-    if (/^SQLITE_(READONLY|IOERR|CANTOPEN|NOTADB|CORRUPT|PROTOCOL)/.test(code)) return { code: 'database_unavailable', cause: code };
-    if (code === 'SQLITE_MISMATCH' || code === 'SQLITE_RANGE') return { code: 'validation_failed', cause: code };
-    if (code === 'SQLITE_TOOBIG') return { code: 'payload_too_large', cause: code };
-    if (code === '53100') return { code: 'storage_full', cause: code }; // disk_full
-    if (/^(53|57P|08)/.test(code) || code === '25006' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') return { code: 'database_unavailable', cause: code };
-    if (code === '40001' || code === '40P01' || code === '55P03') return { code: 'database_busy', cause: code };
-    if (/^22/.test(code)) return { code: 'validation_failed', cause: code }; // data exception: a value out of range or of the wrong form
+    if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return { code: 'database_busy', cause: code, detail: detailOf(e) };
+    if (code === 'SQLITE_FULL') return { code: 'storage_full', cause: code, detail: detailOf(e) };
+    if (/^SQLITE_(READONLY|IOERR|CANTOPEN|NOTADB|CORRUPT|PROTOCOL)/.test(code)) return { code: 'database_unavailable', cause: code, detail: detailOf(e) };
+    if (code === 'SQLITE_MISMATCH' || code === 'SQLITE_RANGE') return { code: 'validation_failed', cause: code, detail: detailOf(e) };
+    if (code === 'SQLITE_TOOBIG') return { code: 'payload_too_large', cause: code, detail: detailOf(e) };
+    if (code === '53100') return { code: 'storage_full', cause: code, detail: detailOf(e) }; // disk_full
+    if (/^(53|57P|08)/.test(code) || code === '25006' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') return { code: 'database_unavailable', cause: code, detail: detailOf(e) };
+    if (code === '40001' || code === '40P01' || code === '55P03') return { code: 'database_busy', cause: code, detail: detailOf(e) };
+    if (/^22/.test(code)) return { code: 'validation_failed', cause: code, detail: detailOf(e) }; // data exception: a value out of range or of the wrong form
   }
   return undefined;
+}
+
+/** The driver's own message (never the ORM's, which quotes the query's parameters: user input, tokens). */
+function detailOf(e: unknown): string {
+  return String((e as { message?: unknown }).message ?? '').slice(0, 200);
 }
