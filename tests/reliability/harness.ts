@@ -112,6 +112,14 @@ export class Stack {
     this.handle = null;
   }
 
+  /** Loads the demo data (before the server starts: its housekeeping would race the back-dated seed). */
+  async seed(): Promise<void> {
+    if ((await this.count('users')) > 0) return;
+    const { seedDemo } = await import('../../fixtures/seed.ts');
+    this.ctx.clock.set(new Date());
+    await seedDemo(this.ctx.deps);
+  }
+
   /** Starts the server and waits for /readyz. */
   async start(extraEnv: Record<string, string> = {}, timeoutMs = 90_000): Promise<void> {
     const env = { ...process.env, ...this.env, ...extraEnv, VITEST: '', REBIND_TEST_ENGINE: '', VITEST_WORKER_ID: '', VITEST_POOL_ID: '' };

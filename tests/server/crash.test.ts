@@ -13,6 +13,7 @@ describe('kill -9 under load', () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await new Stack({ engine: testEngine, label: 'crash-test' }).init();
+    await stack.seed();
     await stack.start();
   }, 120_000);
   afterAll(async () => {

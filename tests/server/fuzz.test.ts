@@ -13,6 +13,7 @@ describe('fuzzing every operation of the OpenAPI document on a real server', () 
   let stack: Stack;
   beforeAll(async () => {
     stack = await new Stack({ engine: testEngine, label: 'fuzz-test' }).init();
+    await stack.seed();
     await stack.start();
   }, 120_000);
   afterAll(async () => {

@@ -5,6 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createTestContext, signedInStaff, type StaffClient, type TestContext } from './helpers.ts';
 import { databaseFault } from '../../server/errors.ts';
+import { eq } from 'drizzle-orm';
+import { biometricSessions } from '../../db/schema/index.ts';
+import { signWebhook } from '../../server/recovery/biometric.ts';
+import { simulatedWebhook } from '../../fixtures/biometric-simulator.ts';
+import { CaseClient, makeRecoverableUser } from './case-helpers.ts';
 
 /**
  * The reproductions of issue 12 (each was a 500 or a broken download), kept
@@ -144,5 +149,34 @@ describe('database faults are a 503 with a code', () => {
     expect(databaseFault(wrapped('22003'))?.code).toBe('validation_failed');
     expect(databaseFault(wrapped('SQLITE_CONSTRAINT_UNIQUE'))).toBeUndefined();
     expect(databaseFault(new Error('plain'))).toBeUndefined();
+  });
+});
+
+describe('the biometric provider misbehaving', () => {
+  it('answers a correctly signed null, array or number body with a 400, and the same event delivered twice at once is taken once', async () => {
+    const ctx = await createTestContext({ BIOMETRIC_WEBHOOK_SECRET: 'reliability-webhook-secret-0123456789' });
+    const secret = 'reliability-webhook-secret-0123456789';
+    const post = (body: string, at = ctx.clock()) =>
+      ctx.app.request('/api/v1/webhooks/biometric', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.201', 'x-rebind-signature': signWebhook(secret, Math.floor(at.getTime() / 1000), body) }, body });
+    for (const body of ['null', '[]', '42', '"x"', 'true']) {
+      const res = await post(body);
+      expect(res.status, body).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'validation_failed' });
+    }
+    const { user } = await makeRecoverableUser(ctx);
+    const client = new CaseClient(ctx);
+    await client.file(user.email);
+    await client.verifyEmail(user.email);
+    expect((await client.evidence({ method: 'biometric' })).status).toBe(200);
+    const session = (await ctx.deps.db.select().from(biometricSessions).where(eq(biometricSessions.caseId, client.caseId)).limit(1))[0]!;
+    const hook = simulatedWebhook(secret, { eventId: 'evt_twice', sessionRef: session.providerRef, caseId: client.caseId, liveness: 0.97, faceMatch: 0.93 }, ctx.clock());
+    const send = () => ctx.app.request('/api/v1/webhooks/biometric', { method: 'POST', headers: { ...hook.headers, 'x-forwarded-for': '203.0.113.202' }, body: hook.body });
+    const answers = await Promise.all([send(), send(), send()]);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    const bodies = (await Promise.all(answers.map((r) => r.json()))) as { duplicate: boolean }[];
+    expect(bodies.filter((b) => !b.duplicate)).toHaveLength(1);
+    expect(await count(ctx, 'webhook_deliveries')).toBe(1);
+    const results = await ctx.deps.db.rows<{ n: number }>(sql`SELECT count(*) AS n FROM audit_events WHERE action = 'biometric.result'`);
+    expect(Number(results[0]!.n)).toBe(1);
   });
 });
