@@ -27,6 +27,8 @@ export interface LoadStats {
   refused: number;
   failed: number;
   byStatus: Record<string, number>;
+  /** Why requests got no answer: ECONNREFUSED (no server: never sent), ECONNRESET (cut off in flight), … */
+  errors: Record<string, number>;
   ms: number;
 }
 
@@ -61,7 +63,7 @@ export function startLoad(stack: Stack, world: LoadWorld, options: { workers?: n
   const kinds = options.kinds ?? ['signin', 'file', 'note'];
   const workers = options.workers ?? 6;
   const acked: Acked = { sessions: [], cases: [], notes: [] };
-  const stats: LoadStats = { sent: 0, acked: 0, refused: 0, failed: 0, byStatus: {}, ms: 0 };
+  const stats: LoadStats = { sent: 0, acked: 0, refused: 0, failed: 0, byStatus: {}, errors: {}, ms: 0 };
   const started = Date.now();
   let running = true;
   let n = 0;
@@ -101,7 +103,9 @@ export function startLoad(stack: Stack, world: LoadWorld, options: { workers?: n
             stats.acked++;
           }
         }
-      } catch {
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? (err as Error).message;
+        stats.errors[code] = (stats.errors[code] ?? 0) + 1;
         stats.failed++;
         stats.byStatus.failed = (stats.byStatus.failed ?? 0) + 1;
         await sleep(20);
