@@ -63,6 +63,12 @@ export function createApp(deps: Deps) {
     );
   });
 
+  // Shutting down (SIGTERM): each answer closes its connection, so no client sends another request on it.
+  app.use('*', async (c, next) => {
+    await next();
+    if (deps.lifecycle.draining) c.header('Connection', 'close');
+  });
+
   app.use(
     '*',
     secureHeaders({

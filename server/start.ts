@@ -1,3 +1,4 @@
+import { Server as NetServer } from 'node:net';
 import { serve } from '@hono/node-server';
 import { openRuntime } from './runtime.ts';
 import { createApp } from './app.ts';
@@ -6,6 +7,9 @@ import { seedDemo, formatDemoCredentials, isDatabaseEmpty } from '../fixtures/se
 import { dispatchPending, draining } from './messaging/outbox.ts';
 import { sweepCases } from './recovery/service.ts';
 import { answerClientError } from './platform/client-error.ts';
+
+/** How long a stopping server still answers on open connections before it stops listening. */
+const DRAIN_GRACE_MS = 1000;
 
 async function main() {
   const runtime = await openRuntime();
@@ -43,14 +47,21 @@ async function main() {
     deps.lifecycle.draining = true;
     clearInterval(dispatcher);
     clearInterval(sweeper);
-    server.close(() => {
-      void Promise.resolve(draining())
-        .then(() => runtime.close())
-        .catch((err) => deps.logger.error({ err: (err as Error).message }, 'close failed'))
-        .finally(() => process.exit(0));
-    });
-    // Keep-alive connections with no request in flight would hold close() open.
-    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    // For a second the server still answers (each answer with Connection: close, see app.ts), so a
+    // client sending on a kept-alive connection gets its answer and then a closed connection, not a
+    // reset. Then it stops listening (net close: http's close() would also cut connections accepted a
+    // moment ago whose request has not arrived yet), requests in flight finish, and a second later
+    // connections still idle are closed.
+    const closeIdle = () => (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    setTimeout(() => {
+      NetServer.prototype.close.call(server, () => {
+        void Promise.resolve(draining())
+          .then(() => runtime.close())
+          .catch((err) => deps.logger.error({ err: (err as Error).message }, 'close failed'))
+          .finally(() => process.exit(0));
+      });
+      setTimeout(() => setInterval(closeIdle, 100).unref(), DRAIN_GRACE_MS).unref();
+    }, DRAIN_GRACE_MS).unref();
     setTimeout(() => process.exit(1), 20_000).unref();
   };
   process.on('SIGINT', () => shutdown('SIGINT'));

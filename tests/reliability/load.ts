@@ -104,7 +104,10 @@ export function startLoad(stack: Stack, world: LoadWorld, options: { workers?: n
           }
         }
       } catch (err) {
-        const code = (err as { code?: string }).code ?? (err as Error).message;
+        let code = (err as { code?: string }).code ?? (err as Error).message;
+        // A reset of a connection that had carried nothing yet: it was waiting in the kernel's accept
+        // queue when the listener closed (the server never saw the request), as good as refused.
+        if (code === 'ECONNRESET' && (err as { previousOnSocket?: string }).previousOnSocket === '(new connection)') code = 'ECONNRESET_UNACCEPTED';
         stats.errors[code] = (stats.errors[code] ?? 0) + 1;
         stats.failed++;
         stats.byStatus.failed = (stats.byStatus.failed ?? 0) + 1;
