@@ -184,13 +184,14 @@ dbCmd
   .command('restore')
   .description('replace the SQLite database (DATABASE_PATH) with a backup FILE; stop the server first (PostgreSQL: use pg_restore)')
   .argument('<file>')
+  .option('--full-check', 'run integrity_check on FILE first (slower) instead of quick_check')
   .option('--json', 'machine-readable output')
-  .action((file: string, o: { json?: boolean }) =>
+  .action((file: string, o: { json?: boolean; fullCheck?: boolean }) =>
     runWithoutRuntime(
       o.json,
       async (config) => {
         if (config.databaseUrl) throw new AppError('validation_failed', postgresBackupAdvice);
-        return await restoreSqlite(file, config.databasePath, { serverUrl: `http://127.0.0.1:${config.port}` });
+        return await restoreSqlite(file, config.databasePath, { serverUrl: `http://127.0.0.1:${config.port}`, fullCheck: o.fullCheck });
       },
       (r) => `Restored ${r.from} into ${r.to} (${(r.bytes / 1e6).toFixed(1)} MB) in ${(r.ms / 1000).toFixed(1)} s.${r.previous ? ` The replaced database is kept as ${r.previous}.` : ''} Start the server and run \`audit verify\`.`,
     ),

@@ -67,12 +67,13 @@ export async function runBackupUnderLoad(options: { cases: number; perSecond: nu
     await stack.init();
     await stack.start();
     const world = await prepareLoad(stack, { users: 40, agents: 3 });
-    // Mostly notes (cheap), with sign-ins and filings (password hashing) among them.
-    const load = startLoad(stack, world, { workers: 10, perSecond: options.perSecond, kinds: ['note', 'note', 'note', 'note', 'signin', 'note', 'note', 'note', 'note', 'file'] });
+    // Staff writes (notes on cases, an admin relabelling reason codes: each a transaction with its
+    // audit event), end-user sign-ins and case filings (password hashing) among them.
+    const load = startLoad(stack, world, { workers: 10, perSecond: options.perSecond, kinds: ['note', 'relabel', 'relabel', 'relabel', 'signin', 'note', 'relabel', 'relabel', 'relabel', 'file'] });
     const warmStart = Date.now();
     await sleep(5000);
     const writesPerSecondBefore = load.ackedCount() / ((Date.now() - warmStart) / 1000);
-    const before: Acked = { sessions: [...load.acked.sessions], cases: [...load.acked.cases], notes: [...load.acked.notes] };
+    const before: Acked = { sessions: [...load.acked.sessions], cases: [...load.acked.cases], notes: [...load.acked.notes], labels: [...load.acked.labels] };
     const ackedAtStart = load.ackedCount();
     const file = join(stack.dir, 'backup.db');
     const t0 = Date.now();

@@ -35,7 +35,7 @@ export async function runCrash(stack: Stack, options: { rounds: number; loadMs: 
   const rng = seededRandom(options.seed);
   const log = options.log ?? (() => undefined);
   const figures: CrashFigures = { rounds: options.rounds, acked: 0, lost: 0, inFlightFailed: 0, integrity: [], auditVerify: { ok: false, count: 0 }, restartMs: [], perRound: [] };
-  const all: Acked = { sessions: [], cases: [], notes: [] };
+  const all: Acked = { sessions: [], cases: [], notes: [], labels: [] };
   for (let round = 1; round <= options.rounds; round++) {
     const world = await prepareLoad(stack, { users: 40, agents: 2 });
     const load = startLoad(stack, world, { workers: options.workers ?? 6, timeoutMs: 10_000 });
@@ -47,7 +47,10 @@ export async function runCrash(stack: Stack, options: { rounds: number; loadMs: 
     const t0 = Date.now();
     await stack.start();
     figures.restartMs.push(Date.now() - t0);
-    for (const k of ['sessions', 'cases', 'notes'] as const) all[k].push(...load.acked[k]);
+    all.sessions.push(...load.acked.sessions);
+    all.cases.push(...load.acked.cases);
+    all.notes.push(...load.acked.notes);
+    all.labels.push(...load.acked.labels);
     const missing = await missingWrites(stack.handle!.db, load.acked);
     const integrity = await integrityCheck(stack);
     figures.integrity.push(integrity);

@@ -12,13 +12,15 @@ import { randomIp, send, sleep, type Stack } from './harness.ts';
  * 201 with its result) is remembered, so a check after a crash, a shutdown or
  * a backup can ask the database for each one.
  */
-export type LoadKind = 'signin' | 'file' | 'note';
+export type LoadKind = 'signin' | 'file' | 'note' | 'relabel';
 
 export interface Acked {
   /** sha256 of each session token handed out. */
   sessions: string[];
   cases: number[];
   notes: string[];
+  /** Reason-code labels set by an admin (a small audited write). */
+  labels: string[];
 }
 
 export interface LoadStats {
@@ -35,6 +37,8 @@ export interface LoadStats {
 export interface LoadWorld {
   emails: string[];
   agents: StaffClient[];
+  admin: StaffClient;
+  reasonCodes: string[];
   openCases: number[];
 }
 
@@ -47,7 +51,9 @@ export async function prepareLoad(stack: Stack, options: { users?: number; agent
   const agents: StaffClient[] = [];
   for (let i = 0; i < (options.agents ?? 2); i++) agents.push((await stack.staff('agent')).client);
   const openCases = (await ctx.deps.db.rows<{ id: number }>(sql`SELECT id FROM cases WHERE status IN ('submitted', 'in_review', 'info_requested', 'escalated') ORDER BY id LIMIT 50`)).map((r) => Number(r.id));
-  return { emails, agents, openCases };
+  const admin = (await stack.staff('admin')).client;
+  const reasonCodes = (await ctx.deps.db.rows<{ code: string }>(sql`SELECT code FROM reason_codes ORDER BY code`)).map((r) => r.code);
+  return { emails, agents, admin, reasonCodes, openCases };
 }
 
 export interface RunningLoad {
@@ -62,7 +68,7 @@ export interface RunningLoad {
 export function startLoad(stack: Stack, world: LoadWorld, options: { workers?: number; kinds?: LoadKind[]; perSecond?: number; timeoutMs?: number } = {}): RunningLoad {
   const kinds = options.kinds ?? ['signin', 'file', 'note'];
   const workers = options.workers ?? 6;
-  const acked: Acked = { sessions: [], cases: [], notes: [] };
+  const acked: Acked = { sessions: [], cases: [], notes: [], labels: [] };
   const stats: LoadStats = { sent: 0, acked: 0, refused: 0, failed: 0, byStatus: {}, errors: {}, ms: 0 };
   const started = Date.now();
   let running = true;
@@ -90,6 +96,15 @@ export function startLoad(stack: Stack, world: LoadWorld, options: { workers?: n
           count(res.status);
           if (res.status === 201) {
             acked.cases.push(Number(JSON.parse(res.text).caseId));
+            stats.acked++;
+          }
+        } else if (kind === 'relabel') {
+          const code = world.reasonCodes[i % world.reasonCodes.length]!;
+          const label = `Label ${started.toString(36)}-${i}`;
+          const res = await send(stack.base, { method: 'PUT', path: `/admin/api/reason-codes/${code}`, headers: { 'content-type': 'application/json', 'x-forwarded-for': world.admin.ip, cookie: world.admin.cookie, 'x-csrf-token': world.admin.csrfToken }, body: JSON.stringify({ label }), timeoutMs: options.timeoutMs });
+          count(res.status);
+          if (res.status === 200) {
+            acked.labels.push(label);
             stats.acked++;
           }
         } else {
@@ -124,7 +139,7 @@ export function startLoad(stack: Stack, world: LoadWorld, options: { workers?: n
   return {
     acked,
     stats,
-    ackedCount: () => acked.sessions.length + acked.cases.length + acked.notes.length,
+    ackedCount: () => acked.sessions.length + acked.cases.length + acked.notes.length + acked.labels.length,
     async stop() {
       running = false;
       await Promise.all(loops);
@@ -135,7 +150,7 @@ export function startLoad(stack: Stack, world: LoadWorld, options: { workers?: n
 }
 
 /** How many of the acknowledged writes the database (through `handle`) does not have. */
-export async function missingWrites(db: import('../../db/client.ts').Db, acked: Acked): Promise<{ sessions: number; cases: number; notes: number; total: number }> {
+export async function missingWrites(db: import('../../db/client.ts').Db, acked: Acked): Promise<{ sessions: number; cases: number; notes: number; labels: number; total: number }> {
   const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / 500) }, (_, i) => items.slice(i * 500, i * 500 + 500));
   let sessions = 0;
   for (const part of chunks(acked.sessions)) sessions += part.length - (await db.select({ id: userSessions.id }).from(userSessions).where(inArray(userSessions.id, part))).length;
@@ -143,5 +158,14 @@ export async function missingWrites(db: import('../../db/client.ts').Db, acked: 
   for (const part of chunks(acked.cases)) filed += part.length - (await db.select({ id: cases.id }).from(cases).where(inArray(cases.id, part))).length;
   let notes = 0;
   for (const part of chunks(acked.notes)) notes += part.length - (await db.select({ id: caseNotes.id }).from(caseNotes).where(inArray(caseNotes.body, part))).length;
-  return { sessions, cases: filed, notes, total: sessions + filed + notes };
+  let labels = 0;
+  if (acked.labels.length) {
+    const audited = new Set<string>();
+    for (const row of await db.rows<{ details: string }>(sql`SELECT details FROM audit_events WHERE action = 'reason_code.update'`)) {
+      const after = (JSON.parse(row.details) as { after?: { label?: string } }).after?.label;
+      if (after) audited.add(after);
+    }
+    labels = acked.labels.filter((l) => !audited.has(l)).length;
+  }
+  return { sessions, cases: filed, notes, labels, total: sessions + filed + notes + labels };
 }
