@@ -10,6 +10,15 @@ import { biometricSessions } from '../../db/schema/index.ts';
 import { signWebhook } from '../../server/recovery/biometric.ts';
 import { simulatedWebhook } from '../../fixtures/biometric-simulator.ts';
 import { CaseClient, makeRecoverableUser } from './case-helpers.ts';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { openDatabase } from '../../db/client.ts';
+import { seedDemo } from '../../fixtures/seed.ts';
+import { TEST_MASTER_KEY } from './helpers.ts';
+import { testEngine } from './test-database.ts';
 
 /**
  * The reproductions of issue 12 (each was a 500 or a broken download), kept
@@ -179,4 +188,63 @@ describe('the biometric provider misbehaving', () => {
     const results = await ctx.deps.db.rows<{ n: number }>(sql`SELECT count(*) AS n FROM audit_events WHERE action = 'biometric.result'`);
     expect(Number(results[0]!.n)).toBe(1);
   });
+});
+
+describe.skipIf(testEngine !== 'sqlite')('db backup and db restore (SQLite)', () => {
+  it('finishes a backup while another connection writes all the time, holds every commit made before it, and restores it with the server stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rebind-backup-'));
+    const file = join(dir, 'rebind.db');
+    const env = { ...process.env, DATABASE_PATH: file, DATABASE_URL: '', REBIND_MASTER_KEY: TEST_MASTER_KEY, LOG_LEVEL: 'silent', VITEST: '', PORT: '1' };
+    const cli = (args: string[]) =>
+      new Promise<{ code: number; out: any }>((resolve) => {
+        execFile(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args, '--json'], { env }, (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: JSON.parse(stdout || 'null') }));
+      });
+    try {
+      const handle = await openDatabase({ path: file });
+      const ctx = await createTestContext({}, handle);
+      await seedDemo(ctx.deps);
+      await handle.close();
+      // A writer that never stops: an audited write every few milliseconds, as a busy desk makes.
+      const writer = new Database(file);
+      writer.pragma('busy_timeout = 5000');
+      const insert = writer.prepare(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+      let writes = 0;
+      const timer = setInterval(() => {
+        for (let i = 0; i < 5; i++) insert.run(`load-${writes % 50}`, String(++writes), Date.now());
+      }, 5);
+      let result: { code: number; out: any };
+      let committedBefore = 0;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        committedBefore = writes;
+        result = await cli(['db', 'backup', join(dir, 'copy.db')]);
+      } finally {
+        clearInterval(timer);
+      }
+      expect(result.code, JSON.stringify(result.out)).toBe(0);
+      expect(writes - committedBefore).toBeGreaterThan(20); // the writer really wrote during the backup
+      const copy = new Database(join(dir, 'copy.db'), { readonly: true });
+      const latest = Math.max(...(copy.prepare(`SELECT value FROM settings WHERE key LIKE 'load-%'`).all() as { value: string }[]).map((r) => Number(r.value)));
+      copy.close();
+      expect(latest).toBeGreaterThanOrEqual(committedBefore);
+      // Restore refuses while the database is in use, then works with it closed.
+      writer.exec('BEGIN IMMEDIATE');
+      const busy = await cli(['db', 'restore', join(dir, 'copy.db')]);
+      writer.exec('ROLLBACK');
+      writer.close();
+      expect(busy.code).toBe(1);
+      expect(busy.out.error.message).toMatch(/in use/);
+      const restored = await cli(['db', 'restore', join(dir, 'copy.db')]);
+      expect(restored.code, JSON.stringify(restored.out)).toBe(0);
+      expect(restored.out.previous).toContain('before-restore');
+      const verify = await cli(['audit', 'verify']);
+      expect(verify.out).toMatchObject({ ok: true });
+      // On PostgreSQL both say to use pg_dump / pg_restore.
+      const pgEnv = { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
+      const advice = await new Promise<string>((resolve) => execFile(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', 'db', 'backup', join(dir, 'x.db'), '--json'], { env: pgEnv }, (_err, stdout) => resolve(stdout)));
+      expect(JSON.parse(advice).error.message).toContain('pg_dump');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
