@@ -69,7 +69,7 @@ export async function runBackupUnderLoad(options: { cases: number; perSecond: nu
     const world = await prepareLoad(stack, { users: 40, agents: 3 });
     // Staff writes (notes on cases, an admin relabelling reason codes: each a transaction with its
     // audit event), end-user sign-ins and case filings (password hashing) among them.
-    const load = startLoad(stack, world, { workers: 10, perSecond: options.perSecond, kinds: ['note', 'relabel', 'relabel', 'relabel', 'signin', 'note', 'relabel', 'relabel', 'relabel', 'file'] });
+    const load = startLoad(stack, world, { workers: 16, perSecond: options.perSecond, kinds: ['relabel', 'note', 'relabel', 'relabel', 'signin', 'relabel', 'note', 'relabel', 'relabel', 'file'] });
     const warmStart = Date.now();
     await sleep(5000);
     const writesPerSecondBefore = load.ackedCount() / ((Date.now() - warmStart) / 1000);

@@ -230,6 +230,15 @@ const VOLATILE: Record<string, string[]> = {
 /** One hash per business table over every row, ordered. */
 export async function businessDigest(handle: DatabaseHandle): Promise<Map<string, string>> {
   const out = new Map<string, string>();
+  if (handle.engine === 'pg') {
+    // One round trip: each table's rows as JSON (volatile columns removed), hashed in the database.
+    const parts = BUSINESS_TABLES.map((table) => {
+      const row = (VOLATILE[table] ?? []).reduce((expr, column) => sql`${expr} - ${column}`, sql`to_jsonb(x)`);
+      return sql`SELECT ${table} AS t, count(*) AS n, md5(coalesce(string_agg((${row})::text, '|' ORDER BY (${row})::text), '')) AS h FROM ${sql.identifier(table)} x`;
+    });
+    for (const r of await handle.db.rows<{ t: string; n: number; h: string }>(sql.join(parts, sql` UNION ALL `))) out.set(r.t, `${r.n}:${r.h.slice(0, 16)}`);
+    return out;
+  }
   for (const table of BUSINESS_TABLES) {
     const rows = await handle.db.rows<Record<string, unknown>>(sql`SELECT * FROM ${sql.identifier(table)} ORDER BY 1`);
     const h = createHash('sha256');

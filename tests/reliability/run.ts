@@ -97,7 +97,7 @@ await section('backup', async () => {
       await stack.dispose();
     }
   }
-  const f = await runBackupUnderLoad({ cases, perSecond: 60, log, compareOldApi: args.includes('--compare-old-backup') });
+  const f = await runBackupUnderLoad({ cases, perSecond: 100, log, compareOldApi: args.includes('--compare-old-backup') });
   goal(f.writesPerSecondDuring >= 50, 'backup: fewer than 50 writes/s during the backup');
   goal(f.integrity === 'ok' && f.auditVerify.ok && f.missingInBackup === 0, 'backup: the copy is not consistent');
   goal(f.restoredReady && f.restoredListStatus === 200, 'backup: the restored desk does not work');
