@@ -58,9 +58,10 @@ export async function bigDatabase(cases: number, log: (line: string) => void): P
   return file;
 }
 
-export async function runBackupUnderLoad(options: { cases: number; perSecond: number; log?: (line: string) => void; compareOldApi?: boolean }): Promise<BackupFigures> {
+export async function runBackupUnderLoad(options: { cases: number; perSecond: number; log?: (line: string) => void; compareOldApi?: boolean; source?: string }): Promise<BackupFigures> {
   const log = options.log ?? (() => undefined);
-  const source = await bigDatabase(options.cases, log);
+  // An existing generated database (e.g. the bench's data/bench/cases-10000000.db) is copied, never written.
+  const source = options.source ?? (await bigDatabase(options.cases, log));
   const stack = new Stack({ label: 'backup' });
   try {
     copyFileSync(source, stack.databasePath);

@@ -10,7 +10,9 @@
  *
  * Options: --engine sqlite|pg (pg: a database is created on TEST_DATABASE_URL or DATABASE_URL),
  * --only fuzz,crash,…  --seed N (the fuzz's; printed either way)  --requests N  --cases N (backup)
- * --crash-rounds N. Exit status 0 only when every figure is at its goal.
+ * --crash-rounds N, --big-db FILE (a generated database to copy for the backup part instead of
+ * data/reliability/cases-N.db), --compare-old-backup (also time the page-by-page backup API under the
+ * same load, capped at 60 s). Exit status 0 only when every figure is at its goal.
  */
 import { Stack } from './harness.ts';
 import { formatFuzz, runFuzz } from './fuzz.ts';
@@ -97,7 +99,7 @@ await section('backup', async () => {
       await stack.dispose();
     }
   }
-  const f = await runBackupUnderLoad({ cases, perSecond: 100, log, compareOldApi: args.includes('--compare-old-backup') });
+  const f = await runBackupUnderLoad({ cases, perSecond: 100, log, compareOldApi: args.includes('--compare-old-backup'), source: args.includes('--big-db') ? opt('big-db', '') : undefined });
   goal(f.writesPerSecondDuring >= 50, 'backup: fewer than 50 writes/s during the backup');
   goal(f.integrity === 'ok' && f.auditVerify.ok && f.missingInBackup === 0, 'backup: the copy is not consistent');
   goal(f.restoredReady && f.restoredListStatus === 200, 'backup: the restored desk does not work');
