@@ -78,6 +78,9 @@ staffCmd
       o.json,
       async (rt) => {
         if (!staffRoles.includes(o.role as StaffRole)) throw new AppError('validation_failed', `--role must be one of ${staffRoles.join(', ')}`);
+        // The same limits as POST /admin/api/staff.
+        if (o.email.length > 254) throw new AppError('validation_failed', '--email is longer than 254 characters');
+        if (o.name !== undefined && (o.name.trim().length < 1 || o.name.trim().length > 120)) throw new AppError('validation_failed', '--name must be 1 to 120 characters');
         const created = await createStaffMember(rt.deps, { email: o.email, name: o.name ?? o.email, role: o.role as StaffRole }, operator);
         return { ...created.member, password: created.password, totpSecret: created.totpSecret, otpauthUri: created.otpauthUri };
       },
