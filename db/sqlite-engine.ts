@@ -107,6 +107,9 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
   if (!scratch) mkdirSync(dirname(file), { recursive: true });
   const writer = new Database(file);
   configure(writer, !scratch);
+  // Fault injection for the reliability suite only: a database that cannot grow (the disk is full).
+  const maxPages = process.env.NODE_ENV !== 'production' ? Number(process.env.REBIND_FAULT_SQLITE_MAX_PAGES ?? 0) : 0;
+  if (maxPages > 0) writer.pragma(`max_page_count = ${Math.max(maxPages, Number(writer.pragma('page_count', { simple: true })))}`);
   if (options.migrate !== false && !scratch) migrate(drizzleSync(writer), { migrationsFolder: sqliteMigrationsFolder });
   const reader = new Database(file);
   configure(reader, !scratch);

@@ -6,7 +6,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Deps } from './deps.ts';
-import { AppError, type ErrorBody } from './errors.ts';
+import { AppError, databaseFault, type ErrorBody } from './errors.ts';
 import type { Context } from 'hono';
 import { createRouter, type AppEnv } from './http.ts';
 import { redactPath } from './logger.ts';
@@ -37,6 +37,13 @@ export const accountDistDir = join(root, 'dist', 'account');
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** `application/json`, with no parameter but an optional UTF-8 charset (RFC 8259: JSON is UTF-8). */
+export function isJsonUtf8(contentType: string): boolean {
+  const [essence, ...params] = contentType.split(';').map((p) => p.trim());
+  if (essence?.toLowerCase() !== 'application/json') return false;
+  return params.every((p) => p === '' || /^charset\s*=\s*"?utf-?8"?$/i.test(p));
+}
+
 /**
  * Builds the whole HTTP application without listening, so tests drive it
  * through `app.request()` and `main.ts` serves it.
@@ -54,6 +61,12 @@ export function createApp(deps: Deps) {
       { requestId: c.get('requestId'), method: c.req.method, path: redactPath(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) },
       'request',
     );
+  });
+
+  // Shutting down (SIGTERM): each answer closes its connection, so no client sends another request on it.
+  app.use('*', async (c, next) => {
+    await next();
+    if (deps.lifecycle.draining) c.header('Connection', 'close');
   });
 
   app.use(
@@ -86,8 +99,7 @@ export function createApp(deps: Deps) {
     // JSON only: a form post from another site cannot reach a handler (CSRF defence in depth).
     app.use(prefix, async (c, next) => {
       if (UNSAFE.has(c.req.method) && c.req.raw.body !== null && c.req.header('content-length') !== '0') {
-        const type = c.req.header('content-type') ?? '';
-        if (!/^application\/json\b/i.test(type)) throw new AppError('unsupported_media_type');
+        if (!isJsonUtf8(c.req.header('content-type') ?? '')) throw new AppError('unsupported_media_type');
       }
       c.header('Cache-Control', 'no-store');
       await next();
@@ -193,13 +205,21 @@ export function createApp(deps: Deps) {
     if (err instanceof AppError) error = err;
     else if (err instanceof HTTPException && err.status === 400) error = new AppError('invalid_json', err.message.includes('JSON') ? undefined : 'The request is malformed.');
     else if (err instanceof HTTPException && err.status === 413) error = new AppError('payload_too_large');
-    else {
+    // The OpenAPI validator's own media-type gate (e.g. `application/json-seq`, an empty `text/plain` body).
+    else if (err instanceof HTTPException && err.status === 415) error = new AppError('unsupported_media_type');
+    else if (databaseFault(err)) {
+      const fault = databaseFault(err)!;
+      deps.logger[fault.code === 'validation_failed' ? 'warn' : 'error']({ requestId: requestIdValue, sqlState: fault.cause, detail: fault.detail }, 'database fault');
+      error = fault.code === 'validation_failed' ? new AppError('validation_failed', 'A value in the request is out of range.') : new AppError(fault.code, undefined, undefined, 5);
+    } else {
       deps.logger.error({ requestId: requestIdValue, err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
       error = new AppError('internal_error');
     }
     const body: ErrorBody = { code: error.code, message: error.message, requestId: requestIdValue };
     if (error.details) body.details = error.details;
     if (error.retryAfterSeconds) c.header('Retry-After', String(error.retryAfterSeconds));
+    // The rest of a refused large body is not read: the client must not send its next request on this connection.
+    if (error.code === 'payload_too_large') c.header('Connection', 'close');
     return c.json(body, error.status);
   });
 

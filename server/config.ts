@@ -19,6 +19,7 @@ const envSchema = z.object({
   MAIL_FROM: z.string().min(3).default('Rebind <no-reply@rebind.example>'),
   SMS_PROVIDER_URL: z.url({ protocol: /^https?$/ }).optional(),
   BIOMETRIC_WEBHOOK_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  OUTBOX_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
@@ -60,6 +61,8 @@ export interface Config {
   smtpUrl?: string;
   mailFrom: string;
   smsProviderUrl?: string;
+  /** The first wait before a failed email or SMS is tried again; it doubles with each failure. */
+  outboxRetryBaseMs: number;
   biometricWebhookSecret?: string;
   logLevel: Env['LOG_LEVEL'];
   trustProxy: boolean;
@@ -121,6 +124,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     smsProviderUrl: e.SMS_PROVIDER_URL,
+    outboxRetryBaseMs: e.OUTBOX_RETRY_SECONDS * 1000,
     biometricWebhookSecret: e.BIOMETRIC_WEBHOOK_SECRET,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',

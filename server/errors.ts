@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export const errorStatus = {
   validation_failed: 400,
   invalid_json: 400,
+  malformed_request: 400,
   unauthenticated: 401,
   invalid_credentials: 401,
   invalid_code: 401,
@@ -20,6 +21,7 @@ export const errorStatus = {
   case_open: 409,
   invalid_state: 409,
   already_exists: 409,
+  request_timeout: 408,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rule_violation: 422,
@@ -28,7 +30,11 @@ export const errorStatus = {
   self_action: 422,
   locked: 429,
   rate_limited: 429,
+  headers_too_large: 431,
   internal_error: 500,
+  database_busy: 503,
+  database_unavailable: 503,
+  storage_full: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -36,6 +42,7 @@ export type ErrorCode = keyof typeof errorStatus;
 const defaultMessages: Record<ErrorCode, string> = {
   validation_failed: 'The request is not valid.',
   invalid_json: 'The request body is not valid JSON.',
+  malformed_request: 'The request is malformed.',
   unauthenticated: 'Sign in first.',
   invalid_credentials: 'The email or password is not correct.',
   invalid_code: 'The code is not correct.',
@@ -52,6 +59,7 @@ const defaultMessages: Record<ErrorCode, string> = {
   case_open: 'A reset case is already open for this account.',
   invalid_state: 'This is not possible in the current state.',
   already_exists: 'It already exists.',
+  request_timeout: 'The request took too long to arrive.',
   payload_too_large: 'The request body is too large.',
   unsupported_media_type: 'Send the body as application/json.',
   rule_violation: 'A business rule forbids this.',
@@ -60,7 +68,11 @@ const defaultMessages: Record<ErrorCode, string> = {
   self_action: 'You cannot do this to your own account.',
   locked: 'Too many failed attempts; try again later.',
   rate_limited: 'Too many requests; try again later.',
+  headers_too_large: 'The request headers or address are too long.',
   internal_error: 'Something went wrong on our side.',
+  database_busy: 'The database is busy; nothing was changed. Try again in a moment.',
+  database_unavailable: 'The database is unavailable; nothing was changed. Try again later.',
+  storage_full: 'The database has no space left; nothing was changed. Try again later.',
 };
 
 /** Thrown by services; the app's onError turns it into the flat error body. */
@@ -82,4 +94,33 @@ export interface ErrorBody {
   message: string;
   details?: Record<string, unknown>;
   requestId: string;
+}
+
+/**
+ * A database error that is not a bug in Rebind but the state of the database
+ * (locked, read-only, full, unreachable) or a value it cannot store: the
+ * transaction was rolled back, so the caller gets a 503 (or a 400) with a code
+ * instead of a 500. Looks through drizzle's DrizzleQueryError to the driver's
+ * error (better-sqlite3's SqliteError code, PostgreSQL's SQLSTATE, a socket error).
+ */
+export function databaseFault(err: unknown): { code: ErrorCode; cause: string; detail: string } | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string') continue;
+    if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return { code: 'database_busy', cause: code, detail: detailOf(e) };
+    if (code === 'SQLITE_FULL') return { code: 'storage_full', cause: code, detail: detailOf(e) };
+    if (/^SQLITE_(READONLY|IOERR|CANTOPEN|NOTADB|CORRUPT|PROTOCOL)/.test(code)) return { code: 'database_unavailable', cause: code, detail: detailOf(e) };
+    if (code === 'SQLITE_MISMATCH' || code === 'SQLITE_RANGE') return { code: 'validation_failed', cause: code, detail: detailOf(e) };
+    if (code === 'SQLITE_TOOBIG') return { code: 'payload_too_large', cause: code, detail: detailOf(e) };
+    if (code === '53100') return { code: 'storage_full', cause: code, detail: detailOf(e) }; // disk_full
+    if (/^(53|57P|08)/.test(code) || code === '25006' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') return { code: 'database_unavailable', cause: code, detail: detailOf(e) };
+    if (code === '40001' || code === '40P01' || code === '55P03') return { code: 'database_busy', cause: code, detail: detailOf(e) };
+    if (/^22/.test(code)) return { code: 'validation_failed', cause: code, detail: detailOf(e) }; // data exception: a value out of range or of the wrong form
+  }
+  return undefined;
+}
+
+/** The driver's own message (never the ORM's, which quotes the query's parameters: user input, tokens). */
+function detailOf(e: unknown): string {
+  return String((e as { message?: unknown }).message ?? '').slice(0, 200);
 }

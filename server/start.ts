@@ -1,3 +1,4 @@
+import { Server as NetServer } from 'node:net';
 import { serve } from '@hono/node-server';
 import { openRuntime } from './runtime.ts';
 import { createApp } from './app.ts';
@@ -5,6 +6,10 @@ import { buildStaleUis } from './ui-builds.ts';
 import { seedDemo, formatDemoCredentials, isDatabaseEmpty } from '../fixtures/seed.ts';
 import { dispatchPending, draining } from './messaging/outbox.ts';
 import { sweepCases } from './recovery/service.ts';
+import { answerClientError } from './platform/client-error.ts';
+
+/** How long a stopping server still answers on open connections before it stops listening. */
+const DRAIN_GRACE_MS = 1000;
 
 async function main() {
   const runtime = await openRuntime();
@@ -25,6 +30,7 @@ async function main() {
     deps.logger.info({ port: info.port }, 'listening');
     console.log(`\nRebind is running: the desk ${deps.config.origin}/, the account pages ${deps.config.origin}/account  (API docs: ${deps.config.origin}/docs, health: ${deps.config.origin}/healthz)\n`);
   });
+  server.on('clientError', answerClientError);
   // Deliver queued email and SMS when providers are configured (the outbox is transactional).
   const dispatcher = setInterval(() => void dispatchPending(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'dispatch failed')), 2000);
   dispatcher.unref();
@@ -41,14 +47,21 @@ async function main() {
     deps.lifecycle.draining = true;
     clearInterval(dispatcher);
     clearInterval(sweeper);
-    server.close(() => {
-      void Promise.resolve(draining())
-        .then(() => runtime.close())
-        .catch((err) => deps.logger.error({ err: (err as Error).message }, 'close failed'))
-        .finally(() => process.exit(0));
-    });
-    // Keep-alive connections with no request in flight would hold close() open.
-    (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    // For a second the server still answers (each answer with Connection: close, see app.ts), so a
+    // client sending on a kept-alive connection gets its answer and then a closed connection, not a
+    // reset. Then it stops listening (net close: http's close() would also cut connections accepted a
+    // moment ago whose request has not arrived yet), requests in flight finish, and a second later
+    // connections still idle are closed.
+    const closeIdle = () => (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+    setTimeout(() => {
+      NetServer.prototype.close.call(server, () => {
+        void Promise.resolve(draining())
+          .then(() => runtime.close())
+          .catch((err) => deps.logger.error({ err: (err as Error).message }, 'close failed'))
+          .finally(() => process.exit(0));
+      });
+      setTimeout(() => setInterval(closeIdle, 100).unref(), DRAIN_GRACE_MS).unref();
+    }, DRAIN_GRACE_MS).unref();
     setTimeout(() => process.exit(1), 20_000).unref();
   };
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -103,8 +103,12 @@ export async function listAuditEvents(db: Db, q: ListQuery<AuditSortField>): Pro
  * All matching events in sequence order (ascending unless `order` is DESC), read
  * in keyset batches so an export of millions of rows stays in constant memory.
  */
-export async function* iterateAuditEvents(db: Db, filter: Record<string, unknown>, order: 'ASC' | 'DESC' = 'ASC'): AsyncGenerator<AuditEventView> {
-  const where = whereOf(filter, db.engine);
+export function iterateAuditEvents(db: Db, filter: Record<string, unknown>, order: 'ASC' | 'DESC' = 'ASC'): AsyncGenerator<AuditEventView> {
+  // The filter is checked now, before anything is sent: a bad one is a 400, not a broken download.
+  return auditBatches(db, whereOf(filter, db.engine), order);
+}
+
+async function* auditBatches(db: Db, where: SQL | undefined, order: 'ASC' | 'DESC'): AsyncGenerator<AuditEventView> {
   let cursor: number | undefined;
   for (;;) {
     const after = cursor === undefined ? undefined : order === 'ASC' ? gt(auditEvents.id, cursor) : lt(auditEvents.id, cursor);

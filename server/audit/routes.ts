@@ -75,25 +75,35 @@ export function auditRoutes(deps: Deps) {
     }),
     (c) => {
       const q = parseListQuery({ ...c.req.valid('query'), range: undefined }, { sortable: auditSortable, defaultSort: ['id', 'ASC'] });
+      const iterator = iterateAuditEvents(deps.db, q.filter, q.sortOrder); // throws the 400 for a bad filter
+      const requestId = c.get('requestId');
+      let sent = 0;
       const stamp = deps.clock().toISOString().replace(/[:.]/g, '-');
       c.header('Content-Type', 'text/csv; charset=utf-8');
       c.header('Content-Disposition', `attachment; filename="rebind-audit-${stamp}.csv"`);
       // Streamed in chunks so an export of the whole trail stays in constant memory.
       const encoder = new TextEncoder();
-      const iterator = iterateAuditEvents(deps.db, q.filter, q.sortOrder);
       const stream = new ReadableStream<Uint8Array>({
         start(controller) {
           controller.enqueue(encoder.encode(stringify([csvColumns])));
         },
         async pull(controller) {
-          const batch: unknown[][] = [];
-          for (let i = 0; i < 500; i++) {
-            const next = await iterator.next();
-            if (next.done) break;
-            batch.push(csvColumns.map((k) => (k === 'details' ? JSON.stringify(next.value.details) : next.value[k])));
+          try {
+            const batch: unknown[][] = [];
+            for (let i = 0; i < 500; i++) {
+              const next = await iterator.next();
+              if (next.done) break;
+              batch.push(csvColumns.map((k) => (k === 'details' ? JSON.stringify(next.value.details) : next.value[k])));
+            }
+            if (batch.length) controller.enqueue(encoder.encode(stringify(batch)));
+            sent += batch.length;
+            if (batch.length < 500) controller.close();
+          } catch (err) {
+            // The status line is gone: erroring the stream resets the connection, so the
+            // download fails visibly (no final chunk) instead of looking like a short, complete export.
+            deps.logger.error({ requestId, rowsSent: sent, err: { name: (err as Error).name, message: (err as Error).message } }, 'audit export failed mid-stream; connection aborted');
+            controller.error(err);
           }
-          if (batch.length) controller.enqueue(encoder.encode(stringify(batch)));
-          if (batch.length < 500) controller.close();
         },
       });
       return c.body(stream, 200);

@@ -69,7 +69,10 @@ export function reasonCodeRoutes(deps: Deps) {
       const row = await deps.db.transaction(async (tx) => {
         const current = (await tx.select().from(reasonCodes).where(eq(reasonCodes.code, code)).limit(1))[0];
         if (!current) throw new AppError('not_found');
-        const updated = (await tx.update(reasonCodes).set(input).where(eq(reasonCodes.code, code)).returning())[0]!;
+        // Only what differs is written and audited; an empty or unchanged body is a 200 with no change (as for staff).
+        const set = Object.fromEntries(Object.entries(input).filter(([key, value]) => value !== undefined && value !== current[key as keyof typeof current])) as Partial<typeof input>;
+        if (Object.keys(set).length === 0) return current;
+        const updated = (await tx.update(reasonCodes).set(set).where(eq(reasonCodes.code, code)).returning())[0]!;
         await recordAuditEvent(tx, deps.clock(), { actor: { type: 'staff', id: principal.staffId, label: principal.email }, action: 'reason_code.update', target: { type: 'reason_code', id: code }, ip: ctx.ip, requestId: ctx.requestId, details: { before: view(current), after: view(updated) } });
         return updated;
       });

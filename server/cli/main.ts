@@ -18,6 +18,8 @@ import { and, eq } from 'drizzle-orm';
 import { SingleBar, Presets } from 'cli-progress';
 import { isPostgresUrl, openDatabase } from '../../db/client.ts';
 import { copyDatabase } from './db-copy.ts';
+import { backupSqlite, restoreSqlite } from './backup.ts';
+import { loadConfig, ConfigError, type Config } from '../config.ts';
 
 /**
  * The operator CLI: `npm run cli -- <command>`. Every command takes --json and
@@ -47,6 +49,22 @@ async function run<T>(json: boolean | undefined, body: (rt: Runtime) => Promise<
   }
 }
 
+const postgresBackupAdvice = 'On PostgreSQL, back up with pg_dump (e.g. `pg_dump -Fc "$DATABASE_URL" > rebind.dump`) and restore with pg_restore, or use your provider\'s backups; db backup and db restore copy the SQLite file only.';
+
+/** For commands that must not open (or migrate) the database themselves: backup, restore. */
+async function runWithoutRuntime<T>(json: boolean | undefined, body: (config: Config) => Promise<T> | T, human: (result: T) => string): Promise<void> {
+  try {
+    const result = await body(loadConfig());
+    console.log(json ? JSON.stringify(result, null, 2) : human(result));
+    process.exitCode = 0;
+  } catch (err) {
+    const error = err instanceof AppError ? { code: err.code, message: err.message } : err instanceof ConfigError ? { code: 'config', message: err.message } : { code: 'error', message: (err as Error).message };
+    if (json) console.log(JSON.stringify({ error }, null, 2));
+    else console.error(`error: ${error.message}`);
+    process.exitCode = 1;
+  }
+}
+
 const staffCmd = program.command('staff').description('staff accounts');
 staffCmd
   .command('create')
@@ -60,6 +78,9 @@ staffCmd
       o.json,
       async (rt) => {
         if (!staffRoles.includes(o.role as StaffRole)) throw new AppError('validation_failed', `--role must be one of ${staffRoles.join(', ')}`);
+        // The same limits as POST /admin/api/staff.
+        if (o.email.length > 254) throw new AppError('validation_failed', '--email is longer than 254 characters');
+        if (o.name !== undefined && (o.name.trim().length < 1 || o.name.trim().length > 120)) throw new AppError('validation_failed', '--name must be 1 to 120 characters');
         const created = await createStaffMember(rt.deps, { email: o.email, name: o.name ?? o.email, role: o.role as StaffRole }, operator);
         return { ...created.member, password: created.password, totpSecret: created.totpSecret, otpauthUri: created.otpauthUri };
       },
@@ -148,20 +169,35 @@ dbCmd
   );
 dbCmd
   .command('backup')
-  .description('online backup to FILE (safe while the server runs)')
+  .description('consistent backup of the SQLite database to FILE, safe and finishing while the server runs and takes writes (PostgreSQL: use pg_dump)')
   .argument('<file>')
+  .option('--force', 'overwrite FILE if it exists')
+  .option('--no-check', 'skip the quick_check of the copy (it reads the whole copy once more)')
   .option('--json', 'machine-readable output')
-  .action((file: string, o: { json?: boolean }) =>
-    run(
+  .action((file: string, o: { force?: boolean; check: boolean; json?: boolean }) =>
+    runWithoutRuntime(
       o.json,
-      async (rt) => {
-        const started = Date.now();
-        const sqlite = rt.deps.database.sqlite;
-        if (!sqlite) throw new AppError('validation_failed', 'db backup copies the SQLite file; back up PostgreSQL with pg_dump or your provider\'s backups.');
-        const result = await sqlite.writer.backup(file);
-        return { file, pages: result.totalPages, ms: Date.now() - started };
+      (config) => {
+        if (config.databaseUrl) throw new AppError('validation_failed', postgresBackupAdvice);
+        return backupSqlite(config.databasePath, file, { force: o.force, check: o.check });
       },
-      (r) => `Backed up ${r.pages} pages to ${r.file} in ${r.ms} ms.`,
+      (r) => `Backed up ${(r.bytes / 1e6).toFixed(1)} MB to ${r.file} in ${(r.ms / 1000).toFixed(1)} s (copy ${(r.copyMs / 1000).toFixed(1)} s${r.check === 'ok' ? ', checked' : ''}; audit events up to #${r.auditHeadId}).`,
+    ),
+  );
+dbCmd
+  .command('restore')
+  .description('replace the SQLite database (DATABASE_PATH) with a backup FILE; stop the server first (PostgreSQL: use pg_restore)')
+  .argument('<file>')
+  .option('--full-check', 'run integrity_check on FILE first (slower) instead of quick_check')
+  .option('--json', 'machine-readable output')
+  .action((file: string, o: { json?: boolean; fullCheck?: boolean }) =>
+    runWithoutRuntime(
+      o.json,
+      async (config) => {
+        if (config.databaseUrl) throw new AppError('validation_failed', postgresBackupAdvice);
+        return await restoreSqlite(file, config.databasePath, { serverUrl: `http://127.0.0.1:${config.port}`, fullCheck: o.fullCheck });
+      },
+      (r) => `Restored ${r.from} into ${r.to} (${(r.bytes / 1e6).toFixed(1)} MB) in ${(r.ms / 1000).toFixed(1)} s.${r.previous ? ` The replaced database is kept as ${r.previous}.` : ''} Start the server and run \`audit verify\`.`,
     ),
   );
 

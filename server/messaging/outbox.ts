@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { dialectSql } from '../../db/dialect-sql.ts';
 import type { Deps } from '../deps.ts';
 import type { DbOrTx } from '../../db/client.ts';
@@ -14,7 +14,14 @@ export interface OutgoingMessage {
   userId?: number | null;
 }
 
-const MAX_ATTEMPTS = 5;
+/** Attempts before a message is given up as failed: with the doubling wait (capped at RETRY_CAP_MS) about an hour of provider outage at the default 5 s. */
+export const MAX_ATTEMPTS = 12;
+const RETRY_CAP_MS = 15 * 60_000;
+
+/** The wait after the n-th failed attempt: base, 2·base, 4·base, … capped. */
+export function retryDelayMs(baseMs: number, attempts: number): number {
+  return Math.min(RETRY_CAP_MS, baseMs * 2 ** Math.max(0, attempts - 1));
+}
 const bodyContext = (id: number) => `outbox.body:${id}`;
 const recipientContext = (id: number) => `outbox.recipient:${id}`;
 
@@ -74,7 +81,8 @@ const BATCH = 20;
  */
 async function claimBatch(deps: Deps, now: Date, afterId: number): Promise<(typeof outbox.$inferSelect)[]> {
   const db = deps.db;
-  const deliverable = or(eq(outbox.status, 'pending'), and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, now)));
+  // A pending message whose lease_until lies ahead is waiting out its back-off after a failure.
+  const deliverable = or(and(eq(outbox.status, 'pending'), or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now))), and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, now)));
   const candidates = sql`(SELECT ${outbox.id} FROM ${outbox} WHERE ${deliverable} AND ${outbox.attempts} < ${MAX_ATTEMPTS} AND ${outbox.id} > ${afterId} ORDER BY ${outbox.id} LIMIT ${BATCH}${dialectSql.forUpdateSkipLocked(db.engine)})`;
   const claimed = await db
     .update(outbox)
@@ -94,7 +102,7 @@ export function dispatchPending(deps: Deps): Promise<void> {
   if (!deps.transports.email && !deps.transports.sms) return Promise.resolve();
   current ??= (async () => {
     try {
-      // One sweep in id order: a failing message goes back to pending and waits for the next sweep (the caller's interval is the back-off).
+      // One sweep in id order: a failing message goes back to pending, not to be claimed again before its back-off ends.
       let cursor = 0;
       for (;;) {
         const batch = await claimBatch(deps, deps.clock(), cursor);
@@ -108,8 +116,9 @@ export function dispatchPending(deps: Deps): Promise<void> {
             await deps.db.update(outbox).set({ status: 'sent', sentAt: deps.clock(), bodyEnc: '', attempts: row.attempts + 1, lastError: null, leaseUntil: null }).where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending')));
           } catch (err) {
             const attempts = row.attempts + 1;
-            await deps.db.update(outbox).set({ attempts, lastError: String((err as Error).message).slice(0, 200), status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending', leaseUntil: null }).where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending')));
-            deps.logger.warn({ outboxId: row.id, channel: row.channel, attempts }, 'message delivery failed');
+            const retryAt = attempts >= MAX_ATTEMPTS ? null : new Date(deps.clock().getTime() + retryDelayMs(deps.config.outboxRetryBaseMs, attempts));
+            await deps.db.update(outbox).set({ attempts, lastError: String((err as Error).message).slice(0, 200), status: retryAt ? 'pending' : 'failed', leaseUntil: retryAt }).where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending')));
+            deps.logger.warn({ outboxId: row.id, channel: row.channel, attempts, retryAt: retryAt?.toISOString() ?? null }, 'message delivery failed');
           }
         }
       }

@@ -16,7 +16,8 @@ export interface Transports {
 
 /** Real email through nodemailer (SMTP_URL). */
 export function smtpTransport(url: string): EmailTransport {
-  const transporter = nodemailer.createTransport(url);
+  // Bounded waits: a slow or silent server fails the attempt (and it is retried later) well inside the outbox lease.
+  const transporter = nodemailer.createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 });
   return {
     async sendEmail(message) {
       await transporter.sendMail(message);

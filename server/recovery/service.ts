@@ -326,6 +326,8 @@ export async function handleBiometricWebhook(deps: Deps, rawBody: string, signat
   } catch {
     throw new AppError('invalid_json');
   }
+  // A correctly signed `null`, array or number is still not an event.
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new AppError('validation_failed', 'The webhook body must be a JSON object.', { fields: { body: 'must be an object' } });
   const score = (v: unknown) => typeof v === 'number' && v >= 0 && v <= 1;
   if (typeof body.eventId !== 'string' || typeof body.sessionRef !== 'string' || typeof body.caseId !== 'number' || !score(body.liveness) || !score(body.faceMatch)) {
     throw new AppError('validation_failed', 'The webhook body is not valid.', { fields: { body: 'eventId, sessionRef, caseId, liveness (0-1), faceMatch (0-1)' } });
@@ -334,11 +336,13 @@ export async function handleBiometricWebhook(deps: Deps, rawBody: string, signat
   const liveness = body.liveness as number;
   const faceMatch = body.faceMatch as number;
   return deps.db.transaction(async (tx) => {
-    if ((await tx.select().from(webhookDeliveries).where(eq(webhookDeliveries.id, body.eventId as string)).limit(1))[0]) return { ok: true, duplicate: true };
+    // The event id is claimed first: a redelivery, even one arriving at the same moment on another
+    // instance, waits on this row and finds it taken (PostgreSQL) or runs after the first (SQLite).
+    const claimed = await tx.insert(webhookDeliveries).values({ id: body.eventId as string, source: 'biometric', receivedAt: now }).onConflictDoNothing().returning({ id: webhookDeliveries.id });
+    if (claimed.length === 0) return { ok: true, duplicate: true };
     const session = (await tx.select().from(biometricSessions).where(eq(biometricSessions.providerRef, body.sessionRef as string)).limit(1))[0];
     if (!session || session.caseId !== body.caseId) throw new AppError('not_found', 'No such session for this case.');
     if (session.status !== 'pending') throw new AppError('invalid_state', 'This session already has its result.');
-    await tx.insert(webhookDeliveries).values({ id: body.eventId as string, source: 'biometric', receivedAt: now });
     const decision = typeof body.decision === 'string' ? body.decision.slice(0, 20) : null;
     await tx.update(biometricSessions).set({ status: 'completed', liveness, faceMatch, decision, completedAt: now }).where(eq(biometricSessions.id, session.id));
     const evidence = (await tx.select().from(caseEvidence).where(and(eq(caseEvidence.caseId, session.caseId), eq(caseEvidence.method, 'biometric'))).limit(1))[0];

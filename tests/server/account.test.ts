@@ -179,6 +179,10 @@ describe('real providers', () => {
       const failed = (await ctx.deps.db.select().from(outbox).where(eq(outbox.channel, 'sms')).limit(1))[0]!;
       expect(failed).toMatchObject({ status: 'pending', attempts: 1, lastError: 'SMS provider answered 503' });
       fail = false;
+      // Not before its back-off (OUTBOX_RETRY_SECONDS, 5 s after the first failure), then delivered.
+      await dispatchPending(ctx.deps);
+      expect(calls).toHaveLength(1);
+      ctx.clock.advance(5_001);
       await dispatchPending(ctx.deps);
       expect((await ctx.deps.db.select().from(outbox).where(eq(outbox.channel, 'sms')).limit(1))[0]!.status).toBe('sent');
       expect(calls[1]).toMatchObject({ to: '+14155552671', text: expect.stringMatching(/\d{6}/) });
