@@ -138,3 +138,7 @@ export const auditHead = twin(sqlite.auditHead);
 export const rateLimitBuckets = twin(sqlite.rateLimitBuckets);
 export const outbox = twin(sqlite.outbox);
 export const settings = twin(sqlite.settings);
+export const securityEvents = twin(sqlite.securityEvents);
+export const webhookEndpoints = twin(sqlite.webhookEndpoints);
+export const eventDeliveries = twin(sqlite.eventDeliveries);
+export const eventDeliveryAttempts = twin(sqlite.eventDeliveryAttempts);
