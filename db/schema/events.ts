@@ -51,6 +51,8 @@ export const eventDeliveries = sqliteTable('event_deliveries', {
   attempts: integer('attempts').notNull().default(0), // attempts in the current schedule (a redelivery starts a new one)
   nextAttemptAt: ts('next_attempt_at').notNull(),
   leaseUntil: ts('lease_until'),
+  // What the next attempt is: the retry schedule, or an admin's redelivery (logged as such).
+  nextTrigger: text('next_trigger', { enum: ['schedule', 'manual'] }).notNull().default('schedule'),
   lastAttemptAt: ts('last_attempt_at'),
   lastStatusCode: integer('last_status_code'),
   lastErrorClass: text('last_error_class'),

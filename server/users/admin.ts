@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { cases, factorHistory, kycReferences, userFactors, users } from '../../db/schema/index.ts';
 import { maskEmail, maskPhone } from '../platform/masking.ts';
 import { filterIds, filterString, type ListQuery } from '../platform/list-query.ts';
+import { appendSecurityEvent } from '../events/security-events.ts';
 import { recordAuditEvent } from '../audit/audit-log.ts';
 import { openPhone } from '../factors/factor-store.ts';
 import type { StaffPrincipal } from '../staff-auth/session.ts';
@@ -85,6 +86,8 @@ export async function revealUserField(deps: Deps, principal: StaffPrincipal, id:
     value = openPhone(deps, factor);
   }
   await deps.db.transaction(async (tx) => {
+    // Which field and who, never the value or the justification (free text).
+    await appendSecurityEvent(tx, deps, { type: 'staff.pii_revealed', userId: id, data: { field: input.field, factorId: input.field === 'phone' ? (input.factorId ?? null) : null, staffId: principal.staffId } });
     await recordAuditEvent(tx, deps.clock(), {
       actor: { type: 'staff', id: principal.staffId, label: principal.email },
       action: 'user.reveal',
@@ -106,6 +109,7 @@ export async function unfreezeUser(deps: Deps, principal: StaffPrincipal, id: nu
     if (u.status !== 'frozen') throw new AppError('invalid_state', 'The account is not frozen.');
     if (principal.userId === id) throw new AppError('conflict_of_interest');
     await tx.update(users).set({ status: 'active', frozenAt: null, frozenReason: null, updatedAt: now }).where(eq(users.id, id));
+    await appendSecurityEvent(tx, deps, { type: 'account.unfrozen', userId: id, data: { staffId: principal.staffId } });
     await recordAuditEvent(tx, now, { actor: { type: 'staff', id: principal.staffId, label: principal.email }, action: 'account.unfreeze', target: { type: 'user', id }, ip: ctx.ip, requestId: ctx.requestId, details: { justification, frozenReason: u.frozenReason } });
     return userDetail(deps, id);
   });
