@@ -138,3 +138,5 @@ export const auditHead = twin(sqlite.auditHead);
 export const rateLimitBuckets = twin(sqlite.rateLimitBuckets);
 export const outbox = twin(sqlite.outbox);
 export const settings = twin(sqlite.settings);
+export const serviceAccounts = twin(sqlite.serviceAccounts);
+export const serviceKeys = twin(sqlite.serviceKeys);
