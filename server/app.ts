@@ -29,6 +29,7 @@ import { statsRoutes } from './cases/stats.ts';
 import { userAdminRoutes } from './users/routes.ts';
 import { teamRoutes } from './team/routes.ts';
 import { insiderRoutes } from './insider/routes.ts';
+import { serviceRoutes } from './service-api/routes.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const adminDistDir = join(root, 'dist', 'admin');
@@ -78,7 +79,7 @@ export function createApp(deps: Deps) {
     }),
   );
 
-  for (const prefix of ['/api/*', '/admin/api/*']) {
+  for (const prefix of ['/api/*', '/admin/api/*', '/service/*']) {
     app.use(prefix, bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: () => { throw new AppError('payload_too_large'); } }));
     // JSON only: a form post from another site cannot reach a handler (CSRF defence in depth).
     app.use(prefix, async (c, next) => {
@@ -132,6 +133,8 @@ export function createApp(deps: Deps) {
   api.route('/', accountRoutes(deps));
   api.route('/', recoveryRoutes(deps));
   app.route('/api/v1', api);
+  // Machine callers inside the exchange (the wallet, the login service…): service keys only.
+  app.route('/service/v1', serviceRoutes(deps));
   // The biometric provider's stand-in, outside production only.
   if (deps.config.env !== 'production') app.route('/dev/biometric', biometricSimulatorPage(deps));
   // Approval emails sent before the account pages existed linked here: same token, now in the fragment.
@@ -152,10 +155,11 @@ export function createApp(deps: Deps) {
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerSession', { type: 'http', scheme: 'bearer', description: 'End-user session token from /api/v1/auth/login' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'caseToken', { type: 'http', scheme: 'bearer', description: 'The caseToken returned when filing a reset case' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'serviceKey', { type: 'http', scheme: 'bearer', description: 'A service account key (rbk_live_…), created by an admin or `npm run cli -- service create`; each route needs one scope' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'rebindToken', { type: 'http', scheme: 'bearer', description: 'The token at the end of the approval email link' });
   app.doc('/openapi.json', {
     openapi: '3.0.3',
-    info: { title: 'Rebind API', version: '0.1.0', description: 'End-user 2FA endpoints (/api/v1) and the review desk API (/admin/api).' },
+    info: { title: 'Rebind API', version: '0.1.0', description: 'End-user 2FA endpoints (/api/v1), the review desk API (/admin/api) and the service API for the exchange\'s own systems (/service/v1).' },
   });
   app.get('/docs', (c) => c.html(docsPage()));
   app.get('/docs/assets/*', serveStatic({ root: join(root, 'node_modules', 'swagger-ui-dist'), rewriteRequestPath: (p) => p.replace(/^\/docs\/assets/, '') }));
@@ -164,6 +168,7 @@ export function createApp(deps: Deps) {
   // Unknown API paths get a JSON 404, never the SPA.
   app.all('/api/*', () => { throw new AppError('not_found'); });
   app.all('/admin/api/*', () => { throw new AppError('not_found'); });
+  app.all('/service/*', () => { throw new AppError('not_found'); });
 
   // The end user's pages: hashed assets (cached for good), and index.html for every page route below /account.
   app.use('/account/assets/*', async (c, next) => {

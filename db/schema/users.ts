@@ -15,9 +15,13 @@ export const users = sqliteTable('users', {
   country: text('country'),
   passwordChangedAt: ts('password_changed_at'),
   emailChangedAt: ts('email_changed_at'),
+  // The exchange's own id for this user, set by PUT /service/v1/users/{externalId}.
+  externalId: text('external_id'),
+  // The exchange's KYC level (0 = none); null when the exchange never said.
+  kycLevel: integer('kyc_level'),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
-}, (t) => [uniqueIndex('users_email_uq').on(t.email), index('users_created_idx').on(t.createdAt)]);
+}, (t) => [uniqueIndex('users_email_uq').on(t.email), uniqueIndex('users_external_id_uq').on(t.externalId), index('users_created_idx').on(t.createdAt)]);
 
 /** Bearer sessions of end users; only the SHA-256 of the token is stored. */
 export const userSessions = sqliteTable('user_sessions', {

@@ -7,7 +7,7 @@ import { canonicalJson } from './canonical.ts';
 export const GENESIS_HASH = '0'.repeat(64);
 
 export interface AuditActor {
-  type: 'staff' | 'user' | 'system';
+  type: 'staff' | 'user' | 'system' | 'service';
   id?: string | number | null;
   label?: string | null;
 }

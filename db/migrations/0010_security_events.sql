@@ -7,6 +7,7 @@ CREATE TABLE `event_deliveries` (
 	`attempts` integer DEFAULT 0 NOT NULL,
 	`next_attempt_at` integer NOT NULL,
 	`lease_until` integer,
+	`next_trigger` text DEFAULT 'schedule' NOT NULL,
 	`last_attempt_at` integer,
 	`last_status_code` integer,
 	`last_error_class` text,

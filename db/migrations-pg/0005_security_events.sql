@@ -7,6 +7,7 @@ CREATE TABLE "event_deliveries" (
 	"attempts" bigint DEFAULT 0 NOT NULL,
 	"next_attempt_at" bigint NOT NULL,
 	"lease_until" bigint,
+	"next_trigger" text DEFAULT 'schedule' NOT NULL,
 	"last_attempt_at" bigint,
 	"last_status_code" bigint,
 	"last_error_class" text,
