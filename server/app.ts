@@ -29,6 +29,7 @@ import { statsRoutes } from './cases/stats.ts';
 import { userAdminRoutes } from './users/routes.ts';
 import { teamRoutes } from './team/routes.ts';
 import { insiderRoutes } from './insider/routes.ts';
+import { webhookRoutes } from './events/webhook-routes.ts';
 import { serviceRoutes } from './service-api/routes.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -125,6 +126,7 @@ export function createApp(deps: Deps) {
   admin.route('/', userAdminRoutes(deps));
   admin.route('/', teamRoutes(deps));
   admin.route('/', insiderRoutes(deps));
+  admin.route('/', webhookRoutes(deps));
   app.route('/admin/api', admin);
 
   const api = createRouter();

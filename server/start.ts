@@ -5,6 +5,7 @@ import { buildStaleUis } from './ui-builds.ts';
 import { seedDemo, formatDemoCredentials, isDatabaseEmpty } from '../fixtures/seed.ts';
 import { dispatchPending, draining } from './messaging/outbox.ts';
 import { sweepCases } from './recovery/service.ts';
+import { dispatchWebhooks, webhooksDraining } from './events/webhook-dispatcher.ts';
 
 async function main() {
   const runtime = await openRuntime();
@@ -28,6 +29,9 @@ async function main() {
   // Deliver queued email and SMS when providers are configured (the outbox is transactional).
   const dispatcher = setInterval(() => void dispatchPending(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'dispatch failed')), 2000);
   dispatcher.unref();
+  // Security events to webhook endpoints: each delivery claimed by one instance at a time, retried on its schedule.
+  const webhooks = setInterval(() => void dispatchWebhooks(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'webhook dispatch failed')), 1000);
+  webhooks.unref();
   // Housekeeping: drafts abandoned after 24 h, unused rebind links expire their case.
   const sweeper = setInterval(() => void sweepCases(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'sweep failed')), 60_000);
   sweeper.unref();
@@ -41,8 +45,9 @@ async function main() {
     deps.lifecycle.draining = true;
     clearInterval(dispatcher);
     clearInterval(sweeper);
+    clearInterval(webhooks);
     server.close(() => {
-      void Promise.resolve(draining())
+      void Promise.all([draining(), webhooksDraining()])
         .then(() => runtime.close())
         .catch((err) => deps.logger.error({ err: (err as Error).message }, 'close failed'))
         .finally(() => process.exit(0));

@@ -1,7 +1,7 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import type { DbOrTx } from '../../db/client.ts';
-import { eventDeliveries, securityEvents, webhookEndpoints } from '../../db/schema/index.ts';
+import { eventDeliveries, securityEvents, users, webhookEndpoints } from '../../db/schema/index.ts';
 import { lockChainHead } from '../audit/audit-log.ts';
 
 /** Every security event type, in the README's order. */
@@ -59,8 +59,8 @@ export async function appendSecurityEvent(tx: DbOrTx, deps: Deps, input: { type:
   return row;
 }
 
-async function externalIdOf(_tx: DbOrTx, _userId: number): Promise<string | null> {
-  return null;
+async function externalIdOf(tx: DbOrTx, userId: number): Promise<string | null> {
+  return (await tx.select({ externalId: users.externalId }).from(users).where(eq(users.id, userId)).limit(1))[0]?.externalId ?? null;
 }
 
 export function endpointWants(eventTypes: string, type: string): boolean {

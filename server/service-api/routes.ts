@@ -1,6 +1,7 @@
 import type { Deps } from '../deps.ts';
 import { createRouter } from '../http.ts';
 import { serviceAuth } from './auth.ts';
+import { eventFeedRoutes } from '../events/feed-routes.ts';
 
 /**
  * The service API (/service/v1): machine callers inside the exchange, each
@@ -11,5 +12,6 @@ import { serviceAuth } from './auth.ts';
 export function serviceRoutes(deps: Deps) {
   const router = createRouter();
   router.use('*', serviceAuth(deps));
+  router.route('/', eventFeedRoutes(deps));
   return router;
 }

@@ -24,6 +24,9 @@ export const permissions = {
   'reason-codes.read': ['agent', 'supervisor', 'auditor', 'admin'],
   'reason-codes.manage': ['admin'],
   'insider.read': ['supervisor', 'admin'],
+  // Webhook endpoints (URLs, secrets) and their delivery log: integration settings, admins only.
+  'webhooks.read': ['admin'],
+  'webhooks.manage': ['admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof permissions;
