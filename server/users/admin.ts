@@ -103,7 +103,7 @@ export async function revealUserField(deps: Deps, principal: StaffPrincipal, id:
 /** A supervisor lifts a freeze after review. */
 export async function unfreezeUser(deps: Deps, principal: StaffPrincipal, id: number, justification: string, ctx: RequestContext) {
   const now = deps.clock();
-  return deps.db.transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     const u = (await tx.select().from(users).where(eq(users.id, id)).limit(1))[0];
     if (!u) throw new AppError('not_found', 'No such user.');
     if (u.status !== 'frozen') throw new AppError('invalid_state', 'The account is not frozen.');
@@ -111,6 +111,7 @@ export async function unfreezeUser(deps: Deps, principal: StaffPrincipal, id: nu
     await tx.update(users).set({ status: 'active', frozenAt: null, frozenReason: null, updatedAt: now }).where(eq(users.id, id));
     await appendSecurityEvent(tx, deps, { type: 'account.unfrozen', userId: id, data: { staffId: principal.staffId } });
     await recordAuditEvent(tx, now, { actor: { type: 'staff', id: principal.staffId, label: principal.email }, action: 'account.unfreeze', target: { type: 'user', id }, ip: ctx.ip, requestId: ctx.requestId, details: { justification, frozenReason: u.frozenReason } });
-    return userDetail(deps, id);
   });
+  // Read after the commit: userDetail uses the top-level db, which a transaction callback must not touch.
+  return userDetail(deps, id);
 }
