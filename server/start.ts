@@ -47,7 +47,7 @@ async function main() {
     clearInterval(sweeper);
     clearInterval(webhooks);
     server.close(() => {
-      void Promise.all([draining(), webhooksDraining()])
+      void Promise.all([draining(), webhooksDraining(deps)])
         .then(() => runtime.close())
         .catch((err) => deps.logger.error({ err: (err as Error).message }, 'close failed'))
         .finally(() => process.exit(0));

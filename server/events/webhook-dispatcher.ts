@@ -32,11 +32,12 @@ type DeliveryRow = typeof eventDeliveries.$inferSelect;
 
 export type AttemptOutcome = { ok: true; statusCode: number; durationMs: number } | { ok: false; statusCode: number | null; durationMs: number; errorClass: string };
 
-let current: Promise<DispatchSummary> | null = null;
+// One pass at a time per instance (per Deps: tests run several instances in one process).
+const running = new WeakMap<Deps, Promise<DispatchSummary>>();
 
 /** The dispatch in progress, if any (shutdown waits for it). */
-export function webhooksDraining(): Promise<unknown> | null {
-  return current;
+export function webhooksDraining(deps: Deps): Promise<unknown> | null {
+  return running.get(deps) ?? null;
 }
 
 export interface DispatchSummary {
@@ -80,7 +81,9 @@ async function claimBatch(deps: Deps, now: Date): Promise<DeliveryRow[]> {
  * every second, tests call it by hand after moving the clock.
  */
 export function dispatchWebhooks(deps: Deps): Promise<DispatchSummary> {
-  current ??= (async () => {
+  const inFlight = running.get(deps);
+  if (inFlight) return inFlight;
+  const pass = (async () => {
     const summary: DispatchSummary = { attempted: 0, delivered: 0, failed: 0 };
     try {
       for (let round = 0; round < 50; round++) {
@@ -95,10 +98,11 @@ export function dispatchWebhooks(deps: Deps): Promise<DispatchSummary> {
       }
       return summary;
     } finally {
-      current = null;
+      running.delete(deps);
     }
   })();
-  return current;
+  running.set(deps, pass);
+  return pass;
 }
 
 async function attemptDelivery(deps: Deps, d: DeliveryRow): Promise<'delivered' | 'retry' | 'failed' | 'lost'> {

@@ -315,6 +315,24 @@ describe('webhook deliveries to a real receiver', () => {
     expect(r.log.map((l) => Number(l.event.cursor))).toEqual((await ctx.deps.db.select().from(securityEvents).where(eq(securityEvents.userId, user.id)).orderBy(asc(securityEvents.id))).slice(1).map((e) => e.id));
     const updates = await ctx.deps.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'webhook_endpoint.update'), eq(auditEvents.targetId, String(ep.id))));
     expect(JSON.parse(updates.at(-1)!.details)).toMatchObject({ changes: { enabled: true }, backfilled: 2 });
+    await admin.put(`/admin/api/webhook-endpoints/${ep.id}`, { enabled: false });
+  });
+
+  it('sends each delivery once when two instances dispatch at the same time', async () => {
+    const r = await receiver();
+    const ep = await endpoint(r.url);
+    // A second instance: its own Deps and app on the same database.
+    const other = await createTestContext({}, ctx.deps.database);
+    other.clock.set(ctx.clock());
+    const people = await Promise.all(Array.from({ length: 24 }, () => makeEndUser(ctx)));
+    for (const p of people) await reveal(p.id);
+    const [a, b] = await Promise.all([dispatchWebhooks(ctx.deps), dispatchWebhooks(other.deps)]);
+    expect(a.attempted + b.attempted).toBe(24);
+    expect(a.delivered + b.delivered).toBe(24);
+    expect(r.received).toHaveLength(24);
+    expect(new Set(r.received.map((x) => x.headers['webhook-id'])).size).toBe(24);
+    expect(await ctx.deps.db.select().from(eventDeliveryAttempts).where(eq(eventDeliveryAttempts.endpointId, ep.id))).toHaveLength(24);
+    await admin.put(`/admin/api/webhook-endpoints/${ep.id}`, { enabled: false });
   });
 
   it('validates endpoints and refuses other roles', async () => {
