@@ -121,4 +121,34 @@ describe('route × role matrix for /admin/api', () => {
       expect((await res.json() as { code: string }).code).toBe('csrf_failed');
     }
   });
+
+  it('covers the webhook routes, admin only: every other role 403, anonymous 401', async () => {
+    const webhookOps = operations.filter((o) => o.path.startsWith('/admin/api/webhook-'));
+    expect(webhookOps.map((o) => `${o.method} ${o.path}`).sort()).toEqual([
+      'GET /admin/api/webhook-deliveries',
+      'GET /admin/api/webhook-deliveries/{id}',
+      'GET /admin/api/webhook-endpoints',
+      'GET /admin/api/webhook-endpoints/{id}',
+      'POST /admin/api/webhook-deliveries/{id}/redeliver',
+      'POST /admin/api/webhook-endpoints',
+      'POST /admin/api/webhook-endpoints/{id}/rotate-secret',
+      'PUT /admin/api/webhook-endpoints/{id}',
+    ]);
+    for (const op of webhookOps) {
+      expect(['webhooks.read', 'webhooks.manage']).toContain(op.permission);
+      for (const role of staffRoles) expect(roleHasPermission(role, op.permission as Permission), `${role} ${op.method} ${op.path}`).toBe(role === 'admin');
+      const anon = await ctx.app.request(concrete(op.path), { method: op.method, headers: { 'content-type': 'application/json' }, body: op.method === 'GET' ? undefined : '{}' });
+      expect(anon.status).toBe(401);
+      for (const role of staffRoles.filter((r) => r !== 'admin')) {
+        const res = await clients.get(role)!.request(op.method, concrete(op.path), op.method === 'GET' ? undefined : {});
+        expect(res.status, `${role} ${op.method} ${op.path}`).toBe(403);
+      }
+    }
+  });
+
+  it('answers the event feed only with a service key: anonymous, end-user tokens and staff cookies get 401', async () => {
+    expect((await ctx.app.request('/service/v1/events')).status).toBe(401);
+    expect((await ctx.app.request('/service/v1/events', { headers: { authorization: `Bearer ${userToken}` } })).status).toBe(401);
+    for (const role of staffRoles) expect((await clients.get(role)!.get('/service/v1/events')).status, role).toBe(401);
+  });
 });
