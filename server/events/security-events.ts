@@ -3,23 +3,9 @@ import type { Deps } from '../deps.ts';
 import type { DbOrTx } from '../../db/client.ts';
 import { eventDeliveries, securityEvents, users, webhookEndpoints } from '../../db/schema/index.ts';
 import { lockChainHead } from '../audit/audit-log.ts';
+import type { SecurityEventType } from './event-types.ts';
 
-/** Every security event type, in the README's order. */
-export const securityEventTypes = [
-  'factor.bound',
-  'factor.changed',
-  'factor.unbound',
-  'account.frozen',
-  'account.unfrozen',
-  'withdrawal_lock.set',
-  'case.submitted',
-  'case.approved',
-  'case.rejected',
-  'case.completed',
-  'staff.pii_revealed',
-] as const;
-
-export type SecurityEventType = (typeof securityEventTypes)[number];
+export { securityEventTypes, type SecurityEventType } from './event-types.ts';
 
 /** Ids and states only: never a secret, a code, an email, a phone number or free text. */
 export type SecurityEventData = Record<string, string | number | boolean | null>;
