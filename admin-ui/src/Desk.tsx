@@ -24,6 +24,7 @@ import { AdminLoginPage } from './sign-in/AdminLoginPage';
 import staff from './staff';
 import team from './team';
 import users from './users';
+import webhookEndpoints from './webhooks';
 import { darkTheme, lightTheme } from './theme';
 
 /** Menus follow the server's permissions (roles.ts reads the server's table). */
@@ -37,6 +38,8 @@ export const deskResources = (role: StaffRole | undefined) => (
         {can(role, 'reason-codes.manage') ? <Resource name="reason-codes" {...reasonCodes} /> : null}
         {can(role, 'staff.manage') ? <Resource name="staff" {...staff} /> : null}
         {can(role, 'outbox.read') ? <Resource name="outbox" {...outbox} /> : null}
+        {can(role, 'webhooks.read') ? <Resource name="webhook-endpoints" {...webhookEndpoints} /> : null}
+        {can(role, 'webhooks.read') ? <Resource name="webhook-deliveries" /> : null}
     </>
 );
 

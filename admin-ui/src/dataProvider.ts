@@ -12,6 +12,7 @@ import type { StaffDirectoryEntry } from './staff-directory/staff-directory-type
 import type { ReleaseClaimsResult } from './team/team-types';
 import type { InsiderReport } from './insider/insider-types';
 import type { RevealRequest, RevealableField, UserDetail } from './users/user-types';
+import type { WebhookEndpointWithSecret } from './webhooks/webhook-types';
 
 export const ADMIN_API_URL = '/admin/api';
 
@@ -103,6 +104,10 @@ export interface RebindDataProvider extends DataProvider {
     releaseAllClaims: (staffId: Identifier, reason?: string) => Promise<ReleaseClaimsResult>;
     /** GET /insider-signals: each reviewer's signals over 7 or 30 days (supervisors and admins). */
     getInsiderSignals: (params: { days: number; fastSeconds: number }) => Promise<InsiderReport>;
+    /** POST /webhook-endpoints/:id/rotate-secret (admins): the new secret, shown once. */
+    rotateWebhookSecret: (endpointId: Identifier) => Promise<WebhookEndpointWithSecret>;
+    /** POST /webhook-deliveries/:id/redeliver (admins): send it again now. */
+    redeliverWebhook: (deliveryId: Identifier) => Promise<{ id: number; status: 'pending' }>;
 }
 
 const path = (id: Identifier) => encodeURIComponent(String(id));
@@ -133,6 +138,8 @@ export const dataProvider: RebindDataProvider = {
         const { json } = await httpClient(`${ADMIN_API_URL}/insider-signals?${query}`);
         return json as InsiderReport;
     },
+    rotateWebhookSecret: endpointId => postJson<WebhookEndpointWithSecret>(`/webhook-endpoints/${path(endpointId)}/rotate-secret`, {}),
+    redeliverWebhook: deliveryId => postJson(`/webhook-deliveries/${path(deliveryId)}/redeliver`, {}),
 };
 
 export default dataProvider;
