@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
 import { eventDeliveries, securityEvents, userFactors, users } from '../../db/schema/index.ts';
 import { createServiceAccount } from '../../server/service-api/accounts.ts';
+import { appendSecurityEvent, readEventsAfter } from '../../server/events/security-events.ts';
+import { recordAuditEvent } from '../../server/audit/audit-log.ts';
 import { createTestContext, signedInStaff, type StaffClient, type TestContext } from './helpers.ts';
 import { lastCode, lastMessage, oathtool, UserClient } from './user-helpers.ts';
 import { ANSWERS, makeRecoverableUser, submittedCase } from './case-helpers.ts';
@@ -199,6 +201,35 @@ describe('the pull feed GET /service/v1/events', () => {
     const resumed = (await (await feed('?after=4&limit=100')).json()) as { data: typeof seen; next_cursor: string };
     expect(resumed.data.map((e) => e.id)).toEqual(seen.slice(4).map((e) => e.id));
     expect(resumed.next_cursor).toBe('7');
+  });
+
+  it('shows no later event while an earlier one is uncommitted: appends wait for each other', async () => {
+    const agent = await signedInStaff(ctx, 'agent');
+    const { user } = await makeRecoverableUser(ctx);
+    const before = ((await (await feed('?after=0&limit=500')).json()) as { next_cursor: string }).next_cursor;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let appended!: () => void;
+    const inside = new Promise<void>((r) => (appended = r));
+    // A change that has appended its event but not committed yet…
+    const slow = ctx.deps.db.transaction(async (tx) => {
+      await appendSecurityEvent(tx, ctx.deps, { type: 'account.unfrozen', userId: user.id, data: { staffId: agent.account.id } });
+      await recordAuditEvent(tx, ctx.clock(), { actor: { type: 'system', label: 'test' }, action: 'test.slow_change' });
+      appended();
+      await held;
+    });
+    await inside;
+    // …and another change starting meanwhile: its append waits for the first to commit.
+    const fast = agent.client.post(`/admin/api/users/${user.id}/reveal`, { field: 'email', justification: 'ticket 5150, caller verified' });
+    await new Promise((r) => setTimeout(r, 300));
+    // The feed's own query (over HTTP the key's rate-limit counter is a write, which on SQLite waits for the open transaction).
+    expect((await readEventsAfter(ctx.deps.db, Number(before), 100)).rows).toEqual([]);
+    release();
+    await slow;
+    expect((await fast).status).toBe(200);
+    const after = (await (await feed(`?after=${before}`)).json()) as { data: { cursor: string; type: string }[] };
+    expect(after.data.map((e) => e.type)).toEqual(['account.unfrozen', 'staff.pii_revealed']);
+    expect(after.data.map((e) => Number(e.cursor))).toEqual([Number(before) + 1, Number(before) + 2]);
   });
 
   it('never skips an event under concurrent writers (readers polling while changes commit)', async () => {
