@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { and, eq } from 'drizzle-orm';
 import { auditEvents, cases, deposits, serviceAccounts, serviceKeys, users } from '../../db/schema/index.ts';
@@ -348,4 +349,27 @@ describe('the audit trail after service calls', () => {
     expect(((await filtered.json()) as unknown[]).length).toBeGreaterThan(0);
     expect((await ctx.deps.db.select().from(users).where(eq(users.externalId, 'ex-1001')))).toHaveLength(1);
   });
+});
+
+describe('npm run cli -- service …', () => {
+  it('creates (key printed once), lists, rotates and revokes; audit verify passes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rebind-svc-cli-'));
+    try {
+      const env = { ...process.env, DATABASE_PATH: join(dir, 'rebind.db'), LOG_LEVEL: 'silent', NODE_ENV: 'development', DEMO_SEED: 'off' };
+      const cli = (...args: string[]) => JSON.parse(execFileSync('node_modules/.bin/tsx', ['server/cli/main.ts', ...args, '--json'], { env, encoding: 'utf8' }));
+      const created = cli('service', 'create', '--name', 'wallet', '--scopes', 'withdrawals:read,events:read');
+      expect(created).toMatchObject({ name: 'wallet', scopes: ['events:read', 'withdrawals:read'], status: 'active' });
+      expect(created.key).toMatch(/^rbk_live_/);
+      const listed = cli('service', 'list');
+      expect(JSON.stringify(listed)).not.toContain(created.key);
+      expect(listed[0].keys[0].prefix).toBe(`${created.key.slice(0, 17)}…`);
+      const rotated = cli('service', 'rotate', '--name', 'wallet', '--overlap-hours', '1');
+      expect(rotated.key).not.toBe(created.key);
+      expect(rotated.keys.map((k: { status: string }) => k.status)).toEqual(['active', 'expiring']);
+      expect(cli('service', 'revoke', '--name', 'wallet').status).toBe('revoked');
+      expect(cli('audit', 'verify')).toMatchObject({ ok: true, count: 3 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
