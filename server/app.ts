@@ -31,6 +31,7 @@ import { teamRoutes } from './team/routes.ts';
 import { insiderRoutes } from './insider/routes.ts';
 import { webhookRoutes } from './events/webhook-routes.ts';
 import { serviceRoutes } from './service-api/routes.ts';
+import { serviceAccountAdminRoutes } from './service-api/admin-routes.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const adminDistDir = join(root, 'dist', 'admin');
@@ -38,6 +39,7 @@ export const adminDistDir = join(root, 'dist', 'admin');
 export const accountDistDir = join(root, 'dist', 'account');
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const SERVICE_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /**
  * Builds the whole HTTP application without listening, so tests drive it
@@ -81,7 +83,9 @@ export function createApp(deps: Deps) {
   );
 
   for (const prefix of ['/api/*', '/admin/api/*', '/service/*']) {
-    app.use(prefix, bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: () => { throw new AppError('payload_too_large'); } }));
+    // A batch of 1000 ledger rows (POST /service/v1/deposits) needs more room than a form.
+    const maxSize = prefix === '/service/*' ? Math.max(deps.config.bodyLimitBytes, SERVICE_BODY_LIMIT_BYTES) : deps.config.bodyLimitBytes;
+    app.use(prefix, bodyLimit({ maxSize, onError: () => { throw new AppError('payload_too_large'); } }));
     // JSON only: a form post from another site cannot reach a handler (CSRF defence in depth).
     app.use(prefix, async (c, next) => {
       if (UNSAFE.has(c.req.method) && c.req.raw.body !== null && c.req.header('content-length') !== '0') {
@@ -126,6 +130,7 @@ export function createApp(deps: Deps) {
   admin.route('/', userAdminRoutes(deps));
   admin.route('/', teamRoutes(deps));
   admin.route('/', insiderRoutes(deps));
+  admin.route('/', serviceAccountAdminRoutes(deps));
   admin.route('/', webhookRoutes(deps));
   app.route('/admin/api', admin);
 

@@ -18,6 +18,7 @@ CREATE TABLE "service_keys" (
 	"revoked_at" bigint
 );
 --> statement-breakpoint
+ALTER TABLE "user_sessions" ADD COLUMN "amr" text;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "external_id" text;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "kyc_level" bigint;--> statement-breakpoint
 ALTER TABLE "service_accounts" ADD CONSTRAINT "service_accounts_created_by_staff_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."staff"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -23,6 +23,7 @@ CREATE TABLE `service_keys` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `service_keys_hash_uq` ON `service_keys` (`key_hash`);--> statement-breakpoint
 CREATE INDEX `service_keys_account_idx` ON `service_keys` (`account_id`);--> statement-breakpoint
+ALTER TABLE `user_sessions` ADD `amr` text;--> statement-breakpoint
 ALTER TABLE `users` ADD `external_id` text;--> statement-breakpoint
 ALTER TABLE `users` ADD `kyc_level` integer;--> statement-breakpoint
 CREATE UNIQUE INDEX `users_external_id_uq` ON `users` (`external_id`);

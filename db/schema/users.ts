@@ -34,6 +34,8 @@ export const userSessions = sqliteTable('user_sessions', {
   // A fresh 2FA verification inside this session (step-up), for sensitive settings.
   stepUpAt: ts('step_up_at'),
   stepUpChallenge: text('step_up_challenge'), // pending WebAuthn challenge for the step-up
+  // How the session was authenticated, RFC 8176 values as a JSON array (token introspection's amr).
+  amr: text('amr'),
   ip: text('ip'),
   userAgent: text('user_agent'),
 }, (t) => [index('user_sessions_user_idx').on(t.userId)]);

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http.ts';
 import { AppError } from '../errors.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
-import { takeToken } from '../platform/rate-limit.ts';
+import { countRequest } from '../platform/rate-limit.ts';
 import { serviceAccounts, serviceKeys, serviceScopes, type ServiceScope } from '../../db/schema/index.ts';
 import type { AuditActor } from '../audit/audit-log.ts';
 
@@ -53,7 +53,7 @@ export function serviceAuth(deps: Deps): MiddlewareHandler<AppEnv> {
       .where(and(eq(serviceKeys.keyHash, sha256Hex(key)), isNull(serviceKeys.revokedAt), isNull(serviceAccounts.revokedAt)))
       .limit(1);
     if (!row || (row.expiresAt && row.expiresAt <= now)) throw new AppError('unauthenticated', 'The service key is not valid.');
-    const budget = await takeToken(deps.db, `service-key:${row.keyId}`, now, deps.config.serviceRateLimitPerMinute, 60_000);
+    const budget = await countRequest(deps.db, `service-key:${row.keyId}`, now, deps.config.serviceRateLimitPerMinute, 60_000);
     if (!budget.ok) throw new AppError('rate_limited', undefined, { retryAfterSeconds: budget.retryAfterSeconds }, budget.retryAfterSeconds);
     c.set('serviceAccount', { id: row.id, name: row.name, scopes: parseScopes(row.scopes), keyId: row.keyId });
     await next();

@@ -15,10 +15,10 @@ type UserRow = typeof users.$inferSelect;
 export const userSortable = ['id', 'createdAt'] as const;
 
 function summary(u: UserRow, factorCount: number) {
-  return { id: u.id, maskedEmail: maskEmail(u.email), status: u.status, valueTier: u.valueTier, country: u.country, createdAt: u.createdAt.toISOString(), activeFactors: factorCount, withdrawalLockUntil: u.withdrawalLockUntil?.toISOString() ?? null };
+  return { id: u.id, externalId: u.externalId, maskedEmail: maskEmail(u.email), status: u.status, valueTier: u.valueTier, kycLevel: u.kycLevel, country: u.country, createdAt: u.createdAt.toISOString(), activeFactors: factorCount, withdrawalLockUntil: u.withdrawalLockUntil?.toISOString() ?? null };
 }
 
-/** Users for the desk, always masked. Search by id, or by an exact email (what a user writing to support gives). */
+/** Users for the desk, always masked. Search by id, by an exact email (what a user writing to support gives), or by ext:<the exchange's id>. */
 export async function listUsers(deps: Deps, q: ListQuery<(typeof userSortable)[number]>) {
   const conditions: (SQL | undefined)[] = [];
   const ids = filterIds(q.filter);
@@ -26,7 +26,7 @@ export async function listUsers(deps: Deps, q: ListQuery<(typeof userSortable)[n
   const status = filterString(q.filter, 'status');
   if (status) conditions.push(eq(users.status, status as 'active'));
   const text = filterString(q.filter, 'q')?.trim();
-  if (text) conditions.push(/^#?\d+$/.test(text) ? eq(users.id, Number(text.replace('#', ''))) : eq(users.email, normaliseEmail(text)));
+  if (text) conditions.push(/^#?\d+$/.test(text) ? eq(users.id, Number(text.replace('#', ''))) : text.startsWith('ext:') ? eq(users.externalId, text.slice(4)) : eq(users.email, normaliseEmail(text)));
   const where = and(...conditions);
   const dir = q.sortOrder === 'ASC' ? asc : desc;
   const rows = (await deps.db.select().from(users).where(where).orderBy(dir(q.sortField === 'id' ? users.id : users.createdAt), dir(users.id)).limit(q.limit).offset(q.offset));

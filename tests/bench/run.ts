@@ -10,6 +10,9 @@
  *   - throughput with the total ÷ without it (`Prefer: count=none`) (goal ≥ 0.7);
  *   - endpoint p95 ÷ the same statements run as raw prepared SQL (goal ≤ 1.15).
  *
+ * First, the withdrawal gate beside a Hono hello-world over real HTTP
+ * (withdrawal-gate.ts; BENCH_ONLY=gate runs only that part).
+ *
  * Env: BENCH_BIG=<cases> (default 10 000 000), BENCH_SAMPLES (default 40),
  * BENCH_FILTER=<regex on the filter name>. BENCH_DATABASE_URL=postgres://…/db
  * measures PostgreSQL instead: each size is generated into SQLite as above,
@@ -37,6 +40,7 @@ import { listCases, type CaseSortField } from '../../server/cases/queue.ts';
 import { simulatedBiometricProvider } from '../../fixtures/biometric-simulator.ts';
 import { generateBigFixtures } from '../../fixtures/big.ts';
 import { queueFilters, queueSorts, sortOrders, type FilterContext, type NamedFilter } from './queue-filters.ts';
+import { benchWithdrawalGate } from './withdrawal-gate.ts';
 
 const T0 = Date.parse('2026-11-26T09:00:00Z');
 const SMALL = 10_000;
@@ -300,6 +304,9 @@ function pgTrace(q: Parameters<typeof listCases>[1], t: Target) {
 const short = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
 
 async function main() {
+  // The withdrawal gate first: quick, on its own fresh database.
+  await benchWithdrawalGate(PG);
+  if (process.env.BENCH_ONLY === 'gate') return;
   const filters = queueFilters.filter((f) => !onlyFilters || onlyFilters.test(f.name));
   const small = await openTarget(SMALL);
   const big = await openTarget(BIG);

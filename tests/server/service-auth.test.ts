@@ -23,7 +23,8 @@ describe('service key authentication on /service/v1', () => {
   });
 
   it('answers missing, malformed and unknown keys with 401 and the usual body', async () => {
-    for (const headers of [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer rbk_live_${randomBytes(32).toString('base64url')}` }, { authorization: key }]) {
+    const variants: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer rbk_live_${randomBytes(32).toString('base64url')}` }, { authorization: key }];
+    for (const headers of variants) {
       const res = await call('/service/v1/nothing-here', headers);
       expect(res.status).toBe(401);
       const body = (await res.json()) as { code: string; message: string; requestId: string };
