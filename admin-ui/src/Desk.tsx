@@ -39,9 +39,9 @@ export const deskResources = (role: StaffRole | undefined) => (
         {can(role, 'reason-codes.manage') ? <Resource name="reason-codes" {...reasonCodes} /> : null}
         {can(role, 'staff.manage') ? <Resource name="staff" {...staff} /> : null}
         {can(role, 'service-accounts.manage') ? <Resource name="service-accounts" {...serviceAccounts} /> : null}
-        {can(role, 'outbox.read') ? <Resource name="outbox" {...outbox} /> : null}
         {can(role, 'webhooks.read') ? <Resource name="webhook-endpoints" {...webhookEndpoints} /> : null}
         {can(role, 'webhooks.read') ? <Resource name="webhook-deliveries" /> : null}
+        {can(role, 'outbox.read') ? <Resource name="outbox" {...outbox} /> : null}
     </>
 );
 
