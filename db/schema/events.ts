@@ -74,5 +74,5 @@ export const eventDeliveryAttempts = sqliteTable('event_delivery_attempts', {
   attemptedAt: ts('attempted_at').notNull(),
   statusCode: integer('status_code'),
   durationMs: integer('duration_ms').notNull(),
-  errorClass: text('error_class'), // null on success; http_status, timeout, connection, dns, tls, invalid_response, other
+  errorClass: text('error_class'), // null on success; http_status, timeout, connection, dns, tls, invalid_request, signing, other
 }, (t) => [index('event_delivery_attempts_delivery_idx').on(t.deliveryId, t.id), index('event_delivery_attempts_endpoint_idx').on(t.endpointId, t.id)]);

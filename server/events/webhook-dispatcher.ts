@@ -89,12 +89,15 @@ export function dispatchWebhooks(deps: Deps): Promise<DispatchSummary> {
       for (let round = 0; round < 50; round++) {
         const batch = await claimBatch(deps, deps.clock());
         if (batch.length === 0) break;
-        await Promise.all(batch.map(async (d) => {
+        const results = await Promise.allSettled(batch.map(async (d) => {
           const outcome = await attemptDelivery(deps, d);
           summary.attempted++;
           if (outcome === 'delivered') summary.delivered++;
           else if (outcome === 'failed') summary.failed++;
         }));
+        // A delivery whose outcome could not be recorded (database trouble) keeps its lease and is tried again after it.
+        for (const r of results) if (r.status === 'rejected') deps.logger.error({ err: (r.reason as Error)?.message }, 'webhook delivery could not be recorded');
+        if (results.every((r) => r.status === 'rejected')) break;
       }
       return summary;
     } finally {
@@ -111,14 +114,20 @@ async function attemptDelivery(deps: Deps, d: DeliveryRow): Promise<'delivered' 
   const body = JSON.stringify(eventView(event));
   const sentAt = deps.clock();
   const timestamp = Math.floor(sentAt.getTime() / 1000);
-  const headers = {
-    'content-type': 'application/json',
-    'user-agent': 'Rebind-Webhooks/1',
-    'webhook-id': event.publicId,
-    'webhook-timestamp': String(timestamp),
-    'webhook-signature': signatureHeader(endpointSecrets(deps, endpoint, sentAt), event.publicId, timestamp, body),
-  };
-  const outcome = await postWebhook(endpoint.url, headers, body);
+  let outcome: AttemptOutcome;
+  try {
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'Rebind-Webhooks/1',
+      'webhook-id': event.publicId,
+      'webhook-timestamp': String(timestamp),
+      'webhook-signature': signatureHeader(endpointSecrets(deps, endpoint, sentAt), event.publicId, timestamp, body),
+    };
+    outcome = await postWebhook(endpoint.url, headers, body);
+  } catch {
+    // The secret did not open (a master key taken out of the ring): counted as a failed attempt, never sent unsigned.
+    outcome = { ok: false, statusCode: null, durationMs: 0, errorClass: 'signing' };
+  }
   return deps.db.transaction(async (tx) => await recordOutcome(tx, deps, d, outcome));
 }
 
