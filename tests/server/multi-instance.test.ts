@@ -98,6 +98,7 @@ describe.skipIf(testEngine !== 'pg')('several instances on one PostgreSQL databa
         TRUST_PROXY: 'true',
         LOG_LEVEL: 'warn',
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        SERVICE_RATE_LIMIT_PER_MINUTE: '30',
         VITEST: '',
         REBIND_TEST_ENGINE: '',
       };
@@ -207,6 +208,32 @@ describe.skipIf(testEngine !== 'pg')('several instances on one PostgreSQL databa
     expect(statuses.filter((s) => s === 429)).toHaveLength(15);
     const right = await new UserClient(over(2)).post('/api/v1/auth/login/2fa', { challengeId: step1.body.challengeId, method: 'totp', code: oathtool(secret, new Date()) });
     expect(right.status).toBe(429);
+  });
+
+  it('counts a service key\'s budget once across the instances', async () => {
+    const user = await makeEndUser(ctx);
+    const { key } = await createServiceAccount(ctx.deps, { name: 'multi-wallet', scopes: ['withdrawals:read'] }, { type: 'system', label: 'test' });
+    // A burst of 45 gate calls at once, round-robin over the three instances, against a budget of 30 a minute.
+    const statuses = await Promise.all(
+      Array.from({ length: 45 }, (_, i) => fetch(`${instances[i % 3]!.base}/service/v1/users/${user.id}/withdrawal-status`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status)),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(30);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+  });
+
+  it('records a deposit batch sent to every instance at once only once', async () => {
+    const { key } = await createServiceAccount(ctx.deps, { name: 'multi-ledger', scopes: ['ledger:write'] }, { type: 'system', label: 'test' });
+    const deposits = Array.from({ length: 50 }, (_, i) => ({ email: `multi${i}@example.com`, asset: 'USDT', network: 'TRC20', amount: '10.00', txid: `multitx${String(i).padStart(6, '0')}`, platform: 'Kraken', creditedAt: '2026-11-20T10:00:00Z' }));
+    const answers = await Promise.all(
+      instances.map((instance) =>
+        fetch(`${instance.base}/service/v1/deposits`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ deposits }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { inserted: number; duplicates: number } })),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(answers.map((a) => a.body.inserted).sort()).toEqual([0, 0, 50]);
+    expect(answers.map((a) => a.body.duplicates).sort()).toEqual([0, 50, 50]);
+    const rows = await ctx.deps.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM deposits WHERE txid LIKE 'multitx%'`);
+    expect(Number(rows[0]!.n)).toBe(50);
   });
 
   it('sends each outbox message once although every instance dispatches', async () => {

@@ -589,7 +589,7 @@ const messages: TranslationMessages = {
         users: {
             name: 'User |||| Users',
             title: 'User #%{id}',
-            search_placeholder: 'User # or exact email',
+            search_placeholder: 'User #, exact email or ext:exchange id',
             cases: 'Reset cases',
             no_cases: 'No reset case.',
             frozen_banner: 'Frozen by the owner on %{date} (%{reason}): no sign-in, no 2FA change, withdrawals locked until support reviews it.',

@@ -788,7 +788,7 @@ const messages: TranslationMessages = {
         users: {
             name: '用户 |||| 用户',
             title: '用户 #%{id}',
-            search_placeholder: '用户编号或完整邮箱',
+            search_placeholder: '用户编号、完整邮箱或 ext:交易所 ID',
             cases: '重置案件',
             no_cases: '没有重置案件。',
             frozen_banner: '所有者于 %{date} 冻结了此账户（%{reason}）：在客服审核之前，无法登录、无法修改 2FA，提现被锁定。',
