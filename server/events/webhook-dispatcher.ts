@@ -81,7 +81,7 @@ async function claimBatch(deps: Deps, now: Date): Promise<DeliveryRow[]> {
 /**
  * One dispatch pass: claims due deliveries batch after batch and POSTs each
  * (in parallel within a batch; a batch never holds two deliveries of one
- * user to one endpoint). Runs once per process at a time; the server calls it
+ * user to one endpoint). One pass at a time per instance; the server calls it
  * every second, tests call it by hand after moving the clock.
  */
 export function dispatchWebhooks(deps: Deps): Promise<DispatchSummary> {
