@@ -153,6 +153,8 @@ describe('webhook deliveries to a real receiver', () => {
     expect(verify(ep.secret, h, body.replace('email', 'phone'), now)).toBe(false);
     expect(verify(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, h, body, now)).toBe(false);
     expect(verify(ep.secret, h, body, now + 301)).toBe(false);
+    expect(verify(ep.secret, { ...h, 'webhook-timestamp': 'soon' }, body, now)).toBe(false);
+    expect(verify(ep.secret, { ...h, 'webhook-signature': 'v2,' + String(h['webhook-signature']).slice(3) }, body, now)).toBe(false);
     expect(JSON.stringify(ctx.logs)).not.toContain(ep.secret.slice(6));
 
     // Rotation: both secrets sign for 24 hours, then only the new one.
