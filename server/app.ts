@@ -29,6 +29,9 @@ import { userAdminRoutes } from './users/routes.ts';
 import { teamRoutes } from './team/routes.ts';
 import { insiderRoutes } from './insider/routes.ts';
 import { IMMUTABLE, REVALIDATE, serveBuiltFile } from './static-assets.ts';
+import { webhookRoutes } from './events/webhook-routes.ts';
+import { serviceRoutes } from './service-api/routes.ts';
+import { serviceAccountAdminRoutes } from './service-api/admin-routes.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const adminDistDir = join(root, 'dist', 'admin');
@@ -36,6 +39,7 @@ export const adminDistDir = join(root, 'dist', 'admin');
 export const accountDistDir = join(root, 'dist', 'account');
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const SERVICE_BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** `application/json`, with no parameter but an optional UTF-8 charset (RFC 8259: JSON is UTF-8). */
 export function isJsonUtf8(contentType: string): boolean {
@@ -91,10 +95,12 @@ export function createApp(deps: Deps) {
     }),
   );
 
-  // Only methods that carry a body are limited: reading `c.req.raw.body` on a GET
-  // makes @hono/node-server build a full Request (about 75 µs) for nothing.
-  const limitBody = bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: () => { throw new AppError('payload_too_large'); } });
-  for (const prefix of ['/api/*', '/admin/api/*']) {
+  for (const prefix of ['/api/*', '/admin/api/*', '/service/*']) {
+    // A batch of 1000 ledger rows (POST /service/v1/deposits) needs more room than a form.
+    const maxSize = prefix === '/service/*' ? Math.max(deps.config.bodyLimitBytes, SERVICE_BODY_LIMIT_BYTES) : deps.config.bodyLimitBytes;
+    // Only methods that carry a body are limited: reading `c.req.raw.body` on a GET
+    // makes @hono/node-server build a full Request (about 75 µs) for nothing.
+    const limitBody = bodyLimit({ maxSize, onError: () => { throw new AppError('payload_too_large'); } });
     app.use(prefix, (c, next) => (UNSAFE.has(c.req.method) ? limitBody(c, next) : next()));
     // JSON only: a form post from another site cannot reach a handler (CSRF defence in depth).
     app.use(prefix, async (c, next) => {
@@ -139,6 +145,8 @@ export function createApp(deps: Deps) {
   admin.route('/', userAdminRoutes(deps));
   admin.route('/', teamRoutes(deps));
   admin.route('/', insiderRoutes(deps));
+  admin.route('/', serviceAccountAdminRoutes(deps));
+  admin.route('/', webhookRoutes(deps));
   app.route('/admin/api', admin);
 
   const api = createRouter();
@@ -147,6 +155,8 @@ export function createApp(deps: Deps) {
   api.route('/', accountRoutes(deps));
   api.route('/', recoveryRoutes(deps));
   app.route('/api/v1', api);
+  // Machine callers inside the exchange (the wallet, the login service…): service keys only.
+  app.route('/service/v1', serviceRoutes(deps));
   // The biometric provider's stand-in, outside production only.
   if (deps.config.env !== 'production') app.route('/dev/biometric', biometricSimulatorPage(deps));
   // Approval emails sent before the account pages existed linked here: same token, now in the fragment.
@@ -167,10 +177,11 @@ export function createApp(deps: Deps) {
   });
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerSession', { type: 'http', scheme: 'bearer', description: 'End-user session token from /api/v1/auth/login' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'caseToken', { type: 'http', scheme: 'bearer', description: 'The caseToken returned when filing a reset case' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'serviceKey', { type: 'http', scheme: 'bearer', description: 'A service account key (rbk_live_…), created by an admin or `npm run cli -- service create`; each route needs one scope' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'rebindToken', { type: 'http', scheme: 'bearer', description: 'The token at the end of the approval email link' });
   app.doc('/openapi.json', {
     openapi: '3.0.3',
-    info: { title: 'Rebind API', version: '0.1.0', description: 'End-user 2FA endpoints (/api/v1) and the review desk API (/admin/api).' },
+    info: { title: 'Rebind API', version: '0.1.0', description: 'End-user 2FA endpoints (/api/v1), the review desk API (/admin/api) and the service API for the exchange\'s own systems (/service/v1).' },
   });
   app.get('/docs', (c) => c.html(docsPage()));
   app.get('/docs/assets/*', serveStatic({ root: join(root, 'node_modules', 'swagger-ui-dist'), rewriteRequestPath: (p) => p.replace(/^\/docs\/assets/, '') }));
@@ -179,6 +190,7 @@ export function createApp(deps: Deps) {
   // Unknown API paths get a JSON 404, never the SPA.
   app.all('/api/*', () => { throw new AppError('not_found'); });
   app.all('/admin/api/*', () => { throw new AppError('not_found'); });
+  app.all('/service/*', () => { throw new AppError('not_found'); });
 
   // The end user's pages: hashed assets (cached for good), and index.html for every page route below /account.
   app.get('/account/assets/*', (c) => serveBuiltFile(c, accountDistDir, c.req.path.replace(/^\/account/, ''), IMMUTABLE) ?? notFound());

@@ -39,6 +39,7 @@ const envSchema = z.object({
   SLA_HOURS_MEDIUM: hours(12),
   SLA_HOURS_LOW: hours(24),
   DEMO_SEED: z.enum(['auto', 'off']).default('auto'),
+  SERVICE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(1200),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -85,6 +86,8 @@ export interface Config {
   caseCooldownMs: number;
   claimIdleMs: number;
   slaMs: { low: number; medium: number; high: number };
+  /** Requests per minute per service key on /service/v1. */
+  serviceRateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -144,5 +147,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     caseCooldownMs: e.CASE_COOLDOWN_DAYS * 86_400_000,
     claimIdleMs: e.CLAIM_IDLE_MINUTES * 60_000,
     slaMs: { low: e.SLA_HOURS_LOW * 3_600_000, medium: e.SLA_HOURS_MEDIUM * 3_600_000, high: e.SLA_HOURS_HIGH * 3_600_000 },
+    serviceRateLimitPerMinute: e.SERVICE_RATE_LIMIT_PER_MINUTE,
   };
 }

@@ -2,6 +2,7 @@ import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { StaffPrincipal } from './staff-auth/session.ts';
 import type { UserPrincipal } from './end-user-auth/session.ts';
+import type { ServicePrincipal } from './service-api/auth.ts';
 
 export type AppEnv = {
   Variables: {
@@ -9,6 +10,7 @@ export type AppEnv = {
     staff?: StaffPrincipal;
     staffSessionProblem?: 'expired';
     user?: UserPrincipal;
+    serviceAccount?: ServicePrincipal;
   };
 };
 

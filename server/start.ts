@@ -7,6 +7,7 @@ import { seedDemo, formatDemoCredentials, isDatabaseEmpty } from '../fixtures/se
 import { dispatchPending, draining } from './messaging/outbox.ts';
 import { sweepCases } from './recovery/service.ts';
 import { answerClientError } from './platform/client-error.ts';
+import { dispatchWebhooks, webhooksDraining } from './events/webhook-dispatcher.ts';
 
 /** How long a stopping server still answers on open connections before it stops listening. */
 const DRAIN_GRACE_MS = 1000;
@@ -34,6 +35,9 @@ async function main() {
   // Deliver queued email and SMS when providers are configured (the outbox is transactional).
   const dispatcher = setInterval(() => void dispatchPending(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'dispatch failed')), 2000);
   dispatcher.unref();
+  // Security events to webhook endpoints: each delivery claimed by one instance at a time, retried on its schedule.
+  const webhooks = setInterval(() => void dispatchWebhooks(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'webhook dispatch failed')), 1000);
+  webhooks.unref();
   // Housekeeping: drafts abandoned after 24 h, unused rebind links expire their case.
   const sweeper = setInterval(() => void sweepCases(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'sweep failed')), 60_000);
   sweeper.unref();
@@ -47,6 +51,7 @@ async function main() {
     deps.lifecycle.draining = true;
     clearInterval(dispatcher);
     clearInterval(sweeper);
+    clearInterval(webhooks);
     // For a second the server still answers (each answer with Connection: close, see app.ts), so a
     // client sending on a kept-alive connection gets its answer and then a closed connection, not a
     // reset. Then it stops listening (net close: http's close() would also cut connections accepted a
@@ -55,7 +60,7 @@ async function main() {
     const closeIdle = () => (server as unknown as { closeIdleConnections?: () => void }).closeIdleConnections?.();
     setTimeout(() => {
       NetServer.prototype.close.call(server, () => {
-        void Promise.resolve(draining())
+        void Promise.all([draining(), webhooksDraining(deps)])
           .then(() => runtime.close())
           .catch((err) => deps.logger.error({ err: (err as Error).message }, 'close failed'))
           .finally(() => process.exit(0));

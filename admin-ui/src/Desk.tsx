@@ -19,11 +19,13 @@ import { AppTitle } from './layout/AppTitle';
 import { DeskLayout } from './layout/DeskLayout';
 import outbox from './outbox';
 import reasonCodes from './reason-codes';
+import serviceAccounts from './service-accounts';
 import { can, type StaffRole } from './roles';
 import { AdminLoginPage } from './sign-in/AdminLoginPage';
 import staff from './staff';
 import team from './team';
 import users from './users';
+import webhookEndpoints from './webhooks';
 import { darkTheme, lightTheme } from './theme';
 
 /** Menus follow the server's permissions (roles.ts reads the server's table). */
@@ -36,6 +38,9 @@ export const deskResources = (role: StaffRole | undefined) => (
         {can(role, 'insider.read') ? <Resource name="insider-signals" {...insiderSignals} /> : null}
         {can(role, 'reason-codes.manage') ? <Resource name="reason-codes" {...reasonCodes} /> : null}
         {can(role, 'staff.manage') ? <Resource name="staff" {...staff} /> : null}
+        {can(role, 'service-accounts.manage') ? <Resource name="service-accounts" {...serviceAccounts} /> : null}
+        {can(role, 'webhooks.read') ? <Resource name="webhook-endpoints" {...webhookEndpoints} /> : null}
+        {can(role, 'webhooks.read') ? <Resource name="webhook-deliveries" /> : null}
         {can(role, 'outbox.read') ? <Resource name="outbox" {...outbox} /> : null}
     </>
 );

@@ -12,6 +12,8 @@ import type { StaffDirectoryEntry } from './staff-directory/staff-directory-type
 import type { ReleaseClaimsResult } from './team/team-types';
 import type { InsiderReport } from './insider/insider-types';
 import type { RevealRequest, RevealableField, UserDetail } from './users/user-types';
+import type { ServiceAccountRecord, ServiceAccountWithKey } from './service-accounts/service-account-types';
+import type { WebhookEndpointWithSecret } from './webhooks/webhook-types';
 
 export const ADMIN_API_URL = '/admin/api';
 
@@ -103,6 +105,14 @@ export interface RebindDataProvider extends DataProvider {
     releaseAllClaims: (staffId: Identifier, reason?: string) => Promise<ReleaseClaimsResult>;
     /** GET /insider-signals: each reviewer's signals over 7 or 30 days (supervisors and admins). */
     getInsiderSignals: (params: { days: number; fastSeconds: number }) => Promise<InsiderReport>;
+    /** POST /service-accounts/:id/rotate (admins): a new key, shown once; the old one works for overlapHours more. */
+    rotateServiceKey: (id: Identifier, overlapHours: number) => Promise<ServiceAccountWithKey>;
+    /** POST /service-accounts/:id/revoke (admins): the account and every key stop at once. */
+    revokeServiceAccount: (id: Identifier) => Promise<ServiceAccountRecord>;
+    /** POST /webhook-endpoints/:id/rotate-secret (admins): the new secret, shown once. */
+    rotateWebhookSecret: (endpointId: Identifier) => Promise<WebhookEndpointWithSecret>;
+    /** POST /webhook-deliveries/:id/redeliver (admins): send it again now. */
+    redeliverWebhook: (deliveryId: Identifier) => Promise<{ id: number; status: 'pending' }>;
 }
 
 const path = (id: Identifier) => encodeURIComponent(String(id));
@@ -133,6 +143,10 @@ export const dataProvider: RebindDataProvider = {
         const { json } = await httpClient(`${ADMIN_API_URL}/insider-signals?${query}`);
         return json as InsiderReport;
     },
+    rotateServiceKey: (id, overlapHours) => postJson<ServiceAccountWithKey>(`/service-accounts/${path(id)}/rotate`, { overlapHours }),
+    revokeServiceAccount: id => postJson<ServiceAccountRecord>(`/service-accounts/${path(id)}/revoke`, {}),
+    rotateWebhookSecret: endpointId => postJson<WebhookEndpointWithSecret>(`/webhook-endpoints/${path(endpointId)}/rotate-secret`, {}),
+    redeliverWebhook: deliveryId => postJson(`/webhook-deliveries/${path(deliveryId)}/redeliver`, {}),
 };
 
 export default dataProvider;

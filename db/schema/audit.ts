@@ -8,7 +8,7 @@ import { ts } from './columns.ts';
 export const auditEvents = sqliteTable('audit_events', {
   id: integer('id').primaryKey(), // sequence number, 1, 2, 3... without gaps
   ts: ts('ts').notNull(),
-  actorType: text('actor_type', { enum: ['staff', 'user', 'system'] }).notNull(),
+  actorType: text('actor_type', { enum: ['staff', 'user', 'system', 'service'] }).notNull(),
   actorId: text('actor_id'),
   actorLabel: text('actor_label'),
   action: text('action').notNull(),

@@ -5,3 +5,5 @@ export * from './ledger.ts';
 export * from './staff.ts';
 export * from './audit.ts';
 export * from './platform.ts';
+export * from './service.ts';
+export * from './events.ts';

@@ -15,9 +15,13 @@ export const users = sqliteTable('users', {
   country: text('country'),
   passwordChangedAt: ts('password_changed_at'),
   emailChangedAt: ts('email_changed_at'),
+  // The exchange's own id for this user, set by PUT /service/v1/users/{externalId}.
+  externalId: text('external_id'),
+  // The exchange's KYC level (0 = none); null when the exchange never said.
+  kycLevel: integer('kyc_level'),
   createdAt: ts('created_at').notNull(),
   updatedAt: ts('updated_at').notNull(),
-}, (t) => [uniqueIndex('users_email_uq').on(t.email), index('users_created_idx').on(t.createdAt)]);
+}, (t) => [uniqueIndex('users_email_uq').on(t.email), uniqueIndex('users_external_id_uq').on(t.externalId), index('users_created_idx').on(t.createdAt)]);
 
 /** Bearer sessions of end users; only the SHA-256 of the token is stored. */
 export const userSessions = sqliteTable('user_sessions', {
@@ -30,6 +34,8 @@ export const userSessions = sqliteTable('user_sessions', {
   // A fresh 2FA verification inside this session (step-up), for sensitive settings.
   stepUpAt: ts('step_up_at'),
   stepUpChallenge: text('step_up_challenge'), // pending WebAuthn challenge for the step-up
+  // How the session was authenticated, RFC 8176 values as a JSON array (token introspection's amr).
+  amr: text('amr'),
   ip: text('ip'),
   userAgent: text('user_agent'),
 }, (t) => [index('user_sessions_user_idx').on(t.userId)]);

@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { freezeTokens, securityOperations, securityQuestions, users, userSessions } from '../../db/schema/index.ts';
 import { hashPassword } from '../crypto/password.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
+import { appendSecurityEvent } from '../events/security-events.ts';
 import { recordAuditEvent } from '../audit/audit-log.ts';
 import { maskEmail } from '../platform/masking.ts';
 import { activeFactors, factorView } from '../factors/factor-store.ts';
@@ -129,6 +130,8 @@ export async function freezeAccount(deps: Deps, token: string, ctx: RequestConte
     }
     await revokeAllUserSessions(tx, user.id, now);
     await tx.update(securityOperations).set({ state: 'cancelled', updatedAt: now }).where(and(eq(securityOperations.userId, user.id), notInArray(securityOperations.state, [...terminalStates])));
+    // Following a second link on an already frozen account freezes nothing new: no event.
+    if (user.status !== 'frozen') await appendSecurityEvent(tx, deps, { type: 'account.frozen', userId: user.id, data: { reason: 'user_report', change: row.reason } });
     await recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id, label: 'freeze link' }, action: 'account.freeze', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { change: row.reason } });
     return { frozen: true, account: maskEmail(user.email), consequences: freezeConsequences };
   });

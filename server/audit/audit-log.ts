@@ -8,7 +8,7 @@ import { canonicalJson } from './canonical.ts';
 export const GENESIS_HASH = '0'.repeat(64);
 
 export interface AuditActor {
-  type: 'staff' | 'user' | 'system';
+  type: 'staff' | 'user' | 'system' | 'service';
   id?: string | number | null;
   label?: string | null;
 }
@@ -60,7 +60,7 @@ export function hashAuditEvent(prevHash: string, event: ChainedFields): string {
  * several instances append at once: the head row (created by the migration)
  * is read FOR UPDATE, so appends queue on it and the chain stays one line.
  */
-async function lockChainHead(tx: DbOrTx): Promise<{ lastId: number; lastHash: string } | undefined> {
+export async function lockChainHead(tx: DbOrTx): Promise<{ lastId: number; lastHash: string } | undefined> {
   if (tx.engine === 'pg') {
     const [row] = await tx.rows<{ lastId: number; lastHash: string }>(sql`SELECT last_id AS "lastId", last_hash AS "lastHash" FROM audit_head WHERE id = 1 FOR UPDATE`);
     if (row) return { lastId: Number(row.lastId), lastHash: row.lastHash };

@@ -11,7 +11,7 @@ export type AuditSortField = (typeof auditSortable)[number];
 export interface AuditEventView {
   id: number;
   ts: string;
-  actorType: 'staff' | 'user' | 'system';
+  actorType: 'staff' | 'user' | 'system' | 'service';
   actorId: string | null;
   actorLabel: string | null;
   action: string;
@@ -35,7 +35,7 @@ function whereOf(filter: Record<string, unknown>, engine: Engine): SQL | undefin
   }
   const actorType = filterString(filter, 'actorType');
   if (actorType) {
-    if (!['staff', 'user', 'system'].includes(actorType)) throw new AppError('validation_failed', 'filter.actorType must be staff, user or system', { fields: { 'filter.actorType': 'unknown actor type' } });
+    if (!['staff', 'user', 'system', 'service'].includes(actorType)) throw new AppError('validation_failed', 'filter.actorType must be staff, user, system or service', { fields: { 'filter.actorType': 'unknown actor type' } });
     conditions.push(eq(auditEvents.actorType, actorType as 'staff'));
   }
   const actorId = filterString(filter, 'actorId');

@@ -11,7 +11,7 @@ const AuditEvent = z
   .object({
     id: z.number(),
     ts: z.string(),
-    actorType: z.enum(['staff', 'user', 'system']),
+    actorType: z.enum(['staff', 'user', 'system', 'service']),
     actorId: z.string().nullable(),
     actorLabel: z.string().nullable(),
     action: z.string(),

@@ -6,6 +6,7 @@ import { generateToken, sha256Hex } from '../crypto/tokens.ts';
 import { activeFactors, revokeFactor } from '../factors/factor-store.ts';
 import { revokeAllUserSessions } from '../end-user-auth/session.ts';
 import { extendWithdrawalLock } from '../account/withdrawal-lock.ts';
+import { appendSecurityEvent } from '../events/security-events.ts';
 import { enqueueMessage } from '../messaging/outbox.ts';
 import { maskEmail } from '../platform/masking.ts';
 import type { RequestContext } from '../http.ts';
@@ -36,5 +37,7 @@ export async function applyApproval(tx: DbOrTx, deps: Deps, caseId: number, user
     template: 'case_approved',
     userId,
   });
+  for (const f of factors) await appendSecurityEvent(tx, deps, { type: 'factor.unbound', userId, data: { factorId: f.id, factorType: f.type, reason: 'reset_case', operationId: null, caseId } });
+  await appendSecurityEvent(tx, deps, { type: 'withdrawal_lock.set', userId, data: { until: withdrawalLockUntil.toISOString(), cause: 'case.approved' } });
   return { revokedFactors: factors.length, withdrawalLockUntil, rebindExpiresAt };
 }

@@ -46,7 +46,7 @@ export async function gatherRiskInputs(db: DbOrTx, c: CaseRow, now: Date): Promi
     : 0;
   return {
     now,
-    account: { createdAt: user.createdAt, valueTier: user.valueTier, passwordChangedAt: user.passwordChangedAt, emailChangedAt: user.emailChangedAt, frozen: user.status === 'frozen' },
+    account: { createdAt: user.createdAt, valueTier: user.valueTier, passwordChangedAt: user.passwordChangedAt, emailChangedAt: user.emailChangedAt, frozen: user.status === 'frozen', kycLevel: user.kycLevel },
     evidence: await evidenceChecks(db, c.id),
     request: { ipSeenBefore: await seenBefore(db, c.userId, 'ip', c.requestIp, c.createdAt), deviceSeenBefore: await seenBefore(db, c.userId, 'device', c.deviceId, c.createdAt) },
     history: {

@@ -83,6 +83,7 @@ export async function caseDetail(deps: Deps, principal: StaffPrincipal, id: numb
     ownAccount: principal.userId !== null && principal.userId === c.userId,
     account: {
       id: user.id,
+      externalId: user.externalId,
       maskedEmail: maskEmail(user.email),
       status: user.status,
       frozenAt: user.frozenAt?.toISOString() ?? null,
@@ -90,6 +91,7 @@ export async function caseDetail(deps: Deps, principal: StaffPrincipal, id: numb
       createdAt: user.createdAt.toISOString(),
       valueTier: user.valueTier,
       country: user.country,
+      kycLevel: user.kycLevel,
       passwordChangedAt: user.passwordChangedAt?.toISOString() ?? null,
       emailChangedAt: user.emailChangedAt?.toISOString() ?? null,
       withdrawalLockUntil: user.withdrawalLockUntil?.toISOString() ?? null,

@@ -6,7 +6,7 @@
  */
 export interface RiskInputs {
   now: Date;
-  account: { createdAt: Date; valueTier: 'retail' | 'active' | 'vip' | 'institutional'; passwordChangedAt: Date | null; emailChangedAt: Date | null; frozen: boolean };
+  account: { createdAt: Date; valueTier: 'retail' | 'active' | 'vip' | 'institutional'; passwordChangedAt: Date | null; emailChangedAt: Date | null; frozen: boolean; kycLevel?: number | null };
   evidence: {
     questions?: { matched: number; total: number };
     biometric?: { status: 'pending' | 'completed' | 'failed'; liveness?: number | null; faceMatch?: number | null };
@@ -74,6 +74,8 @@ export function assessRisk(input: RiskInputs): { score: number; band: RiskBand; 
   const since = (d: Date | null) => (d ? (input.now.getTime() - d.getTime()) / DAY : Infinity);
   if (since(input.account.passwordChangedAt) <= 7) add('recent_password_change', 20, `password changed ${Math.ceil(since(input.account.passwordChangedAt))} day(s) ago`);
   if (since(input.account.emailChangedAt) <= 30) add('recent_email_change', 20, `email changed ${Math.ceil(since(input.account.emailChangedAt))} day(s) ago`);
+  // The exchange's KYC level (PUT /service/v1/users): 0 means nobody was ever verified, so no selfie stands behind the account.
+  if (input.account.kycLevel === 0) add('no_kyc', 10, 'the exchange reports no completed KYC on this account');
   if (input.account.frozen) add('account_frozen', 10, 'the owner froze the account ("this wasn\'t me")');
 
   if (input.request.ipSeenBefore === false) add('new_ip', 10, 'request IP never seen on this account');

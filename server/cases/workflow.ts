@@ -9,6 +9,7 @@ import { maskEmail } from '../platform/masking.ts';
 import type { StaffPrincipal } from '../staff-auth/session.ts';
 import { assignTo, decide, type AssigneeFacts, type CaseAction } from './case-rules.ts';
 import { applyApproval } from './approval.ts';
+import { appendSecurityEvent } from '../events/security-events.ts';
 
 export interface ActionInput {
   version?: number;
@@ -131,7 +132,12 @@ export async function runCaseAction(deps: Deps, principal: StaffPrincipal, caseI
 
     const updated = (await tx.update(cases).set(set).where(and(eq(cases.id, caseId), eq(cases.version, c.version))).returning())[0];
     if (!updated) throw new AppError('stale_version', 'Someone else changed this case: reload it to see what happened.');
-    if (action === 'approve' && verdict.next === 'approved') Object.assign(details, await applyApproval(tx, deps, caseId, c.userId, ctx));
+    if (action === 'approve' && verdict.next === 'approved') {
+      const approval = await applyApproval(tx, deps, caseId, c.userId, ctx);
+      Object.assign(details, approval);
+      await appendSecurityEvent(tx, deps, { type: 'case.approved', userId: c.userId, data: { caseId, revokedFactors: approval.revokedFactors, withdrawalLockUntil: approval.withdrawalLockUntil.toISOString(), rebindExpiresAt: approval.rebindExpiresAt.toISOString(), fourEyes: Boolean(c.firstApproverId) } });
+    }
+    if (action === 'reject') await appendSecurityEvent(tx, deps, { type: 'case.rejected', userId: c.userId, data: { caseId, reasonCode: updated.reasonCode } });
     const actor = (await tx.select({ email: staff.email }).from(staff).where(eq(staff.id, principal.staffId)).limit(1))[0];
     await recordAuditEvent(tx, now, {
       actor: { type: 'staff', id: principal.staffId, label: actor?.email ?? principal.email },

@@ -3,7 +3,8 @@ import pino from 'pino';
 import { openRuntime, type Runtime } from '../runtime.ts';
 import { createLogger } from '../logger.ts';
 import { AppError } from '../errors.ts';
-import { staffRoles, type StaffRole } from '../../db/schema/index.ts';
+import { serviceScopes, staffRoles, type StaffRole } from '../../db/schema/index.ts';
+import { createServiceAccount, findServiceAccountByName, listServiceAccounts, revokeServiceAccount, rotateServiceKey } from '../service-api/accounts.ts';
 import { createStaffMember, disableStaffByEmail, listStaff } from '../staff/service.ts';
 import { createUser } from '../users/service.ts';
 import { recordAuditEvent, verifyAuditChain } from '../audit/audit-log.ts';
@@ -122,6 +123,69 @@ program
   .option('--json', 'machine-readable output')
   .action((o: { email: string; password: string; name?: string; json?: boolean }) =>
     run(o.json, async (rt) => await createUser(rt.deps, { email: o.email, password: o.password, displayName: o.name }, operator), (r) => `Created user ${r.email} (id ${r.id}).`),
+  );
+
+const serviceCmd = program.command('service').description('service accounts: keys for the exchange\'s own systems on /service/v1');
+serviceCmd
+  .command('create')
+  .description('create a service account; prints its API key once')
+  .requiredOption('--name <name>')
+  .requiredOption('--scopes <list>', `comma-separated, from ${serviceScopes.join(', ')}`)
+  .option('--json', 'machine-readable output')
+  .action((o: { name: string; scopes: string; json?: boolean }) =>
+    run(
+      o.json,
+      async (rt) => {
+        const created = await createServiceAccount(rt.deps, { name: o.name, scopes: o.scopes.split(',').map((s) => s.trim()).filter(Boolean) }, operator);
+        return { ...created.account, key: created.key };
+      },
+      (r) => [`Created service account ${r.name} (id ${r.id}) with scopes ${r.scopes.join(', ')}. Its key, shown once, hand over securely:`, `  ${r.key}`].join('\n'),
+    ),
+  );
+serviceCmd
+  .command('list')
+  .description('list service accounts and their keys (prefixes only)')
+  .option('--json', 'machine-readable output')
+  .action((o: { json?: boolean }) =>
+    run(
+      o.json,
+      async (rt) => await listServiceAccounts(rt.deps),
+      (rows) =>
+        rows.length === 0
+          ? 'No service accounts.'
+          : rows.map((r) => `${String(r.id).padStart(4)}  ${r.name.padEnd(24)} ${r.status.padEnd(8)} ${r.scopes.join(',')}\n${r.keys.map((k) => `        ${k.prefix}  ${k.status}${k.expiresAt ? ` until ${k.expiresAt}` : ''}`).join('\n')}`).join('\n'),
+    ),
+  );
+serviceCmd
+  .command('rotate')
+  .description('issue a new key; the old one keeps working for --overlap-hours (default 24; 0 stops it now)')
+  .requiredOption('--name <name>')
+  .option('--overlap-hours <hours>', 'how long the old key keeps working', '24')
+  .option('--json', 'machine-readable output')
+  .action((o: { name: string; overlapHours: string; json?: boolean }) =>
+    run(
+      o.json,
+      async (rt) => {
+        const hours = Number(o.overlapHours);
+        if (!Number.isFinite(hours) || hours < 0) throw new AppError('validation_failed', '--overlap-hours must be a number of hours, 0 or more');
+        const account = await findServiceAccountByName(rt.deps, o.name);
+        const rotated = await rotateServiceKey(rt.deps, account.id, Math.round(hours * 3_600_000), operator);
+        return { ...rotated.account, key: rotated.key, oldKeysExpireAt: rotated.oldKeysExpireAt };
+      },
+      (r) => [`New key for ${r.name}, shown once:`, `  ${r.key}`, `The previous key works until ${r.oldKeysExpireAt}.`].join('\n'),
+    ),
+  );
+serviceCmd
+  .command('revoke')
+  .description('revoke a service account and every key it has, now')
+  .requiredOption('--name <name>')
+  .option('--json', 'machine-readable output')
+  .action((o: { name: string; json?: boolean }) =>
+    run(
+      o.json,
+      async (rt) => await revokeServiceAccount(rt.deps, (await findServiceAccountByName(rt.deps, o.name)).id, operator),
+      (r) => `Revoked ${r.name}: its keys no longer work.`,
+    ),
   );
 
 program

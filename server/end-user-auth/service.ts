@@ -11,7 +11,7 @@ import { clearFailures, failureState, recordFailure } from '../platform/rate-lim
 import { activeFactors } from '../factors/factor-store.ts';
 import { challengeOrVerify, type ProofInput, type ChallengeOrVerified } from '../factors/verify-factor.ts';
 import { normaliseEmail } from '../staff-auth/service.ts';
-import { createUserSession, recordSighting, type UserPrincipal } from './session.ts';
+import { amrOfFactor, createUserSession, recordSighting, type UserPrincipal } from './session.ts';
 
 const CHALLENGE_TTL_MS = 5 * 60_000;
 export const PASSWORD_MAX_FAILURES = 10;
@@ -107,7 +107,7 @@ export async function loginWithSecondFactor(
   const token = await deps.db.transaction(async (tx) => {
     const consumed = await tx.update(loginChallenges).set({ consumedAt: now }).where(and(eq(loginChallenges.id, id), isNull(loginChallenges.consumedAt))).returning({ id: loginChallenges.id });
     if (consumed.length !== 1) throw new AppError('challenge_expired');
-    const t = await createUserSession(tx, deps, user.id, ctx);
+    const t = await createUserSession(tx, deps, user.id, ctx, ['pwd', amrOfFactor(result.method), 'mfa']);
     await recordSighting(tx, user.id, ctx, now);
     await recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id }, action: 'user.login', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { secondFactor: result.method, factorId: result.factorId } });
     return t;

@@ -17,12 +17,17 @@ export interface UserPrincipal {
   stepUpAt: Date | null;
 }
 
-/** Issues a bearer token; only its SHA-256 is stored. */
-export async function createUserSession(tx: DbOrTx, deps: Deps, userId: number, ctx: Partial<RequestContext>): Promise<string> {
+/** The RFC 8176 authentication method reference of a second factor. */
+export function amrOfFactor(method: string): string {
+  return method === 'totp' ? 'otp' : method === 'sms' ? 'sms' : 'pop'; // a passkey: proof of possession of a key
+}
+
+/** Issues a bearer token; only its SHA-256 is stored. `amr`: how the user proved who they are (RFC 8176). */
+export async function createUserSession(tx: DbOrTx, deps: Deps, userId: number, ctx: Partial<RequestContext>, amr: string[] = ['pwd']): Promise<string> {
   const now = deps.clock();
   const token = generateToken(deps.random);
   await tx.insert(userSessions)
-    .values({ id: sha256Hex(token), userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + USER_SESSION_TTL_MS), ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null });
+    .values({ id: sha256Hex(token), userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + USER_SESSION_TTL_MS), ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null, amr: JSON.stringify(amr) });
   return token;
 }
 

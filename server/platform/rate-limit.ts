@@ -92,3 +92,28 @@ export async function takeToken(db: DbOrTx, key: string, now: Date, limit: numbe
   if (count <= limit) return { ok: true };
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((Number(row!.windowStartedAt) + windowMs - at) / 1000)) };
 }
+
+/**
+ * takeToken's budget in one statement, for hot paths (every service API call):
+ * an upsert that starts a new window or counts one more in the current one and
+ * returns the count, atomic on both engines without an explicit transaction
+ * (PostgreSQL locks the row for the ON CONFLICT update; SQLite has one writer).
+ * Unlike takeToken it also counts refused requests, which only keeps a caller
+ * that ignores 429s refused until the window ends.
+ */
+export async function countRequest(db: DbOrTx, key: string, now: Date, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+  const windowEnded = sql`${rateLimitBuckets.windowStartedAt} <= ${now.getTime() - windowMs}`;
+  const [row] = await db
+    .insert(rateLimitBuckets)
+    .values({ key, count: 1, windowStartedAt: now, lockedUntil: null })
+    .onConflictDoUpdate({
+      target: rateLimitBuckets.key,
+      set: {
+        count: sql`CASE WHEN ${windowEnded} THEN 1 ELSE ${rateLimitBuckets.count} + 1 END`,
+        windowStartedAt: sql`CASE WHEN ${windowEnded} THEN ${now.getTime()} ELSE ${rateLimitBuckets.windowStartedAt} END`,
+      },
+    })
+    .returning({ count: rateLimitBuckets.count, windowStartedAt: rateLimitBuckets.windowStartedAt });
+  if (row!.count <= limit) return { ok: true };
+  return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((row!.windowStartedAt.getTime() + windowMs - now.getTime()) / 1000)) };
+}

@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { biometricSessions, caseEvidence, caseNotes, cases, deposits, kycReferences, reasonCodes, securityOperations, securityQuestions, users, webhookDeliveries, type EvidenceMethod } from '../../db/schema/index.ts';
 import { generateToken, sha256Hex } from '../crypto/tokens.ts';
 import { verifyPassword } from '../crypto/password.ts';
+import { appendSecurityEvent } from '../events/security-events.ts';
 import { recordAuditEvent } from '../audit/audit-log.ts';
 import { maskEmail } from '../platform/masking.ts';
 import { takeToken } from '../platform/rate-limit.ts';
@@ -277,6 +278,7 @@ export async function submitCase(deps: Deps, c: CaseRow, ctx: UserContext, caseT
     const user = (await tx.select().from(users).where(eq(users.id, c.userId)).limit(1))[0]!;
     const follow = caseToken ? `Follow your request, answer questions from our support team or cancel it here (no password needed; keep this link to yourself): ${caseStatusLink(deps, c.id, caseToken)}` : undefined;
     await notifySecurityChange(tx, deps, c.userId, { email: user.email, phones: [] }, `A request to reset every 2FA tool on your account (#${c.id}) was submitted for review`, 'case.submit', follow);
+    await appendSecurityEvent(tx, deps, { type: 'case.submitted', userId: c.userId, data: { caseId: c.id, riskBand: scored.riskBand } });
     await audit(tx, deps, c, 'case.submit', ctx, { riskScore: scored.riskScore, riskBand: scored.riskBand, slaDueAt: scored.slaDueAt?.toISOString() });
     return caseStatusView(deps, c.id, tx);
   });

@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { cases, securityOperations, users } from '../../db/schema/index.ts';
 import { generateToken } from '../crypto/tokens.ts';
 import { checkTotpCode } from '../crypto/totp.ts';
+import { appendSecurityEvent } from '../events/security-events.ts';
 import { recordAuditEvent } from '../audit/audit-log.ts';
 import { takeToken } from '../platform/rate-limit.ts';
 import { maskEmail } from '../platform/masking.ts';
@@ -271,6 +272,13 @@ async function completeChange(deps: Deps, userId: number, operationId: string, f
     }
     const what = op.action === 'change' ? `Your ${factorLabel(factor.type)} was changed` : `A new ${factorLabel(factor.type)} was added to your account`;
     await notifySecurityChange(tx, deps, userId, channels, what, `${factor.type}.${op.action}`);
+    if (old) {
+      await appendSecurityEvent(tx, deps, { type: 'factor.changed', userId, data: { factorId: created.id, factorType: created.type, replacedFactorId: old.id, replacedFactorType: old.type, operationId } });
+      await appendSecurityEvent(tx, deps, { type: 'withdrawal_lock.set', userId, data: { until: withdrawalLockUntil!.toISOString(), cause: 'factor.changed' } });
+    } else {
+      await appendSecurityEvent(tx, deps, { type: 'factor.bound', userId, data: { factorId: created.id, factorType: created.type, operationId: op.caseId === null ? operationId : null, caseId: op.caseId } });
+    }
+    if (op.caseId !== null) await appendSecurityEvent(tx, deps, { type: 'case.completed', userId, data: { caseId: op.caseId, factorId: created.id, factorType: created.type } });
     await recordAuditEvent(tx, now, {
       actor: { type: 'user', id: userId },
       action: `${factor.type}.${op.action}`,
@@ -298,6 +306,8 @@ export async function commitUnbind(deps: Deps, userId: number, id: string, ctx: 
     await advance(tx, deps, op, 'completed');
     const withdrawalLockUntil = await extendWithdrawalLock(tx, deps, user);
     await notifySecurityChange(tx, deps, userId, channels, `Your ${factorLabel(target.type)} was removed`, `${target.type}.unbind`);
+    await appendSecurityEvent(tx, deps, { type: 'factor.unbound', userId, data: { factorId: target.id, factorType: target.type, reason: 'user', operationId: op.id, caseId: null } });
+    await appendSecurityEvent(tx, deps, { type: 'withdrawal_lock.set', userId, data: { until: withdrawalLockUntil.toISOString(), cause: 'factor.unbound' } });
     await recordAuditEvent(tx, now, {
       actor: { type: 'user', id: userId },
       action: `${target.type}.unbind`,

@@ -24,6 +24,12 @@ export const permissions = {
   'reason-codes.read': ['agent', 'supervisor', 'auditor', 'admin'],
   'reason-codes.manage': ['admin'],
   'insider.read': ['supervisor', 'admin'],
+  // Machine callers of /service/v1: their keys open withdrawals, sessions, the ledger and user records.
+  'service-accounts.read': ['admin'],
+  'service-accounts.manage': ['admin'],
+  // Webhook endpoints (URLs, secrets) and their delivery log: integration settings, admins only.
+  'webhooks.read': ['admin'],
+  'webhooks.manage': ['admin'],
 } as const satisfies Record<string, readonly StaffRole[]>;
 
 export type Permission = keyof typeof permissions;

@@ -5,6 +5,7 @@ import { AppError } from '../errors.ts';
 import { cases, factorHistory, kycReferences, userFactors, users } from '../../db/schema/index.ts';
 import { maskEmail, maskPhone } from '../platform/masking.ts';
 import { filterIds, filterString, type ListQuery } from '../platform/list-query.ts';
+import { appendSecurityEvent } from '../events/security-events.ts';
 import { recordAuditEvent } from '../audit/audit-log.ts';
 import { openPhone } from '../factors/factor-store.ts';
 import type { StaffPrincipal } from '../staff-auth/session.ts';
@@ -14,10 +15,10 @@ type UserRow = typeof users.$inferSelect;
 export const userSortable = ['id', 'createdAt'] as const;
 
 function summary(u: UserRow, factorCount: number) {
-  return { id: u.id, maskedEmail: maskEmail(u.email), status: u.status, valueTier: u.valueTier, country: u.country, createdAt: u.createdAt.toISOString(), activeFactors: factorCount, withdrawalLockUntil: u.withdrawalLockUntil?.toISOString() ?? null };
+  return { id: u.id, externalId: u.externalId, maskedEmail: maskEmail(u.email), status: u.status, valueTier: u.valueTier, kycLevel: u.kycLevel, country: u.country, createdAt: u.createdAt.toISOString(), activeFactors: factorCount, withdrawalLockUntil: u.withdrawalLockUntil?.toISOString() ?? null };
 }
 
-/** Users for the desk, always masked. Search by id, or by an exact email (what a user writing to support gives). */
+/** Users for the desk, always masked. Search by id, by an exact email (what a user writing to support gives), or by ext:<the exchange's id>. */
 export async function listUsers(deps: Deps, q: ListQuery<(typeof userSortable)[number]>) {
   const conditions: (SQL | undefined)[] = [];
   const ids = filterIds(q.filter);
@@ -25,7 +26,7 @@ export async function listUsers(deps: Deps, q: ListQuery<(typeof userSortable)[n
   const status = filterString(q.filter, 'status');
   if (status) conditions.push(eq(users.status, status as 'active'));
   const text = filterString(q.filter, 'q')?.trim();
-  if (text) conditions.push(/^#?\d+$/.test(text) ? eq(users.id, Number(text.replace('#', ''))) : eq(users.email, normaliseEmail(text)));
+  if (text) conditions.push(/^#?\d+$/.test(text) ? eq(users.id, Number(text.replace('#', ''))) : text.startsWith('ext:') ? eq(users.externalId, text.slice(4)) : eq(users.email, normaliseEmail(text)));
   const where = and(...conditions);
   const dir = q.sortOrder === 'ASC' ? asc : desc;
   const rows = (await deps.db.select().from(users).where(where).orderBy(dir(q.sortField === 'id' ? users.id : users.createdAt), dir(users.id)).limit(q.limit).offset(q.offset));
@@ -85,6 +86,8 @@ export async function revealUserField(deps: Deps, principal: StaffPrincipal, id:
     value = openPhone(deps, factor);
   }
   await deps.db.transaction(async (tx) => {
+    // Which field and who, never the value or the justification (free text).
+    await appendSecurityEvent(tx, deps, { type: 'staff.pii_revealed', userId: id, data: { field: input.field, factorId: input.field === 'phone' ? (input.factorId ?? null) : null, staffId: principal.staffId } });
     await recordAuditEvent(tx, deps.clock(), {
       actor: { type: 'staff', id: principal.staffId, label: principal.email },
       action: 'user.reveal',
@@ -100,13 +103,15 @@ export async function revealUserField(deps: Deps, principal: StaffPrincipal, id:
 /** A supervisor lifts a freeze after review. */
 export async function unfreezeUser(deps: Deps, principal: StaffPrincipal, id: number, justification: string, ctx: RequestContext) {
   const now = deps.clock();
-  return deps.db.transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     const u = (await tx.select().from(users).where(eq(users.id, id)).limit(1))[0];
     if (!u) throw new AppError('not_found', 'No such user.');
     if (u.status !== 'frozen') throw new AppError('invalid_state', 'The account is not frozen.');
     if (principal.userId === id) throw new AppError('conflict_of_interest');
     await tx.update(users).set({ status: 'active', frozenAt: null, frozenReason: null, updatedAt: now }).where(eq(users.id, id));
+    await appendSecurityEvent(tx, deps, { type: 'account.unfrozen', userId: id, data: { staffId: principal.staffId } });
     await recordAuditEvent(tx, now, { actor: { type: 'staff', id: principal.staffId, label: principal.email }, action: 'account.unfreeze', target: { type: 'user', id }, ip: ctx.ip, requestId: ctx.requestId, details: { justification, frozenReason: u.frozenReason } });
-    return userDetail(deps, id);
   });
+  // Read after the commit: userDetail uses the top-level db, which a transaction callback must not touch.
+  return userDetail(deps, id);
 }

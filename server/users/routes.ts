@@ -5,7 +5,7 @@ import { staffRoute } from '../staff-auth/middleware.ts';
 import { ListQuerySchema, contentRange, parseListQuery } from '../platform/list-query.ts';
 import { listUsers, revealUserField, unfreezeUser, userDetail, userSortable } from './admin.ts';
 
-const UserSummary = z.object({ id: z.number(), maskedEmail: z.string(), status: z.string(), valueTier: z.string(), country: z.string().nullable(), createdAt: z.string(), activeFactors: z.number(), withdrawalLockUntil: z.string().nullable() }).openapi('UserSummary');
+const UserSummary = z.object({ id: z.number(), externalId: z.string().nullable().openapi({ description: "The exchange's id (PUT /service/v1/users/{externalId})" }), maskedEmail: z.string(), status: z.string(), valueTier: z.string(), kycLevel: z.number().nullable(), country: z.string().nullable(), createdAt: z.string(), activeFactors: z.number(), withdrawalLockUntil: z.string().nullable() }).openapi('UserSummary');
 const UserDetail = UserSummary.extend({}).catchall(z.any()).openapi('UserDetail');
 const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
 const tags = ['users'];
@@ -17,7 +17,7 @@ export function userAdminRoutes(deps: Deps) {
       method: 'get',
       path: '/users',
       tags,
-      summary: 'End users, masked (filter q: an id or an exact email; status)',
+      summary: 'End users, masked (filter q: an id, an exact email or ext:<external id>; status)',
       request: { query: ListQuerySchema },
       responses: { 200: { description: 'A page of users', content: { 'application/json': { schema: z.array(UserSummary) } } }, ...errorResponses(400, 401, 403) },
     }),

@@ -46,7 +46,7 @@ describe('the desk around the queue', () => {
             [ANA, ['Dashboard', 'Queue', 'Users']],
             [SAM, ['Dashboard', 'Queue', 'Team', 'Users', 'Insider signals']],
             [ADA, ['Dashboard', 'Queue', 'Users', 'Audit log']],
-            [ROOT, ['Dashboard', 'Queue', 'Users', 'Audit log', 'Insider signals', 'Reason codes', 'Staff', 'Outbox']],
+            [ROOT, ['Dashboard', 'Queue', 'Users', 'Audit log', 'Insider signals', 'Reason codes', 'Staff', 'Service accounts', 'Webhooks', 'Outbox']],
         ];
         for (const [staff, menus] of expected) {
             server.use(...deskHandlers({ staff }));

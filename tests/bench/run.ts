@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the review queue at 10 thousand and at 10 million cases,
  * then the request stack over HTTP (tests/bench/stack.ts).
- * `npm run bench -- --only queue` or `--only stack` runs one of them.
+ * `npm run bench -- --only queue`, `--only stack` or `--only gate` (or BENCH_ONLY=…) runs one of them.
  *
  * Builds (once) or reuses data/bench/cases-<n>.db, then measures the list
  * endpoint through the real app (app.request: routing, session middleware,
@@ -11,6 +11,9 @@
  *   - p95 of the page at offset 100 000 ÷ page 1 (goal ≤ 2), where the list is that long;
  *   - throughput with the total ÷ without it (`Prefer: count=none`) (goal ≥ 0.7);
  *   - endpoint p95 ÷ the same statements run as raw prepared SQL (goal ≤ 1.15).
+ *
+ * First, the withdrawal gate beside a Hono hello-world over real HTTP
+ * (withdrawal-gate.ts; BENCH_ONLY=gate runs only that part).
  *
  * Env: BENCH_BIG=<cases> (default 10 000 000), BENCH_SAMPLES (default 40),
  * BENCH_FILTER=<regex on the filter name>. BENCH_DATABASE_URL=postgres://…/db
@@ -40,6 +43,7 @@ import { simulatedBiometricProvider } from '../../fixtures/biometric-simulator.t
 import { generateBigFixtures } from '../../fixtures/big.ts';
 import { queueFilters, queueSorts, sortOrders, type FilterContext, type NamedFilter } from './queue-filters.ts';
 import { runStackBench } from './stack.ts';
+import { benchWithdrawalGate } from './withdrawal-gate.ts';
 
 const T0 = Date.parse('2026-11-26T09:00:00Z');
 const SMALL = 10_000;
@@ -333,6 +337,9 @@ async function main() {
 
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
-if (only !== undefined && only !== 'queue' && only !== 'stack') throw new Error(`--only takes queue or stack, not ${only}`);
-if (only !== 'stack') await main();
-if (only !== 'queue') await runStackBench();
+const part = only ?? (process.env.BENCH_ONLY || undefined);
+if (part !== undefined && !['queue', 'stack', 'gate'].includes(part)) throw new Error(`--only takes queue, stack or gate, not ${part}`);
+// The withdrawal gate first: quick, on its own fresh database (and on BENCH_DATABASE_URL's server when set).
+if (part === undefined || part === 'gate') await benchWithdrawalGate(PG);
+if (part === undefined || part === 'queue') await main();
+if (part === undefined || part === 'stack') await runStackBench();

@@ -41,6 +41,7 @@ import { configureArgon2 } from '../../server/crypto/argon2-pool.ts';
 import { systemClock, type Deps } from '../../server/deps.ts';
 import { createStaffMember } from '../../server/staff/service.ts';
 import { insertFactor } from '../../server/factors/factor-store.ts';
+import { createServiceAccount } from '../../server/service-api/accounts.ts';
 import { simulatedBiometricProvider } from '../../fixtures/biometric-simulator.ts';
 import { generateBigFixtures } from '../../fixtures/big.ts';
 
@@ -67,6 +68,9 @@ interface Fixture {
   staffCookie: string;
   caseId: number;
   signInEmail: string;
+  /** A service key with withdrawals:read, and a user to ask about. */
+  serviceKey: string;
+  gateUserId: number;
 }
 
 /** A route measured against the bare one: name, request, and the goal for req/s ÷ bare (if any). */
@@ -84,6 +88,7 @@ export const stackRoutes: StackRoute[] = [
   { name: '/healthz (the middleware stack)', goal: 0.8, request: () => ({ method: 'GET', path: '/healthz' }) },
   { name: 'queue list, 25 rows (staff)', goal: 0.5, request: (f) => ({ method: 'GET', path: queuePath, headers: { cookie: f.staffCookie } }) },
   { name: 'case detail (staff, audited)', request: (f) => ({ method: 'GET', path: `/admin/api/cases/${f.caseId}`, headers: { cookie: f.staffCookie } }) },
+  { name: 'withdrawal gate (service key)', request: (f) => ({ method: 'GET', path: `/service/v1/users/${f.gateUserId}/withdrawal-status`, headers: { authorization: `Bearer ${f.serviceKey}` } }) },
   { name: 'end-user sign-in (password)', request: (f) => ({ method: 'POST', path: '/api/v1/auth/login', ...json({ email: f.signInEmail, password: PASSWORD }) }) },
 ];
 
@@ -149,7 +154,7 @@ function bareApp() {
 async function setUp(dir: string) {
   const path = join(dir, 'stack.db');
   // The server's own settings (ARGON2_THREADS, ARGON2_NICE from the environment), a sign-in budget the load cannot exhaust.
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test', DATABASE_PATH: path, DATABASE_URL: '', REBIND_MASTER_KEY: MASTER_KEY, LOG_LEVEL: 'info', USER_SIGNIN_IP_LIMIT_PER_MINUTE: '100000000' });
+  const config = loadConfig({ ...process.env, NODE_ENV: 'test', DATABASE_PATH: path, DATABASE_URL: '', REBIND_MASTER_KEY: MASTER_KEY, LOG_LEVEL: 'info', USER_SIGNIN_IP_LIMIT_PER_MINUTE: '100000000', SERVICE_RATE_LIMIT_PER_MINUTE: '100000000' });
   configureArgon2({ threads: config.argon2Threads, nice: config.argon2Nice });
   const database = await openDatabase({ path });
   const random = (n: number) => randomBytes(n);
@@ -181,7 +186,14 @@ async function setUp(dir: string) {
     }
   });
   const caseId = Number((await deps.database.sqlite!.reader.prepare(`SELECT max(id) AS id FROM cases WHERE status = 'in_review'`).get() as { id: number }).id);
-  return { deps, passwordHash, totpUsers, fixture: { staffCookie: `rebind_staff=${token}`, caseId, signInEmail: 'bench-user-0@example.net' } satisfies Fixture };
+  const service = await createServiceAccount(deps, { name: 'bench wallet', scopes: ['withdrawals:read'] }, { type: 'system', label: 'bench' });
+  const gateUserId = Number((await deps.database.sqlite!.reader.prepare(`SELECT min(id) AS id FROM users`).get() as { id: number }).id);
+  return {
+    deps,
+    passwordHash,
+    totpUsers,
+    fixture: { staffCookie: `rebind_staff=${token}`, caseId, signInEmail: 'bench-user-0@example.net', serviceKey: service.key, gateUserId } satisfies Fixture,
+  };
 }
 
 /** C loops of verify() against the sign-in user's hash, for the same time as a route. */

@@ -51,7 +51,7 @@ const roles = [
   { key: 'ana', role: 'agent', menu: ['Dashboard', 'Queue', 'Users'] },
   { key: 'sam', role: 'supervisor', menu: ['Dashboard', 'Queue', 'Team', 'Users', 'Insider signals'] },
   { key: 'ada', role: 'auditor', menu: ['Dashboard', 'Queue', 'Users', 'Audit log'] },
-  { key: 'root', role: 'admin', menu: ['Dashboard', 'Queue', 'Users', 'Audit log', 'Insider signals', 'Reason codes', 'Staff', 'Outbox'] },
+  { key: 'root', role: 'admin', menu: ['Dashboard', 'Queue', 'Users', 'Audit log', 'Insider signals', 'Reason codes', 'Staff', 'Service accounts', 'Webhooks', 'Outbox'] },
 ] as const;
 
 describe('a walk of the whole desk by clicking, in Chromium', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -13,6 +14,7 @@ import { createTestContext, makeStaff, StaffClient, TEST_MASTER_KEY, type TestCo
 import { makeEndUser, oathtool, UserClient, USER_PASSWORD } from './user-helpers.ts';
 import { ANSWERS, makeRecoverableUser, submittedCase } from './case-helpers.ts';
 import { testEngine } from './test-database.ts';
+import { createServiceAccount } from '../../server/service-api/accounts.ts';
 
 /**
  * Three real server processes (node + tsx, each on its own port) on one
@@ -96,6 +98,7 @@ describe.skipIf(testEngine !== 'pg')('several instances on one PostgreSQL databa
         TRUST_PROXY: 'true',
         LOG_LEVEL: 'warn',
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        SERVICE_RATE_LIMIT_PER_MINUTE: '30',
         VITEST: '',
         REBIND_TEST_ENGINE: '',
       };
@@ -207,6 +210,32 @@ describe.skipIf(testEngine !== 'pg')('several instances on one PostgreSQL databa
     expect(right.status).toBe(429);
   });
 
+  it('counts a service key\'s budget once across the instances', async () => {
+    const user = await makeEndUser(ctx);
+    const { key } = await createServiceAccount(ctx.deps, { name: 'multi-wallet', scopes: ['withdrawals:read'] }, { type: 'system', label: 'test' });
+    // A burst of 45 gate calls at once, round-robin over the three instances, against a budget of 30 a minute.
+    const statuses = await Promise.all(
+      Array.from({ length: 45 }, (_, i) => fetch(`${instances[i % 3]!.base}/service/v1/users/${user.id}/withdrawal-status`, { headers: { authorization: `Bearer ${key}` } }).then((r) => r.status)),
+    );
+    expect(statuses.filter((s) => s === 200)).toHaveLength(30);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+  });
+
+  it('records a deposit batch sent to every instance at once only once', async () => {
+    const { key } = await createServiceAccount(ctx.deps, { name: 'multi-ledger', scopes: ['ledger:write'] }, { type: 'system', label: 'test' });
+    const deposits = Array.from({ length: 50 }, (_, i) => ({ email: `multi${i}@example.com`, asset: 'USDT', network: 'TRC20', amount: '10.00', txid: `multitx${String(i).padStart(6, '0')}`, platform: 'Kraken', creditedAt: '2026-11-20T10:00:00Z' }));
+    const answers = await Promise.all(
+      instances.map((instance) =>
+        fetch(`${instance.base}/service/v1/deposits`, { method: 'POST', headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: JSON.stringify({ deposits }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { inserted: number; duplicates: number } })),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(answers.map((a) => a.body.inserted).sort()).toEqual([0, 0, 50]);
+    expect(answers.map((a) => a.body.duplicates).sort()).toEqual([0, 50, 50]);
+    const rows = await ctx.deps.db.rows<{ n: number }>(sql`SELECT count(*)::int AS n FROM deposits WHERE txid LIKE 'multitx%'`);
+    expect(Number(rows[0]!.n)).toBe(50);
+  });
+
   it('sends each outbox message once although every instance dispatches', async () => {
     const before = mail.length;
     // Filing a reset case mails a code: 12 filings, spread over the instances.
@@ -224,6 +253,56 @@ describe.skipIf(testEngine !== 'pg')('several instances on one PostgreSQL databa
     const delivered = mail.slice(before);
     expect(delivered).toHaveLength(12);
     for (const person of people) expect(delivered.filter((m) => m.includes(person.user.email))).toHaveLength(1);
+  });
+
+  it('delivers each security event once to a webhook receiver although every instance dispatches, and the feed misses none', async () => {
+    const received: string[] = [];
+    const receiver = createHttpServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        received.push(String(req.headers['webhook-id']));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const root = new StaffClient(over(0));
+      expect((await root.signIn(await makeStaff(ctx, 'admin'))).status).toBe(200);
+      const created = await root.post('/admin/api/webhook-endpoints', { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, eventTypes: ['staff.pii_revealed'] });
+      expect(created.status).toBe(201);
+      const before = Number((await ctx.deps.db.rows<{ id: number | null }>(sql`SELECT max(id) AS id FROM security_events`))[0]!.id ?? 0);
+      // Three agents, one per instance, revealing at once: concurrent event appends from three processes.
+      const agents = await Promise.all([0, 1, 2].map(async (i) => {
+        const client = new StaffClient(over(i), `198.19.0.${i + 1}`);
+        expect((await client.signIn(await makeStaff(ctx, 'agent'))).status).toBe(200);
+        return client;
+      }));
+      const people = await Promise.all(Array.from({ length: 6 }, () => makeEndUser(ctx)));
+      await Promise.all(agents.map(async (client, i) => {
+        for (let n = 0; n < 10; n++) expect((await client.post(`/admin/api/users/${people[(i + n) % 6]!.id}/reveal`, { field: 'email', justification: `multi-instance ticket ${i}-${n}` })).status).toBe(200);
+      }));
+      const events = (await ctx.deps.db.rows<{ id: number; public_id: string }>(sql`SELECT id, public_id FROM security_events WHERE id > ${before} ORDER BY id`)).map((e) => ({ id: Number(e.id), publicId: e.public_id }));
+      expect(events).toHaveLength(30);
+      expect(events.map((e) => e.id)).toEqual(events.map((_, i) => before + i + 1));
+      const deadline = Date.now() + 60_000;
+      while (new Set(received).size < 30 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, 2500)); // one more dispatch round on every instance
+      expect(received.slice().sort()).toEqual(events.map((e) => e.publicId).sort());
+      // The feed, from another instance, page by page: every event once, in order.
+      const { key } = await createServiceAccount(ctx.deps, { name: 'multi-instance feed', scopes: ['events:read'] }, { type: 'system', label: 'test' });
+      const seen: number[] = [];
+      let cursor = String(before);
+      for (;;) {
+        const page = (await (await fetch(`${instances[1]!.base}/service/v1/events?after=${cursor}&limit=7`, { headers: { authorization: `Bearer ${key}` } })).json()) as { data: { cursor: string }[]; next_cursor: string; has_more: boolean };
+        seen.push(...page.data.map((e) => Number(e.cursor)));
+        cursor = page.next_cursor;
+        if (!page.has_more) break;
+      }
+      expect(seen).toEqual(events.map((e) => e.id));
+    } finally {
+      receiver.closeAllConnections();
+      await new Promise<void>((resolve) => receiver.close(() => resolve()));
+    }
   });
 
   it('keeps one audit chain: audit verify passes and names the database', async () => {

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { configVariables } from '../../server/config.ts';
 import { demoStaff } from '../../fixtures/demo-people.ts';
 import { demoTotpSecret, demoUserTotpSecret } from '../../fixtures/seed.ts';
+import { securityEventTypes } from '../../server/events/event-types.ts';
+import { RETRY_DELAYS_MS } from '../../server/events/webhook-dispatcher.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -24,5 +26,11 @@ describe('README stays true', () => {
 
   it('documents every operator CLI command', () => {
     for (const cmd of ['staff create', 'staff disable', 'user create', 'audit verify', 'db backup', 'db restore', 'seed', 'deposits import', 'cases sweep', 'biometric simulate', 'fixtures big']) expect(readme, cmd).toContain(`| \`${cmd}`);
+  });
+
+  it('lists every security event type and the webhook retry schedule the dispatcher uses', () => {
+    for (const type of securityEventTypes) expect(readme, type).toContain(`| \`${type}\` |`);
+    const human = (ms: number) => (ms < 60_000 ? `${ms / 1000} s` : ms < 3_600_000 ? `${ms / 60_000} min` : `${ms / 3_600_000} h`);
+    expect(readme).toContain(`**${RETRY_DELAYS_MS.map(human).join(', ')}**`);
   });
 });

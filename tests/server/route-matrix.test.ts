@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { staffRoles, userSessions, users, type StaffRole } from '../../db/schema/index.ts';
+import { serviceScopes, staffRoles, userSessions, users, type ServiceScope, type StaffRole } from '../../db/schema/index.ts';
+import { createServiceAccount } from '../../server/service-api/accounts.ts';
 import { roleHasPermission, type Permission } from '../../server/staff-auth/permissions.ts';
 import { createTestContext, makeStaff, StaffClient, type StaffAccount, type TestContext } from './helpers.ts';
 
@@ -119,6 +120,101 @@ describe('route × role matrix for /admin/api', () => {
       const res = await clients.get('admin')!.request(op.method, concrete(op.path), {}, { 'x-csrf-token': '' });
       expect(res.status, `${op.method} ${op.path}`).toBe(403);
       expect((await res.json() as { code: string }).code).toBe('csrf_failed');
+    }
+  });
+
+  it('covers the webhook routes, admin only: every other role 403, anonymous 401', async () => {
+    const webhookOps = operations.filter((o) => o.path.startsWith('/admin/api/webhook-'));
+    expect(webhookOps.map((o) => `${o.method} ${o.path}`).sort()).toEqual([
+      'GET /admin/api/webhook-deliveries',
+      'GET /admin/api/webhook-deliveries/{id}',
+      'GET /admin/api/webhook-endpoints',
+      'GET /admin/api/webhook-endpoints/{id}',
+      'POST /admin/api/webhook-deliveries/{id}/redeliver',
+      'POST /admin/api/webhook-endpoints',
+      'POST /admin/api/webhook-endpoints/{id}/rotate-secret',
+      'PUT /admin/api/webhook-endpoints/{id}',
+    ]);
+    for (const op of webhookOps) {
+      expect(['webhooks.read', 'webhooks.manage']).toContain(op.permission);
+      for (const role of staffRoles) expect(roleHasPermission(role, op.permission as Permission), `${role} ${op.method} ${op.path}`).toBe(role === 'admin');
+      const anon = await ctx.app.request(concrete(op.path), { method: op.method, headers: { 'content-type': 'application/json' }, body: op.method === 'GET' ? undefined : '{}' });
+      expect(anon.status).toBe(401);
+      for (const role of staffRoles.filter((r) => r !== 'admin')) {
+        const res = await clients.get(role)!.request(op.method, concrete(op.path), op.method === 'GET' ? undefined : {});
+        expect(res.status, `${role} ${op.method} ${op.path}`).toBe(403);
+      }
+    }
+  });
+
+  it('answers the event feed only with a service key: anonymous, end-user tokens and staff cookies get 401', async () => {
+    expect((await ctx.app.request('/service/v1/events')).status).toBe(401);
+    expect((await ctx.app.request('/service/v1/events', { headers: { authorization: `Bearer ${userToken}` } })).status).toBe(401);
+    for (const role of staffRoles) expect((await clients.get(role)!.get('/service/v1/events')).status, role).toBe(401);
+  });
+});
+
+describe('caller matrix for /service/v1', () => {
+  interface ServiceOperation {
+    method: string;
+    path: string;
+    scope: ServiceScope;
+  }
+  let serviceOps: ServiceOperation[];
+  const keys = new Map<string, string>();
+  const call = (op: ServiceOperation, headers: Record<string, string>) =>
+    ctx.app.request(concrete(op.path), { method: op.method, headers: { 'content-type': 'application/json', ...headers }, body: op.method === 'GET' ? undefined : '{}' });
+
+  beforeAll(async () => {
+    const doc = (await (await ctx.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { 'x-rebind-scope'?: ServiceScope; security?: Record<string, unknown>[] }>> };
+    serviceOps = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/service/v1/'))
+      .flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, scope: op['x-rebind-scope']!, security: op.security })))
+      .map(({ method, path, scope, security }) => {
+        expect(security, `${method} ${path}`).toEqual([{ serviceKey: [] }]);
+        return { method, path, scope };
+      });
+    for (const scope of serviceScopes) {
+      keys.set(`only:${scope}`, (await createServiceAccount(ctx.deps, { name: `matrix-${scope.replace(':', '-')}`, scopes: [scope] }, { type: 'system', label: 'test' })).key);
+      const others = serviceScopes.filter((s) => s !== scope);
+      keys.set(`all-but:${scope}`, (await createServiceAccount(ctx.deps, { name: `matrix-not-${scope.replace(':', '-')}`, scopes: others }, { type: 'system', label: 'test' })).key);
+    }
+  });
+
+  it('finds the service routes, each with one declared scope, and every served route is documented', () => {
+    expect(serviceOps.length).toBeGreaterThanOrEqual(4);
+    for (const op of serviceOps) expect(serviceScopes, `${op.method} ${op.path}`).toContain(op.scope);
+    const documented = new Set(serviceOps.map((o) => `${o.method} ${o.path.replace(/\{([^}]+)\}/g, ':$1')}`));
+    const served = ctx.app.routes.filter((r) => r.path.startsWith('/service/v1/') && r.method !== 'ALL' && !r.path.endsWith('*')).map((r) => `${r.method} ${r.path}`);
+    expect(new Set(served).size).toBe(documented.size);
+    for (const route of served) expect(documented.has(route), `${route} is served but not in /openapi.json`).toBe(true);
+  });
+
+  it('answers anonymous callers, end-user tokens and every staff role with 401', async () => {
+    for (const op of serviceOps) {
+      const anon = await call(op, {});
+      expect(anon.status, `anonymous ${op.method} ${op.path}`).toBe(401);
+      expect(((await anon.json()) as { code: string }).code).toBe('unauthenticated');
+      expect((await call(op, { authorization: `Bearer ${userToken}` })).status, `end user ${op.method} ${op.path}`).toBe(401);
+      for (const role of staffRoles) {
+        const client = clients.get(role)!;
+        if ((await client.get('/admin/api/auth/me')).status !== 200) await signIn(role);
+        const res = await clients.get(role)!.request(op.method, concrete(op.path), op.method === 'GET' ? undefined : {});
+        expect(res.status, `${role} ${op.method} ${op.path}`).toBe(401);
+      }
+    }
+  });
+
+  it('answers a service key without the route\'s scope with 403, and one with it past the checks', async () => {
+    for (const op of serviceOps) {
+      const without = await call(op, { authorization: `Bearer ${keys.get(`all-but:${op.scope}`)}` });
+      expect(without.status, `without ${op.scope}: ${op.method} ${op.path}`).toBe(403);
+      expect(((await without.json()) as { code: string }).code).toBe('forbidden');
+      const withScope = await call(op, { authorization: `Bearer ${keys.get(`only:${op.scope}`)}` });
+      const label = `with ${op.scope}: ${op.method} ${op.path} → ${withScope.status}`;
+      expect(withScope.status, label).not.toBe(401);
+      expect(withScope.status, label).not.toBe(403);
+      expect(withScope.status, label).toBeLessThan(500);
     }
   });
 });

@@ -1,4 +1,4 @@
-export const ACTOR_TYPES = ['staff', 'user', 'system'] as const;
+export const ACTOR_TYPES = ['staff', 'user', 'system', 'service'] as const;
 
 export type ActorType = (typeof ACTOR_TYPES)[number];
 

@@ -80,6 +80,8 @@ export interface KycSummary {
 
 export interface CaseAccount {
     id: number;
+    /** The exchange's id for the user (PUT /service/v1/users/{externalId}), if it sent one. */
+    externalId: string | null;
     maskedEmail: string;
     status: string;
     frozenAt: string | null;
@@ -87,6 +89,8 @@ export interface CaseAccount {
     createdAt: string;
     valueTier: string;
     country: string | null;
+    /** The exchange's KYC level (0 = none), if it sent one. */
+    kycLevel: number | null;
     passwordChangedAt: string | null;
     emailChangedAt: string | null;
     withdrawalLockUntil: string | null;
@@ -173,7 +177,7 @@ export interface TimelineEntry {
     id: number;
     ts: string;
     action: string;
-    actorType: 'staff' | 'user' | 'system';
+    actorType: 'staff' | 'user' | 'system' | 'service';
     actorId: string | number | null;
     actorLabel: string | null;
     details: Record<string, unknown>;

@@ -77,7 +77,7 @@ export const StaffCredentialsDialog = ({ staff, credentials, onClose }: StaffCre
     );
 };
 
-const SecretField = ({ label, value, multiline }: { label: string; value: string; multiline?: boolean }) => {
+export const SecretField = ({ label, value, multiline }: { label: string; value: string; multiline?: boolean }) => {
     const translate = useTranslate();
     const [copied, setCopied] = useState(false);
     const copy = () => {

@@ -191,6 +191,7 @@ const UserView = () => {
                     <FactList
                         facts={[
                             [t('email'), <RevealableValue key="email" userId={record.id} field="email" masked={record.maskedEmail} />],
+                            [t('external_id'), record.externalId ?? '–'],
                             [t('status'), translate(`resources.users.statuses.${record.status}`, { _: record.status })],
                             [t('value_tier'), translate(`resources.users.tiers.${record.valueTier}`, { _: record.valueTier })],
                             [t('country'), record.country ?? '–'],
@@ -205,6 +206,7 @@ const UserView = () => {
                                       })
                                     : t('kyc_none'),
                             ],
+                            [t('exchange_kyc_level'), record.kycLevel ?? '–'],
                             [t('password_changed'), formatDateTime(record.passwordChangedAt)],
                             [t('email_changed'), formatDateTime(record.emailChangedAt)],
                             [

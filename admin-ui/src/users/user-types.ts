@@ -3,9 +3,13 @@ import type { KycSummary } from '../cases/case-types';
 
 export interface UserSummary {
     id: number;
+    /** The exchange's id for the user, if it sent one. */
+    externalId: string | null;
     maskedEmail: string;
     status: 'active' | 'frozen' | string;
     valueTier: string;
+    /** The exchange's KYC level (0 = none), if it sent one. */
+    kycLevel: number | null;
     country: string | null;
     createdAt: string;
     activeFactors: number;

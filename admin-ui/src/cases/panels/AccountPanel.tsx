@@ -23,6 +23,7 @@ export const AccountPanel = ({ account }: { account: CaseAccount }) => {
             <FactList
                 facts={[
                     [t('email'), <RevealableValue key="email" userId={account.id} field="email" masked={account.maskedEmail} />],
+                    [t('external_id'), account.externalId ?? '–'],
                     [
                         t('status'),
                         frozen ? (
@@ -48,6 +49,7 @@ export const AccountPanel = ({ account }: { account: CaseAccount }) => {
                               })
                             : t('kyc_none'),
                     ],
+                    [t('exchange_kyc_level'), account.kycLevel ?? '–'],
                     [t('password_changed'), formatDateTime(account.passwordChangedAt)],
                     [t('email_changed'), formatDateTime(account.emailChangedAt)],
                     [
