@@ -101,7 +101,14 @@ export function createApp(deps: Deps) {
     // Only methods that carry a body are limited: reading `c.req.raw.body` on a GET
     // makes @hono/node-server build a full Request (about 75 µs) for nothing.
     const limitBody = bodyLimit({ maxSize, onError: () => { throw new AppError('payload_too_large'); } });
-    app.use(prefix, (c, next) => (UNSAFE.has(c.req.method) ? limitBody(c, next) : next()));
+    app.use(prefix, async (c, next) => {
+      if (!UNSAFE.has(c.req.method)) return next();
+      await limitBody(c, next);
+      // Answered without reading the body (refused before validation: no key, wrong scope, a
+      // rate limit): the server drains the rest only briefly, then drops the socket, so the
+      // answer says the connection ends and the client does not send its next request on it.
+      if (c.req.raw.body !== null && !c.req.raw.bodyUsed) c.header('Connection', 'close');
+    });
     // JSON only: a form post from another site cannot reach a handler (CSRF defence in depth).
     app.use(prefix, async (c, next) => {
       if (UNSAFE.has(c.req.method) && c.req.raw.body !== null && c.req.header('content-length') !== '0') {
