@@ -31,7 +31,7 @@ const columnTwins = new WeakMap<Column, PgColumn>();
 
 function pgColumn(column: SQLiteColumn) {
   const c = column as SQLiteColumn & { autoIncrement?: boolean };
-  let builder;
+  let builder: unknown;
   switch (c.columnType) {
     case 'SQLiteInteger':
       builder = bigint(c.name, { mode: 'number' });

@@ -4,7 +4,9 @@ import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from
 export const BASE = '/account';
 
 const listeners = new Set<() => void>();
-const notify = () => listeners.forEach((l) => l());
+const notify = () => {
+  for (const l of listeners) l();
+};
 if (typeof window !== 'undefined') window.addEventListener('popstate', notify);
 
 const subscribe = (listener: () => void) => {

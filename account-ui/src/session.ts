@@ -16,14 +16,14 @@ export function useSessionToken(): string | null {
 
 export function signedIn(token: string): void {
   sessionToken.set(token);
-  listeners.forEach((l) => l());
+  for (const l of listeners) l();
 }
 
 /** Ends the session on the server (best effort) and here, then shows the sign-in page. */
 export async function signOut(options: { expired?: boolean } = {}): Promise<void> {
   const token = sessionToken.get();
   sessionToken.clear();
-  listeners.forEach((l) => l());
+  for (const l of listeners) l();
   if (token && !options.expired) await auth.logout(token).catch(() => undefined);
   navigate(options.expired ? '/sign-in?expired=1' : '/sign-in', { replace: true });
 }

@@ -1,4 +1,4 @@
-const escape = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 /** The page an emailed "this wasn't me" link opens. The button posts JSON through /freeze.js (CSP: no inline script). */
 export function freezePage(d: { account: string; change: string; alreadyFrozen: boolean; consequences: string[] }): string {
@@ -8,8 +8,8 @@ export function freezePage(d: { account: string; change: string; alreadyFrozen: 
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;color:#222}button{font:inherit;padding:.6rem 1.2rem;background:#b00020;color:#fff;border:0;border-radius:6px;cursor:pointer}</style>
 </head><body>
 <h1>Wasn't you?</h1>
-<p>A security change (<code>${escape(d.change)}</code>) was made on the account <strong>${escape(d.account)}</strong>.</p>
-${d.alreadyFrozen ? '<p id="result"><strong>The account is already frozen.</strong> Our support team will contact you.</p>' : `<p>Freezing the account now means:</p><ul>${d.consequences.map((c) => `<li>${escape(c)}</li>`).join('')}</ul>
+<p>A security change (<code>${escapeHtml(d.change)}</code>) was made on the account <strong>${escapeHtml(d.account)}</strong>.</p>
+${d.alreadyFrozen ? '<p id="result"><strong>The account is already frozen.</strong> Our support team will contact you.</p>' : `<p>Freezing the account now means:</p><ul>${d.consequences.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>
 <button id="freeze" type="button">Freeze my account</button><p id="result" role="status"></p>`}
 <script src="/freeze.js"></script>
 </body></html>`;

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gt, gte, inArray, like, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, type like, lt, lte, or, type SQL } from 'drizzle-orm';
 import type { Db, Engine } from '../../db/client.ts';
 import { dialectSql } from '../../db/dialect-sql.ts';
 import { auditEvents } from '../../db/schema/index.ts';

@@ -549,7 +549,10 @@ class QueueCache {
 const caches = new WeakMap<Database.Database, QueueCache>();
 function queueCache(sqlite: Database.Database): QueueCache {
   let cache = caches.get(sqlite);
-  if (!cache) caches.set(sqlite, (cache = new QueueCache(sqlite)));
+  if (!cache) {
+    cache = new QueueCache(sqlite);
+    caches.set(sqlite, cache);
+  }
   return cache;
 }
 

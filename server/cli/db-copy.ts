@@ -108,7 +108,7 @@ export async function copyDatabase(source: DatabaseHandle, target: DatabaseHandl
       const first = reader.prepare(`SELECT ${quoted} FROM "${config.name}" ORDER BY "${pk.name}" LIMIT ${BATCH}`).raw(true);
       const pkIndex = names.indexOf(pk.name);
       let copied = 0;
-      let after: unknown = undefined;
+      let after: unknown ;
       for (;;) {
         const rows = (after === undefined ? first.all() : page.all(after)) as unknown[][];
         if (rows.length === 0) break;

@@ -51,7 +51,10 @@ export function createKeyring(activeKey: string, oldKeys: string[] = []): Keyrin
   const dataKeys = new Map<string, Buffer>();
   const dataKeyFor = (kid: string) => {
     let k = dataKeys.get(kid);
-    if (!k) dataKeys.set(kid, (k = dataKey(kid)));
+    if (!k) {
+      k = dataKey(kid);
+      dataKeys.set(kid, k);
+    }
     return k;
   };
 

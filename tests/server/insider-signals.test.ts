@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, inArray } from 'drizzle-orm';
 import { auditEvents, cases } from '../../db/schema/index.ts';
-import { createTestContext, makeStaff, signedInStaff, StaffClient, type StaffAccount, type TestContext } from './helpers.ts';
+import { createTestContext, makeStaff, signedInStaff, type StaffClient, type StaffAccount, type TestContext } from './helpers.ts';
 import { ANSWERS, makeRecoverableUser, submittedCase } from './case-helpers.ts';
 
 const SEC = 1000;

@@ -242,7 +242,7 @@ describe('SMS', () => {
       expect(res.status, phone).toBe(400);
       expect(res.body.details.fields.phone).toBeTruthy();
     }
-    let res;
+    let res: Response | undefined;
     for (let i = 0; i < 6; i++) res = await client.post(`${ops}/${id}/new-factor`, { factorType: 'sms', phone: '+33 6 12 34 56 78' });
     expect(res!.status).toBe(429);
     expect(Number(res!.headers.get('retry-after'))).toBeGreaterThan(0);

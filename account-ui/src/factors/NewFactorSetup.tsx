@@ -69,7 +69,7 @@ function TotpSetup({ calls, onDone }: { calls: SetupCalls; onDone(done: NewFacto
         </li>
         <li>
           {t('totp.orType')}
-          <code className="totp-key" id="totp-key" aria-label={t('totp.keyLabel')}>
+          <code className="totp-key" id="totp-key" role="note" aria-label={t('totp.keyLabel')}>
             {groupKey(setup.secret)}
           </code>
         </li>

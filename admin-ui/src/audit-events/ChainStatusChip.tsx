@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import GppBadIcon from '@mui/icons-material/GppBad';
 import ReportProblemIcon from '@mui/icons-material/ReportProblem';
 import VerifiedUserIcon from '@mui/icons-material/VerifiedUser';
@@ -37,7 +38,7 @@ export const ChainStatusChip = () => {
         );
     }
 
-    let chip;
+    let chip: ReactNode;
     if (error || !data) {
         chip = (
             <Chip

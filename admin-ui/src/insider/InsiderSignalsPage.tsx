@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import FlagIcon from '@mui/icons-material/Flag';
 import {
     Alert,
@@ -153,7 +154,7 @@ const InsiderSignalsPage = () => {
         </Stack>
     );
 
-    let body;
+    let body: ReactNode;
     if (error) {
         body = <Alert severity="error">{t('load_failed')}</Alert>;
     } else if (isPending || !data) {

@@ -7,10 +7,10 @@ import { IdleSignOut } from './IdleSignOut';
 const NarrowSidebarOnTablet = () => {
     const [, setOpen] = useSidebarState();
     const isTablet = useMediaQuery<Theme>(theme => theme.breakpoints.between('sm', 'lg'), { noSsr: true });
+    // biome-ignore lint/correctness/useExhaustiveDependencies: once, at start; the user's own toggles win afterwards
     useEffect(() => {
         if (isTablet) setOpen(false);
         // once, at start: the user's own toggles win afterwards
-        // eslint-disable-next-line react-hooks/exhaustive-deps
     }, []);
     return null;
 };

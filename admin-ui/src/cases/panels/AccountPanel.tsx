@@ -28,6 +28,7 @@ export const AccountPanel = ({ account }: { account: CaseAccount }) => {
                         t('status'),
                         frozen ? (
                             <Chip
+                                key="frozen"
                                 size="small"
                                 color="error"
                                 label={t('frozen_since', { date: formatDateTime(account.frozenAt) })}
