@@ -52,11 +52,20 @@ const precompress = (): Plugin => {
     },
     closeBundle() {
       // Skips dot folders (.vite holds the manifest, which no browser asks for).
-      const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name.startsWith('.') ? [] : walk(join(dir, e.name))) : [join(dir, e.name)]));
+      const walk = (dir: string): string[] =>
+        readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+          e.isDirectory() ? (e.name.startsWith('.') ? [] : walk(join(dir, e.name))) : [join(dir, e.name)],
+        );
       for (const file of walk(outDir)) {
         if (!compressible.test(file) || statSync(file).size < 256) continue;
         const data = readFileSync(file);
-        const br = brotliCompressSync(data, { params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: data.length } });
+        const br = brotliCompressSync(data, {
+          params: {
+            [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY,
+            [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT,
+            [zlib.BROTLI_PARAM_SIZE_HINT]: data.length,
+          },
+        });
         const gz = gzipSync(data, { level: 9 });
         if (br.length < data.length) writeFileSync(`${file}.br`, br);
         if (gz.length < data.length) writeFileSync(`${file}.gz`, gz);
@@ -93,9 +102,8 @@ export default defineConfig(({ mode }) => {
     // The account pages need no React plugin: Vite compiles their TSX (automatic runtime, see tsconfig).
     plugins: account ? [accountUiOnPreact(), precompress()] : [accountUiOnPreact(), react(), precompress()],
     // The desk's build only: react-admin's client-side CSV exporter is never used.
-    resolve: testing || account
-      ? {}
-      : { alias: [{ find: /^jsonexport(\/dist\/index\.js)?$/, replacement: fromRepoRoot('./admin-ui/build/no-jsonexport.ts') }] },
+    resolve:
+      testing || account ? {} : { alias: [{ find: /^jsonexport(\/dist\/index\.js)?$/, replacement: fromRepoRoot('./admin-ui/build/no-jsonexport.ts') }] },
     build: account
       ? {
           outDir: fromRepoRoot('./dist/account'),
@@ -123,7 +131,9 @@ export default defineConfig(({ mode }) => {
       hookTimeout: 60_000,
       projects: [
         { extends: true as const, test: { name: 'sqlite', include: ['tests/**/*.test.ts', 'tests/**/*.test.tsx'] } },
-        ...(postgresUrl ? [{ extends: true as const, test: { name: 'postgres', include: ['tests/server/**/*.test.ts'], env: { REBIND_TEST_ENGINE: 'pg' } } }] : []),
+        ...(postgresUrl
+          ? [{ extends: true as const, test: { name: 'postgres', include: ['tests/server/**/*.test.ts'], env: { REBIND_TEST_ENGINE: 'pg' } } }]
+          : []),
       ],
     },
   };

@@ -154,11 +154,11 @@ export async function openPostgres(url: string, options: { migrate?: boolean; sc
   }
 
   const guardTop = () => {
-    if (als.getStore()?.open) throw new Error('The top-level db was used inside a transaction: use the transaction callback\'s tx.');
+    if (als.getStore()?.open) throw new Error("The top-level db was used inside a transaction: use the transaction callback's tx.");
   };
   const db = adapt(root, guardTop, false) as Db;
   (db as { transaction: Db['transaction'] }).transaction = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    if (als.getStore()?.open) throw new Error('Nested transaction: pass the open transaction\'s tx instead.');
+    if (als.getStore()?.open) throw new Error("Nested transaction: pass the open transaction's tx instead.");
     for (let attempt = 1; ; attempt++) {
       const token = { open: true };
       try {

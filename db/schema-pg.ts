@@ -14,7 +14,20 @@
  */
 import { getTableColumns, type Column } from 'drizzle-orm';
 import { getTableConfig, SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { bigint, boolean, customType, doublePrecision, foreignKey, index, pgTable, primaryKey, text, uniqueIndex, type PgColumn, type PgTable } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  customType,
+  doublePrecision,
+  foreignKey,
+  index,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+  type PgColumn,
+  type PgTable,
+} from 'drizzle-orm/pg-core';
 import * as sqlite from './schema/index.ts';
 
 /** An instant as epoch milliseconds in a bigint column, read back as a Date. */
@@ -69,29 +82,25 @@ function twin<T extends SQLiteTable>(table: T): T {
   if (existing) return existing as unknown as T;
   const config = getTableConfig(table);
   const columns = getTableColumns(table) as Record<string, SQLiteColumn>;
-  const built = pgTable(
-    config.name,
-    Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, pgColumn(column)])),
-    (t) => {
-      const byName = (c: Column) => Object.values(t).find((x) => (x as PgColumn).name === c.name) as PgColumn;
-      const extras = [];
-      for (const ix of config.indexes) {
-        const cols = ix.config.columns.map((c) => byName(c as Column)) as [PgColumn, ...PgColumn[]];
-        extras.push(ix.config.unique ? uniqueIndex(ix.config.name).on(...cols) : index(ix.config.name).on(...cols));
-      }
-      for (const fk of config.foreignKeys) {
-        const ref = fk.reference();
-        extras.push(
-          foreignKey({
-            columns: ref.columns.map((c) => byName(c)) as [PgColumn, ...PgColumn[]],
-            foreignColumns: ref.foreignColumns.map((c) => columnTwin(c)) as [PgColumn, ...PgColumn[]],
-          }),
-        );
-      }
-      for (const pk of config.primaryKeys) extras.push(primaryKey({ columns: pk.columns.map((c) => byName(c)) as [PgColumn, ...PgColumn[]] }));
-      return extras;
-    },
-  );
+  const built = pgTable(config.name, Object.fromEntries(Object.entries(columns).map(([key, column]) => [key, pgColumn(column)])), (t) => {
+    const byName = (c: Column) => Object.values(t).find((x) => (x as PgColumn).name === c.name) as PgColumn;
+    const extras = [];
+    for (const ix of config.indexes) {
+      const cols = ix.config.columns.map((c) => byName(c as Column)) as [PgColumn, ...PgColumn[]];
+      extras.push(ix.config.unique ? uniqueIndex(ix.config.name).on(...cols) : index(ix.config.name).on(...cols));
+    }
+    for (const fk of config.foreignKeys) {
+      const ref = fk.reference();
+      extras.push(
+        foreignKey({
+          columns: ref.columns.map((c) => byName(c)) as [PgColumn, ...PgColumn[]],
+          foreignColumns: ref.foreignColumns.map((c) => columnTwin(c)) as [PgColumn, ...PgColumn[]],
+        }),
+      );
+    }
+    for (const pk of config.primaryKeys) extras.push(primaryKey({ columns: pk.columns.map((c) => byName(c)) as [PgColumn, ...PgColumn[]] }));
+    return extras;
+  });
   twins.set(table, built);
   const pgColumns = getTableColumns(built) as Record<string, PgColumn>;
   for (const [key, column] of Object.entries(columns)) columnTwins.set(column, pgColumns[key]!);

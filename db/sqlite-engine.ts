@@ -20,7 +20,10 @@ type Method = 'run' | 'all' | 'values' | 'get';
 /** Prepared statements per connection, most recently used kept (better-sqlite3 statements are cheap to keep). */
 class StatementCache {
   private map = new Map<string, Database.Statement>();
-  constructor(private readonly conn: Database.Database, private readonly max = 500) {}
+  constructor(
+    private readonly conn: Database.Database,
+    private readonly max = 500,
+  ) {}
   get(text: string): Database.Statement {
     let st = this.map.get(text);
     if (st) {
@@ -126,7 +129,7 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
   };
 
   const topLevel = async (text: string, params: unknown[], method: Method | 'objects') => {
-    if (insideOwnTransaction()) throw new Error('The top-level db was used inside a transaction: use the transaction callback\'s tx.');
+    if (insideOwnTransaction()) throw new Error("The top-level db was used inside a transaction: use the transaction callback's tx.");
     if (isRead(text, method)) return execute(reads, text, params, method);
     if (!mutex.locked) return execute(writes, text, params, method); // no transaction is open: runs alone
     const release = await mutex.acquire();
@@ -138,7 +141,7 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
   };
 
   const inTransaction = async (text: string, params: unknown[], method: Method | 'objects') => {
-    if (!insideOwnTransaction()) throw new Error('A transaction\'s tx was used outside its transaction.');
+    if (!insideOwnTransaction()) throw new Error("A transaction's tx was used outside its transaction.");
     return execute(writes, text, params, method);
   };
 
@@ -156,10 +159,18 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
       },
     });
 
-  const tx = withRaw(drizzleRemote((text, params, method) => inTransaction(text, params, method)), inTransaction, true) as unknown as Tx;
-  const db = withRaw(drizzleRemote((text, params, method) => topLevel(text, params, method)), topLevel, false) as unknown as Db;
+  const tx = withRaw(
+    drizzleRemote((text, params, method) => inTransaction(text, params, method)),
+    inTransaction,
+    true,
+  ) as unknown as Tx;
+  const db = withRaw(
+    drizzleRemote((text, params, method) => topLevel(text, params, method)),
+    topLevel,
+    false,
+  ) as unknown as Db;
   (db as { transaction: Db['transaction'] }).transaction = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    if (insideOwnTransaction()) throw new Error('Nested transaction: pass the open transaction\'s tx instead.');
+    if (insideOwnTransaction()) throw new Error("Nested transaction: pass the open transaction's tx instead.");
     const release = await mutex.acquire();
     const token: TxToken = { open: true, owner };
     try {

@@ -100,7 +100,12 @@ export function createApp(deps: Deps) {
     const maxSize = prefix === '/service/*' ? Math.max(deps.config.bodyLimitBytes, SERVICE_BODY_LIMIT_BYTES) : deps.config.bodyLimitBytes;
     // Only methods that carry a body are limited: reading `c.req.raw.body` on a GET
     // makes @hono/node-server build a full Request (about 75 µs) for nothing.
-    const limitBody = bodyLimit({ maxSize, onError: () => { throw new AppError('payload_too_large'); } });
+    const limitBody = bodyLimit({
+      maxSize,
+      onError: () => {
+        throw new AppError('payload_too_large');
+      },
+    });
     app.use(prefix, async (c, next) => {
       if (!UNSAFE.has(c.req.method)) return next();
       await limitBody(c, next);
@@ -127,7 +132,11 @@ export function createApp(deps: Deps) {
   // Readiness for a load balancer: the database answers and its migrations are
   // current; 503 otherwise, and while the process drains on SIGTERM.
   app.get('/readyz', async (c) => {
-    const body: { status: 'ready' | 'unavailable'; engine: string; database: string; migrations?: unknown; reason?: string } = { status: 'ready', engine: deps.database.engine, database: deps.database.name };
+    const body: { status: 'ready' | 'unavailable'; engine: string; database: string; migrations?: unknown; reason?: string } = {
+      status: 'ready',
+      engine: deps.database.engine,
+      database: deps.database.name,
+    };
     if (deps.lifecycle.draining) return c.json({ ...body, status: 'unavailable', reason: 'shutting_down' }, 503);
     try {
       await deps.database.ping();
@@ -172,8 +181,10 @@ export function createApp(deps: Deps) {
     return c.redirect(/^[A-Za-z0-9_-]{20,200}$/.test(token) ? `/account/rebind#token=${token}` : '/account/rebind', 302);
   });
   // A small shield for every page (browsers ask for /favicon.ico even without a link).
-  const favicon = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M16 2 4 7v8c0 7.5 5.1 13.4 12 15 6.9-1.6 12-7.5 12-15V7z" fill="#1565c0"/><path d="m10 16 4 4 8-8" stroke="#fff" stroke-width="3" fill="none"/></svg>';
-  for (const path of ['/favicon.ico', '/favicon.svg']) app.get(path, (c) => c.body(favicon, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' }));
+  const favicon =
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M16 2 4 7v8c0 7.5 5.1 13.4 12 15 6.9-1.6 12-7.5 12-15V7z" fill="#1565c0"/><path d="m10 16 4 4 8-8" stroke="#fff" stroke-width="3" fill="none"/></svg>';
+  for (const path of ['/favicon.ico', '/favicon.svg'])
+    app.get(path, (c) => c.body(favicon, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' }));
   app.get('/freeze.js', (c) => c.body(freezeScript, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'staffSession', {
@@ -182,22 +193,48 @@ export function createApp(deps: Deps) {
     name: deps.config.secureCookies ? '__Host-rebind_staff' : 'rebind_staff',
     description: 'Staff session cookie from /admin/api/auth/login/totp; unsafe methods also need X-CSRF-Token',
   });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerSession', { type: 'http', scheme: 'bearer', description: 'End-user session token from /api/v1/auth/login' });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'caseToken', { type: 'http', scheme: 'bearer', description: 'The caseToken returned when filing a reset case' });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'serviceKey', { type: 'http', scheme: 'bearer', description: 'A service account key (rbk_live_…), created by an admin or `npm run cli -- service create`; each route needs one scope' });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'rebindToken', { type: 'http', scheme: 'bearer', description: 'The token at the end of the approval email link' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerSession', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'End-user session token from /api/v1/auth/login',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'caseToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The caseToken returned when filing a reset case',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'serviceKey', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'A service account key (rbk_live_…), created by an admin or `npm run cli -- service create`; each route needs one scope',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'rebindToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The token at the end of the approval email link',
+  });
   app.doc('/openapi.json', {
     openapi: '3.0.3',
-    info: { title: 'Rebind API', version: '0.1.0', description: 'End-user 2FA endpoints (/api/v1), the review desk API (/admin/api) and the service API for the exchange\'s own systems (/service/v1).' },
+    info: {
+      title: 'Rebind API',
+      version: '0.1.0',
+      description: "End-user 2FA endpoints (/api/v1), the review desk API (/admin/api) and the service API for the exchange's own systems (/service/v1).",
+    },
   });
   app.get('/docs', (c) => c.html(docsPage()));
   app.get('/docs/assets/*', serveStatic({ root: join(root, 'node_modules', 'swagger-ui-dist'), rewriteRequestPath: (p) => p.replace(/^\/docs\/assets/, '') }));
   app.get('/docs/init.js', (c) => c.body(docsInitScript, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
 
   // Unknown API paths get a JSON 404, never the SPA.
-  app.all('/api/*', () => { throw new AppError('not_found'); });
-  app.all('/admin/api/*', () => { throw new AppError('not_found'); });
-  app.all('/service/*', () => { throw new AppError('not_found'); });
+  app.all('/api/*', () => {
+    throw new AppError('not_found');
+  });
+  app.all('/admin/api/*', () => {
+    throw new AppError('not_found');
+  });
+  app.all('/service/*', () => {
+    throw new AppError('not_found');
+  });
 
   // The end user's pages: hashed assets (cached for good), and index.html for every page route below /account.
   app.get('/account/assets/*', (c) => serveBuiltFile(c, accountDistDir, c.req.path.replace(/^\/account/, ''), IMMUTABLE) ?? notFound());
@@ -213,23 +250,34 @@ export function createApp(deps: Deps) {
     if (/\.[a-z0-9]{1,8}$/i.test(c.req.path)) {
       return serveBuiltFile(c, adminDistDir, c.req.path, c.req.path.startsWith('/assets/') ? IMMUTABLE : 'public, max-age=3600') ?? notFound();
     }
-    return serveBuiltFile(c, adminDistDir, 'index.html', REVALIDATE) ?? c.text('The desk is not built yet: run `npm run build` (npm start does it for you).', 503);
+    return (
+      serveBuiltFile(c, adminDistDir, 'index.html', REVALIDATE) ?? c.text('The desk is not built yet: run `npm run build` (npm start does it for you).', 503)
+    );
   });
 
-  app.notFound(() => { throw new AppError('not_found'); });
+  app.notFound(() => {
+    throw new AppError('not_found');
+  });
 
   app.onError((err, c) => {
     const requestIdValue = c.get('requestId') ?? '';
     let error: AppError;
     if (err instanceof AppError) error = err;
-    else if (err instanceof HTTPException && err.status === 400) error = new AppError('invalid_json', err.message.includes('JSON') ? undefined : 'The request is malformed.');
+    else if (err instanceof HTTPException && err.status === 400)
+      error = new AppError('invalid_json', err.message.includes('JSON') ? undefined : 'The request is malformed.');
     else if (err instanceof HTTPException && err.status === 413) error = new AppError('payload_too_large');
     // The OpenAPI validator's own media-type gate (e.g. `application/json-seq`, an empty `text/plain` body).
     else if (err instanceof HTTPException && err.status === 415) error = new AppError('unsupported_media_type');
     else if (databaseFault(err)) {
       const fault = databaseFault(err)!;
-      deps.logger[fault.code === 'validation_failed' ? 'warn' : 'error']({ requestId: requestIdValue, sqlState: fault.cause, detail: fault.detail }, 'database fault');
-      error = fault.code === 'validation_failed' ? new AppError('validation_failed', 'A value in the request is out of range.') : new AppError(fault.code, undefined, undefined, 5);
+      deps.logger[fault.code === 'validation_failed' ? 'warn' : 'error'](
+        { requestId: requestIdValue, sqlState: fault.cause, detail: fault.detail },
+        'database fault',
+      );
+      error =
+        fault.code === 'validation_failed'
+          ? new AppError('validation_failed', 'A value in the request is out of range.')
+          : new AppError(fault.code, undefined, undefined, 5);
     } else {
       deps.logger.error({ requestId: requestIdValue, err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
       error = new AppError('internal_error');
@@ -248,7 +296,10 @@ export function createApp(deps: Deps) {
 export type App = ReturnType<typeof createApp>;
 
 function accountIndex(c: Context<AppEnv>) {
-  return serveBuiltFile(c, accountDistDir, 'index.html', REVALIDATE) ?? c.text('The account pages are not built yet: run `npm run build` (npm start does it for you).', 503);
+  return (
+    serveBuiltFile(c, accountDistDir, 'index.html', REVALIDATE) ??
+    c.text('The account pages are not built yet: run `npm run build` (npm start does it for you).', 503)
+  );
 }
 
 function notFound(): never {

@@ -9,11 +9,17 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: z.coerce.number().int().min(1).max(65535).default(8787),
   DATABASE_PATH: z.string().min(1).default('./data/rebind.db'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/i, 'a postgres:// URL (unset for the embedded SQLite file)').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/i, 'a postgres:// URL (unset for the embedded SQLite file)')
+    .optional(),
   REBIND_MASTER_KEY: z.string().optional(),
   REBIND_OLD_MASTER_KEYS: z.string().optional(),
   ORIGIN: z.url({ protocol: /^https?$/ }).optional(),
-  RP_ID: z.string().regex(/^[a-z0-9.-]+$/i, 'a host name such as example.com').optional(),
+  RP_ID: z
+    .string()
+    .regex(/^[a-z0-9.-]+$/i, 'a host name such as example.com')
+    .optional(),
   RP_NAME: z.string().min(1).default('Rebind'),
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
   MAIL_FROM: z.string().min(3).default('Rebind <no-reply@rebind.example>'),
@@ -22,7 +28,11 @@ const envSchema = z.object({
   OUTBOX_RETRY_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
+  BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(100 * 1024),
   STAFF_IDLE_TIMEOUT_MINUTES: minutes(30),
   STAFF_SESSION_MAX_HOURS: hours(12),
   SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
@@ -120,7 +130,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     databasePath: e.DATABASE_PATH,
     databaseUrl: e.DATABASE_URL,
     masterKey: e.REBIND_MASTER_KEY,
-    oldMasterKeys: (e.REBIND_OLD_MASTER_KEYS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    oldMasterKeys: (e.REBIND_OLD_MASTER_KEYS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     origin,
     rpId,
     rpName: e.RP_NAME,

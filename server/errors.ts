@@ -113,7 +113,8 @@ export function databaseFault(err: unknown): { code: ErrorCode; cause: string; d
     if (code === 'SQLITE_MISMATCH' || code === 'SQLITE_RANGE') return { code: 'validation_failed', cause: code, detail: detailOf(e) };
     if (code === 'SQLITE_TOOBIG') return { code: 'payload_too_large', cause: code, detail: detailOf(e) };
     if (code === '53100') return { code: 'storage_full', cause: code, detail: detailOf(e) }; // disk_full
-    if (/^(53|57P|08)/.test(code) || code === '25006' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') return { code: 'database_unavailable', cause: code, detail: detailOf(e) };
+    if (/^(53|57P|08)/.test(code) || code === '25006' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT')
+      return { code: 'database_unavailable', cause: code, detail: detailOf(e) };
     if (code === '40001' || code === '40P01' || code === '55P03') return { code: 'database_busy', cause: code, detail: detailOf(e) };
     if (/^22/.test(code)) return { code: 'validation_failed', cause: code, detail: detailOf(e) }; // data exception: a value out of range or of the wrong form
   }

@@ -24,9 +24,7 @@ export const ErrorSchema = z
   .openapi('Error');
 
 export const errorResponses = (...statuses: number[]) =>
-  Object.fromEntries(
-    statuses.map((s) => [s, { description: errorDescriptions[s] ?? 'Error', content: { 'application/json': { schema: ErrorSchema } } }]),
-  );
+  Object.fromEntries(statuses.map((s) => [s, { description: errorDescriptions[s] ?? 'Error', content: { 'application/json': { schema: ErrorSchema } } }]));
 
 const errorDescriptions: Record<number, string> = {
   400: 'Invalid input (details per field)',
@@ -48,10 +46,7 @@ export function createRouter() {
           const key = issue.path.length ? issue.path.join('.') : '_';
           fields[key] ??= issue.message;
         }
-        return c.json(
-          { code: 'validation_failed', message: 'The request is not valid.', details: { fields }, requestId: c.get('requestId') },
-          400,
-        );
+        return c.json({ code: 'validation_failed', message: 'The request is not valid.', details: { fields }, requestId: c.get('requestId') }, 400);
       }
     },
   });

@@ -3,7 +3,22 @@ import pino, { type Logger } from 'pino';
 export type { Logger };
 
 /** Keys whose values never reach a log line, at any depth (a second line of defence). */
-const secretKeys = new Set(['password', 'code', 'token', 'secret', 'totpSecret', 'answer', 'answers', 'cookie', 'authorization', 'csrfToken', 'challengeId', 'caseToken', 'otpauthUri', 'key']);
+const secretKeys = new Set([
+  'password',
+  'code',
+  'token',
+  'secret',
+  'totpSecret',
+  'answer',
+  'answers',
+  'cookie',
+  'authorization',
+  'csrfToken',
+  'challengeId',
+  'caseToken',
+  'otpauthUri',
+  'key',
+]);
 const CENSOR = '[redacted]';
 const MAX_DEPTH = 6;
 

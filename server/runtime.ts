@@ -43,6 +43,17 @@ export async function openRuntime(options: { logger?: Logger; env?: Record<strin
   }
   const keyring = createKeyring(keySource.key, config.oldMasterKeys);
   const database = await openDatabase({ url: config.databaseUrl, path: config.databasePath });
-  const deps: Deps = { config, db: database.db, database, keyring, clock: systemClock, random: systemRandom, logger, transports: transportsFromConfig(config), biometric: simulatedBiometricProvider(config.origin, systemRandom), lifecycle: { draining: false } };
+  const deps: Deps = {
+    config,
+    db: database.db,
+    database,
+    keyring,
+    clock: systemClock,
+    random: systemRandom,
+    logger,
+    transports: transportsFromConfig(config),
+    biometric: simulatedBiometricProvider(config.origin, systemRandom),
+    lifecycle: { draining: false },
+  };
   return { deps, keySource, close: () => database.close() };
 }

@@ -29,14 +29,19 @@ async function main() {
   const app = createApp(deps);
   const server = serve({ fetch: app.fetch, port: deps.config.port, hostname: deps.config.host }, (info) => {
     deps.logger.info({ port: info.port }, 'listening');
-    console.log(`\nRebind is running: the desk ${deps.config.origin}/, the account pages ${deps.config.origin}/account  (API docs: ${deps.config.origin}/docs, health: ${deps.config.origin}/healthz)\n`);
+    console.log(
+      `\nRebind is running: the desk ${deps.config.origin}/, the account pages ${deps.config.origin}/account  (API docs: ${deps.config.origin}/docs, health: ${deps.config.origin}/healthz)\n`,
+    );
   });
   server.on('clientError', answerClientError);
   // Deliver queued email and SMS when providers are configured (the outbox is transactional).
   const dispatcher = setInterval(() => void dispatchPending(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'dispatch failed')), 2000);
   dispatcher.unref();
   // Security events to webhook endpoints: each delivery claimed by one instance at a time, retried on its schedule.
-  const webhooks = setInterval(() => void dispatchWebhooks(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'webhook dispatch failed')), 1000);
+  const webhooks = setInterval(
+    () => void dispatchWebhooks(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'webhook dispatch failed')),
+    1000,
+  );
   webhooks.unref();
   // Housekeeping: drafts abandoned after 24 h, unused rebind links expire their case.
   const sweeper = setInterval(() => void sweepCases(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'sweep failed')), 60_000);

@@ -72,12 +72,19 @@ export function pageCosts(distDir: string): PageCost[] {
       }
       const initialBytes = [...initial].reduce((s, k) => s + size(k), 0) + catalogBytes;
       const onDemandBytes = [...onDemand].reduce((s, k) => s + size(k), 0);
-      return { page: page.replace(/^src\/pages\/|\.tsx$/g, ''), initialKb: kb(initialBytes), onDemandKb: kb(onDemandBytes), totalKb: kb(initialBytes + onDemandBytes) };
+      return {
+        page: page.replace(/^src\/pages\/|\.tsx$/g, ''),
+        initialKb: kb(initialBytes),
+        onDemandKb: kb(onDemandBytes),
+        totalKb: kb(initialBytes + onDemandBytes),
+      };
     });
 }
 
 export function formatBudgetTable(costs: PageCost[]): string {
-  const rows = costs.map((c) => `| ${c.page} | ${c.initialKb.toFixed(1)} | ${c.onDemandKb.toFixed(1)} | ${c.totalKb.toFixed(1)} | ${c.totalKb <= BUDGET_KB ? 'ok' : 'OVER'} |`);
+  const rows = costs.map(
+    (c) => `| ${c.page} | ${c.initialKb.toFixed(1)} | ${c.onDemandKb.toFixed(1)} | ${c.totalKb.toFixed(1)} | ${c.totalKb <= BUDGET_KB ? 'ok' : 'OVER'} |`,
+  );
   return [`| page | opens with (KB gzip) | may load later | worst case | ≤ ${BUDGET_KB} KB |`, '| --- | ---: | ---: | ---: | --- |', ...rows].join('\n');
 }
 

@@ -26,7 +26,8 @@ function route(path: string, token: string | null): ReactNode {
   if (path === '/security') return signedInPage(<SecurityPage token={token!} />);
   if (path === '/security/questions') return signedInPage(<SecurityQuestionsPage token={token!} />);
   const bind = matchPath('/security/bind/:type', path);
-  if (bind && ['totp', 'sms', 'passkey'].includes(bind.type!)) return signedInPage(<OperationPage token={token!} action="bind" factorType={bind.type as 'totp'} />);
+  if (bind && ['totp', 'sms', 'passkey'].includes(bind.type!))
+    return signedInPage(<OperationPage token={token!} action="bind" factorType={bind.type as 'totp'} />);
   const other = matchPath('/security/:action/:id', path);
   if (other && (other.action === 'change' || other.action === 'unbind') && /^\d+$/.test(other.id!)) {
     return signedInPage(<OperationPage token={token!} action={other.action} factorId={Number(other.id)} />);

@@ -35,10 +35,12 @@ export function navigate(to: string, options: { replace?: boolean } = {}): void 
 /** Matches "/case/:id" against a path; returns the parameters or null. */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {
   const names: string[] = [];
-  const re = new RegExp(`^${pattern.replace(/:([a-z]+)/gi, (_m, name: string) => {
-    names.push(name);
-    return '([^/]+)';
-  })}$`);
+  const re = new RegExp(
+    `^${pattern.replace(/:([a-z]+)/gi, (_m, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    })}$`,
+  );
   const m = re.exec(path);
   if (!m) return null;
   return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1]!)]));

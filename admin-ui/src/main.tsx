@@ -6,7 +6,7 @@ const container = document.getElementById('root');
 if (!container) throw new Error('#root is missing from index.html');
 
 createRoot(container).render(
-    <StrictMode>
-        <Shell />
-    </StrictMode>
+  <StrictMode>
+    <Shell />
+  </StrictMode>,
 );

@@ -11,14 +11,14 @@ export { STAFF_ROLES, isStaffRole, type StaffRole } from './staff-roles';
 export type { Permission };
 
 export const can = (role: StaffRole | undefined, permission: Permission): boolean =>
-    role !== undefined && (permissions[permission] as readonly StaffRole[]).includes(role);
+  role !== undefined && (permissions[permission] as readonly StaffRole[]).includes(role);
 
 export const canReadAuditEvents = (role: StaffRole | undefined): boolean => can(role, 'audit.read');
 
 export const canManageStaff = (role: StaffRole | undefined): boolean => can(role, 'staff.manage');
 
 /** Choices for a SelectInput / SelectField; names are translation keys. */
-export const staffRoleChoices = STAFF_ROLES.map(role => ({
-    id: role,
-    name: `rebind.roles.${role}`,
+export const staffRoleChoices = STAFF_ROLES.map((role) => ({
+  id: role,
+  name: `rebind.roles.${role}`,
 }));

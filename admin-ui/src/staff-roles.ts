@@ -5,5 +5,4 @@ export const STAFF_ROLES = ['agent', 'supervisor', 'auditor', 'admin'] as const;
 
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
-export const isStaffRole = (value: unknown): value is StaffRole =>
-    typeof value === 'string' && (STAFF_ROLES as readonly string[]).includes(value);
+export const isStaffRole = (value: unknown): value is StaffRole => typeof value === 'string' && (STAFF_ROLES as readonly string[]).includes(value);

@@ -14,23 +14,27 @@ export const rateLimitBuckets = sqliteTable('rate_limit_buckets', {
  * carry one-time codes and links. Without a provider configured, messages stay
  * here with status `dev` and the admin outbox shows them.
  */
-export const outbox = sqliteTable('outbox', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
-  recipientEnc: text('recipient_enc').notNull(),
-  recipientMasked: text('recipient_masked').notNull(),
-  subject: text('subject').notNull(),
-  bodyEnc: text('body_enc').notNull(),
-  template: text('template').notNull(),
-  userId: integer('user_id'),
-  status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'dev'] }).notNull(),
-  attempts: integer('attempts').notNull().default(0),
-  lastError: text('last_error'),
-  createdAt: ts('created_at').notNull(),
-  sentAt: ts('sent_at'),
-  // While `sending`: the instance that claimed it has until then; after it, another may retry.
-  leaseUntil: ts('lease_until'),
-}, (t) => [index('outbox_status_idx').on(t.status, t.id)]);
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
+    recipientEnc: text('recipient_enc').notNull(),
+    recipientMasked: text('recipient_masked').notNull(),
+    subject: text('subject').notNull(),
+    bodyEnc: text('body_enc').notNull(),
+    template: text('template').notNull(),
+    userId: integer('user_id'),
+    status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'dev'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: ts('created_at').notNull(),
+    sentAt: ts('sent_at'),
+    // While `sending`: the instance that claimed it has until then; after it, another may retry.
+    leaseUntil: ts('lease_until'),
+  },
+  (t) => [index('outbox_status_idx').on(t.status, t.id)],
+);
 
 /** Operator-editable settings (lock durations, SLA per band...), JSON values. */
 export const settings = sqliteTable('settings', {

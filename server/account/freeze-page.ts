@@ -9,8 +9,12 @@ export function freezePage(d: { account: string; change: string; alreadyFrozen: 
 </head><body>
 <h1>Wasn't you?</h1>
 <p>A security change (<code>${escapeHtml(d.change)}</code>) was made on the account <strong>${escapeHtml(d.account)}</strong>.</p>
-${d.alreadyFrozen ? '<p id="result"><strong>The account is already frozen.</strong> Our support team will contact you.</p>' : `<p>Freezing the account now means:</p><ul>${d.consequences.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>
-<button id="freeze" type="button">Freeze my account</button><p id="result" role="status"></p>`}
+${
+  d.alreadyFrozen
+    ? '<p id="result"><strong>The account is already frozen.</strong> Our support team will contact you.</p>'
+    : `<p>Freezing the account now means:</p><ul>${d.consequences.map((c) => `<li>${escapeHtml(c)}</li>`).join('')}</ul>
+<button id="freeze" type="button">Freeze my account</button><p id="result" role="status"></p>`
+}
 <script src="/freeze.js"></script>
 </body></html>`;
 }

@@ -27,7 +27,15 @@ export function channelsBefore(deps: Deps, email: string, activeFactors: FactorR
  * message with its own one-click "this wasn't me" link that freezes the
  * account. Runs inside the change's transaction.
  */
-export async function notifySecurityChange(tx: DbOrTx, deps: Deps, userId: number, before: ChannelsBefore, what: string, reason: string, emailExtra?: string): Promise<void> {
+export async function notifySecurityChange(
+  tx: DbOrTx,
+  deps: Deps,
+  userId: number,
+  before: ChannelsBefore,
+  what: string,
+  reason: string,
+  emailExtra?: string,
+): Promise<void> {
   const now = deps.clock();
   const link = async () => {
     const token = generateToken(deps.random);
@@ -35,9 +43,25 @@ export async function notifySecurityChange(tx: DbOrTx, deps: Deps, userId: numbe
     return `${deps.config.origin}/api/v1/freeze/${token}`;
   };
   const email = templates.securityChange(what, now, await link(), emailExtra);
-  await enqueueMessage(tx, deps, { channel: 'email', to: before.email, recipientMasked: maskEmail(before.email), subject: email.subject, body: email.body, template: 'security_change', userId });
+  await enqueueMessage(tx, deps, {
+    channel: 'email',
+    to: before.email,
+    recipientMasked: maskEmail(before.email),
+    subject: email.subject,
+    body: email.body,
+    template: 'security_change',
+    userId,
+  });
   for (const phone of before.phones) {
     const sms = templates.securityChangeSms(what, await link());
-    await enqueueMessage(tx, deps, { channel: 'sms', to: phone.e164, recipientMasked: maskPhone(phone.callingCode, phone.last), subject: sms.subject, body: sms.body, template: 'security_change', userId });
+    await enqueueMessage(tx, deps, {
+      channel: 'sms',
+      to: phone.e164,
+      recipientMasked: maskPhone(phone.callingCode, phone.last),
+      subject: sms.subject,
+      body: sms.body,
+      template: 'security_change',
+      userId,
+    });
   }
 }

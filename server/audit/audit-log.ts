@@ -62,7 +62,9 @@ export function hashAuditEvent(prevHash: string, event: ChainedFields): string {
  */
 export async function lockChainHead(tx: DbOrTx): Promise<{ lastId: number; lastHash: string } | undefined> {
   if (tx.engine === 'pg') {
-    const [row] = await tx.rows<{ lastId: number; lastHash: string }>(sql`SELECT last_id AS "lastId", last_hash AS "lastHash" FROM audit_head WHERE id = 1 FOR UPDATE`);
+    const [row] = await tx.rows<{ lastId: number; lastHash: string }>(
+      sql`SELECT last_id AS "lastId", last_hash AS "lastHash" FROM audit_head WHERE id = 1 FOR UPDATE`,
+    );
     if (row) return { lastId: Number(row.lastId), lastHash: row.lastHash };
   }
   return (await chainHead(tx).execute())[0];
@@ -72,14 +74,35 @@ export async function lockChainHead(tx: DbOrTx): Promise<{ lastId: number; lastH
 // (SQLite's tx is one long-lived object; see db/prepared.ts).
 const chainHead = preparedQuery('audit_head_read', (tx: DbOrTx, name) => prepareNamed(tx.select().from(auditHead).where(eq(auditHead.id, 1)).limit(1), name));
 const p = (name: string) => sql.placeholder(name);
-const insertEvent = preparedQuery('audit_event_insert', (tx: DbOrTx, name) => prepareNamed(
-  tx.insert(auditEvents).values({ id: p('id'), ts: p('ts'), actorType: p('actorType'), actorId: p('actorId'), actorLabel: p('actorLabel'), action: p('action'), targetType: p('targetType'), targetId: p('targetId'), ip: p('ip'), requestId: p('requestId'), details: p('details'), prevHash: p('prevHash'), hash: p('hash') }),
-  name,
-));
-const moveHead = preparedQuery('audit_head_move', (tx: DbOrTx, name) => prepareNamed(
-  tx.insert(auditHead).values({ id: 1, lastId: p('lastId'), lastHash: p('lastHash') }).onConflictDoUpdate({ target: auditHead.id, set: { lastId: sql`excluded.last_id`, lastHash: sql`excluded.last_hash` } }),
-  name,
-));
+const insertEvent = preparedQuery('audit_event_insert', (tx: DbOrTx, name) =>
+  prepareNamed(
+    tx.insert(auditEvents).values({
+      id: p('id'),
+      ts: p('ts'),
+      actorType: p('actorType'),
+      actorId: p('actorId'),
+      actorLabel: p('actorLabel'),
+      action: p('action'),
+      targetType: p('targetType'),
+      targetId: p('targetId'),
+      ip: p('ip'),
+      requestId: p('requestId'),
+      details: p('details'),
+      prevHash: p('prevHash'),
+      hash: p('hash'),
+    }),
+    name,
+  ),
+);
+const moveHead = preparedQuery('audit_head_move', (tx: DbOrTx, name) =>
+  prepareNamed(
+    tx
+      .insert(auditHead)
+      .values({ id: 1, lastId: p('lastId'), lastHash: p('lastHash') })
+      .onConflictDoUpdate({ target: auditHead.id, set: { lastId: sql`excluded.last_id`, lastHash: sql`excluded.last_hash` } }),
+    name,
+  ),
+);
 
 /**
  * The one function that writes audit events. Call it inside the transaction of

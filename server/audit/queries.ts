@@ -35,7 +35,10 @@ function whereOf(filter: Record<string, unknown>, engine: Engine): SQL | undefin
   }
   const actorType = filterString(filter, 'actorType');
   if (actorType) {
-    if (!['staff', 'user', 'system', 'service'].includes(actorType)) throw new AppError('validation_failed', 'filter.actorType must be staff, user, system or service', { fields: { 'filter.actorType': 'unknown actor type' } });
+    if (!['staff', 'user', 'system', 'service'].includes(actorType))
+      throw new AppError('validation_failed', 'filter.actorType must be staff, user, system or service', {
+        fields: { 'filter.actorType': 'unknown actor type' },
+      });
     conditions.push(eq(auditEvents.actorType, actorType as 'staff'));
   }
   const actorId = filterString(filter, 'actorId');
@@ -94,7 +97,13 @@ function toView(row: typeof auditEvents.$inferSelect): AuditEventView {
 
 export async function listAuditEvents(db: Db, q: ListQuery<AuditSortField>): Promise<{ rows: AuditEventView[]; total: number }> {
   const where = whereOf(q.filter, db.engine);
-  const rows = (await db.select().from(auditEvents).where(where).orderBy(...orderOf(q)).limit(q.limit).offset(q.offset));
+  const rows = await db
+    .select()
+    .from(auditEvents)
+    .where(where)
+    .orderBy(...orderOf(q))
+    .limit(q.limit)
+    .offset(q.offset);
   const total = (await db.select({ n: count() }).from(auditEvents).where(where).limit(1))[0]?.n ?? 0;
   return { rows: rows.map(toView), total };
 }
@@ -112,7 +121,12 @@ async function* auditBatches(db: Db, where: SQL | undefined, order: 'ASC' | 'DES
   let cursor: number | undefined;
   for (;;) {
     const after = cursor === undefined ? undefined : order === 'ASC' ? gt(auditEvents.id, cursor) : lt(auditEvents.id, cursor);
-    const batch = (await db.select().from(auditEvents).where(and(where, after)).orderBy(order === 'ASC' ? asc(auditEvents.id) : desc(auditEvents.id)).limit(1000));
+    const batch = await db
+      .select()
+      .from(auditEvents)
+      .where(and(where, after))
+      .orderBy(order === 'ASC' ? asc(auditEvents.id) : desc(auditEvents.id))
+      .limit(1000);
     for (const row of batch) yield toView(row);
     if (batch.length < 1000) return;
     cursor = batch[batch.length - 1]!.id;

@@ -25,10 +25,30 @@ const AuditEvent = z
   .openapi('AuditEvent');
 
 const Verdict = z
-  .object({ ok: z.boolean(), count: z.number(), headHash: z.string().optional(), firstBadEventId: z.number().optional(), problem: z.string().optional(), message: z.string().optional() })
+  .object({
+    ok: z.boolean(),
+    count: z.number(),
+    headHash: z.string().optional(),
+    firstBadEventId: z.number().optional(),
+    problem: z.string().optional(),
+    message: z.string().optional(),
+  })
   .openapi('AuditChainVerdict');
 
-const csvColumns: (keyof AuditEventView)[] = ['id', 'ts', 'actorType', 'actorId', 'actorLabel', 'action', 'targetType', 'targetId', 'ip', 'requestId', 'details', 'hash'];
+const csvColumns: (keyof AuditEventView)[] = [
+  'id',
+  'ts',
+  'actorType',
+  'actorId',
+  'actorLabel',
+  'action',
+  'targetType',
+  'targetId',
+  'ip',
+  'requestId',
+  'details',
+  'hash',
+];
 
 export function auditRoutes(deps: Deps) {
   const app = createRouter();
@@ -42,7 +62,10 @@ export function auditRoutes(deps: Deps) {
       summary: 'The audit trail, react-admin simple-REST list',
       description: filterDoc,
       request: { query: ListQuerySchema },
-      responses: { 200: { description: 'A page of events; Content-Range gives the total', content: { 'application/json': { schema: z.array(AuditEvent) } } }, ...errorResponses(400, 401, 403) },
+      responses: {
+        200: { description: 'A page of events; Content-Range gives the total', content: { 'application/json': { schema: z.array(AuditEvent) } } },
+        ...errorResponses(400, 401, 403),
+      },
     }),
     async (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: auditSortable, defaultSort: ['id', 'DESC'] });
@@ -101,7 +124,10 @@ export function auditRoutes(deps: Deps) {
           } catch (err) {
             // The status line is gone: erroring the stream resets the connection, so the
             // download fails visibly (no final chunk) instead of looking like a short, complete export.
-            deps.logger.error({ requestId, rowsSent: sent, err: { name: (err as Error).name, message: (err as Error).message } }, 'audit export failed mid-stream; connection aborted');
+            deps.logger.error(
+              { requestId, rowsSent: sent, err: { name: (err as Error).name, message: (err as Error).message } },
+              'audit export failed mid-stream; connection aborted',
+            );
             controller.error(err);
           }
         },

@@ -16,7 +16,13 @@ import type { RequestContext } from '../http.ts';
  * every session revoked, withdrawals locked (48 h by default), and a
  * single-use rebind link (72 h) mailed to the account email.
  */
-export async function applyApproval(tx: DbOrTx, deps: Deps, caseId: number, userId: number, ctx: Partial<RequestContext>): Promise<{ revokedFactors: number; withdrawalLockUntil: Date; rebindExpiresAt: Date }> {
+export async function applyApproval(
+  tx: DbOrTx,
+  deps: Deps,
+  caseId: number,
+  userId: number,
+  ctx: Partial<RequestContext>,
+): Promise<{ revokedFactors: number; withdrawalLockUntil: Date; rebindExpiresAt: Date }> {
   const now = deps.clock();
   const user = (await tx.select().from(users).where(eq(users.id, userId)).limit(1))[0]!;
   const factors = await activeFactors(tx, userId);
@@ -25,7 +31,10 @@ export async function applyApproval(tx: DbOrTx, deps: Deps, caseId: number, user
   const withdrawalLockUntil = await extendWithdrawalLock(tx, deps, user, deps.config.resetWithdrawalLockMs);
   const token = generateToken(deps.random);
   const rebindExpiresAt = new Date(now.getTime() + deps.config.rebindLinkMs);
-  await tx.update(cases).set({ rebindTokenHash: sha256Hex(token), rebindExpiresAt }).where(and(eq(cases.id, caseId), isNull(cases.completedAt)));
+  await tx
+    .update(cases)
+    .set({ rebindTokenHash: sha256Hex(token), rebindExpiresAt })
+    .where(and(eq(cases.id, caseId), isNull(cases.completedAt)));
   // The token rides in the fragment: browsers never send it to a server, so no log sees it.
   const link = `${deps.config.origin}/account/rebind#token=${token}`;
   await enqueueMessage(tx, deps, {
@@ -37,7 +46,12 @@ export async function applyApproval(tx: DbOrTx, deps: Deps, caseId: number, user
     template: 'case_approved',
     userId,
   });
-  for (const f of factors) await appendSecurityEvent(tx, deps, { type: 'factor.unbound', userId, data: { factorId: f.id, factorType: f.type, reason: 'reset_case', operationId: null, caseId } });
+  for (const f of factors)
+    await appendSecurityEvent(tx, deps, {
+      type: 'factor.unbound',
+      userId,
+      data: { factorId: f.id, factorType: f.type, reason: 'reset_case', operationId: null, caseId },
+    });
   await appendSecurityEvent(tx, deps, { type: 'withdrawal_lock.set', userId, data: { until: withdrawalLockUntil.toISOString(), cause: 'case.approved' } });
   return { revokedFactors: factors.length, withdrawalLockUntil, rebindExpiresAt };
 }

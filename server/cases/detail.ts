@@ -15,15 +15,97 @@ const DAY = 86_400_000;
 // depend on which fields the case has, so they are built per call.
 const p = (name: string) => sql.placeholder(name);
 const q = {
-  caseById: preparedQuery('case_detail_case', (db, name) => prepareNamed(db.select().from(cases).where(eq(cases.id, p('id'))).limit(1), name)),
-  userById: preparedQuery('case_detail_user', (db, name) => prepareNamed(db.select().from(users).where(eq(users.id, p('id'))).limit(1), name)),
-  people: preparedQuery('case_detail_staff', (db, name) => prepareNamed(db.select({ id: staff.id, name: staff.name, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt }).from(staff).orderBy(asc(staff.name), asc(staff.id)), name)),
-  factors: preparedQuery('case_detail_factors', (db, name) => prepareNamed(db.select().from(userFactors).where(eq(userFactors.userId, p('userId'))).orderBy(asc(userFactors.id)), name)),
-  kyc: preparedQuery('case_detail_kyc', (db, name) => prepareNamed(db.select().from(kycReferences).where(eq(kycReferences.userId, p('userId'))).orderBy(desc(kycReferences.verifiedAt)).limit(1), name)),
-  sighting: preparedQuery('case_detail_sighting', (db, name) => prepareNamed(db.select().from(userSightings).where(and(eq(userSightings.userId, p('userId')), eq(userSightings.kind, p('kind')), eq(userSightings.value, p('value')))).limit(1), name)),
-  evidence: preparedQuery('case_detail_evidence', (db, name) => prepareNamed(db.select().from(caseEvidence).where(eq(caseEvidence.caseId, p('caseId'))).orderBy(asc(caseEvidence.id)), name)),
-  notes: preparedQuery('case_detail_notes', (db, name) => prepareNamed(db.select().from(caseNotes).where(eq(caseNotes.caseId, p('caseId'))).orderBy(asc(caseNotes.id)), name)),
-  timeline: preparedQuery('case_detail_timeline', (db, name) => prepareNamed(db.select().from(auditEvents).where(and(eq(auditEvents.targetType, 'case'), eq(auditEvents.targetId, p('targetId')), ne(auditEvents.action, 'case.view'))).orderBy(asc(auditEvents.id)).limit(200), name)),
+  caseById: preparedQuery('case_detail_case', (db, name) =>
+    prepareNamed(
+      db
+        .select()
+        .from(cases)
+        .where(eq(cases.id, p('id')))
+        .limit(1),
+      name,
+    ),
+  ),
+  userById: preparedQuery('case_detail_user', (db, name) =>
+    prepareNamed(
+      db
+        .select()
+        .from(users)
+        .where(eq(users.id, p('id')))
+        .limit(1),
+      name,
+    ),
+  ),
+  people: preparedQuery('case_detail_staff', (db, name) =>
+    prepareNamed(
+      db
+        .select({ id: staff.id, name: staff.name, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt })
+        .from(staff)
+        .orderBy(asc(staff.name), asc(staff.id)),
+      name,
+    ),
+  ),
+  factors: preparedQuery('case_detail_factors', (db, name) =>
+    prepareNamed(
+      db
+        .select()
+        .from(userFactors)
+        .where(eq(userFactors.userId, p('userId')))
+        .orderBy(asc(userFactors.id)),
+      name,
+    ),
+  ),
+  kyc: preparedQuery('case_detail_kyc', (db, name) =>
+    prepareNamed(
+      db
+        .select()
+        .from(kycReferences)
+        .where(eq(kycReferences.userId, p('userId')))
+        .orderBy(desc(kycReferences.verifiedAt))
+        .limit(1),
+      name,
+    ),
+  ),
+  sighting: preparedQuery('case_detail_sighting', (db, name) =>
+    prepareNamed(
+      db
+        .select()
+        .from(userSightings)
+        .where(and(eq(userSightings.userId, p('userId')), eq(userSightings.kind, p('kind')), eq(userSightings.value, p('value'))))
+        .limit(1),
+      name,
+    ),
+  ),
+  evidence: preparedQuery('case_detail_evidence', (db, name) =>
+    prepareNamed(
+      db
+        .select()
+        .from(caseEvidence)
+        .where(eq(caseEvidence.caseId, p('caseId')))
+        .orderBy(asc(caseEvidence.id)),
+      name,
+    ),
+  ),
+  notes: preparedQuery('case_detail_notes', (db, name) =>
+    prepareNamed(
+      db
+        .select()
+        .from(caseNotes)
+        .where(eq(caseNotes.caseId, p('caseId')))
+        .orderBy(asc(caseNotes.id)),
+      name,
+    ),
+  ),
+  timeline: preparedQuery('case_detail_timeline', (db, name) =>
+    prepareNamed(
+      db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.targetType, 'case'), eq(auditEvents.targetId, p('targetId')), ne(auditEvents.action, 'case.view')))
+        .orderBy(asc(auditEvents.id))
+        .limit(200),
+      name,
+    ),
+  ),
 };
 
 /**
@@ -47,15 +129,31 @@ export async function caseDetail(deps: Deps, principal: StaffPrincipal, id: numb
   const deviceSeen = await sighting('device', c.deviceId);
   const evidence = await q.evidence(deps.db).execute({ caseId: id });
   const txids = evidence.map((e) => e.txid).filter((t): t is string => Boolean(t));
-  const related = (await deps.db
-    .select({ id: cases.id, userId: cases.userId, status: cases.status, createdAt: cases.createdAt, maskedEmail: cases.maskedEmail, requestIp: cases.requestIp, deviceId: cases.deviceId })
+  const related = await deps.db
+    .select({
+      id: cases.id,
+      userId: cases.userId,
+      status: cases.status,
+      createdAt: cases.createdAt,
+      maskedEmail: cases.maskedEmail,
+      requestIp: cases.requestIp,
+      deviceId: cases.deviceId,
+    })
     .from(cases)
-    .where(and(ne(cases.id, id), or(eq(cases.userId, user.id), c.requestIp ? eq(cases.requestIp, c.requestIp) : undefined, c.deviceId ? eq(cases.deviceId, c.deviceId) : undefined)))
+    .where(
+      and(
+        ne(cases.id, id),
+        or(eq(cases.userId, user.id), c.requestIp ? eq(cases.requestIp, c.requestIp) : undefined, c.deviceId ? eq(cases.deviceId, c.deviceId) : undefined),
+      ),
+    )
     .orderBy(desc(cases.createdAt))
-    .limit(20)
-    );
+    .limit(20);
   const txidHits = txids.length
-    ? (await deps.db.select({ caseId: caseEvidence.caseId, txid: caseEvidence.txid, userId: cases.userId }).from(caseEvidence).innerJoin(cases, eq(cases.id, caseEvidence.caseId)).where(and(inArray(caseEvidence.txid, txids), ne(caseEvidence.caseId, id))))
+    ? await deps.db
+        .select({ caseId: caseEvidence.caseId, txid: caseEvidence.txid, userId: cases.userId })
+        .from(caseEvidence)
+        .innerJoin(cases, eq(cases.id, caseEvidence.caseId))
+        .where(and(inArray(caseEvidence.txid, txids), ne(caseEvidence.caseId, id)))
     : [];
   const notes = await q.notes(deps.db).execute({ caseId: id });
   // Views are in the audit trail but would drown the story of the case.
@@ -72,12 +170,12 @@ export async function caseDetail(deps: Deps, principal: StaffPrincipal, id: numb
 
   return {
     ...caseListView(c, now),
-    assigneeName: c.assigneeId ? names.get(c.assigneeId) ?? null : null,
+    assigneeName: c.assigneeId ? (names.get(c.assigneeId) ?? null) : null,
     claimExpiresAt: live && c.lastActivityAt ? new Date(c.lastActivityAt.getTime() + deps.config.claimIdleMs).toISOString() : null,
-    firstApproverName: c.firstApproverId ? names.get(c.firstApproverId) ?? null : null,
+    firstApproverName: c.firstApproverId ? (names.get(c.firstApproverId) ?? null) : null,
     firstApprovedAt: c.firstApprovedAt?.toISOString() ?? null,
     decidedById: c.decidedById,
-    decidedByName: c.decidedById ? names.get(c.decidedById) ?? null : null,
+    decidedByName: c.decidedById ? (names.get(c.decidedById) ?? null) : null,
     reasonCode: c.reasonCode,
     riskSignals: c.riskSignals ? (JSON.parse(c.riskSignals) as { signal: string; weight: number; detail: string }[]) : [],
     ownAccount: principal.userId !== null && principal.userId === c.userId,
@@ -96,7 +194,15 @@ export async function caseDetail(deps: Deps, principal: StaffPrincipal, id: numb
       emailChangedAt: user.emailChangedAt?.toISOString() ?? null,
       withdrawalLockUntil: user.withdrawalLockUntil?.toISOString() ?? null,
       kyc: kyc ? { level: kyc.level, provider: kyc.provider, documentCountry: kyc.documentCountry, verifiedAt: kyc.verifiedAt.toISOString() } : null,
-      factors: factors.map((f) => ({ id: f.id, type: f.type, name: f.name, status: f.status, phone: f.type === 'sms' ? maskPhone(f.phoneCountry, f.phoneLast) : null, boundAt: f.boundAt.toISOString(), revokedAt: f.revokedAt?.toISOString() ?? null })),
+      factors: factors.map((f) => ({
+        id: f.id,
+        type: f.type,
+        name: f.name,
+        status: f.status,
+        phone: f.type === 'sms' ? maskPhone(f.phoneCountry, f.phoneLast) : null,
+        boundAt: f.boundAt.toISOString(),
+        revokedAt: f.revokedAt?.toISOString() ?? null,
+      })),
     },
     request: {
       ip: c.requestIp,
@@ -126,8 +232,24 @@ export async function caseDetail(deps: Deps, principal: StaffPrincipal, id: numb
       sameDevice: Boolean(c.deviceId && r.deviceId === c.deviceId),
     })),
     txidOnOtherCases: txidHits.filter((h) => h.userId !== user.id).map((h) => ({ caseId: h.caseId, txid: h.txid })),
-    notes: notes.map((n) => ({ id: n.id, authorType: n.authorType, staffId: n.staffId, staffName: n.staffId ? names.get(n.staffId) ?? null : null, visibility: n.visibility, body: n.body, createdAt: n.createdAt.toISOString() })),
-    timeline: timeline.map((t) => ({ id: t.id, ts: t.ts.toISOString(), action: t.action, actorType: t.actorType, actorId: t.actorId, actorLabel: t.actorLabel, details: JSON.parse(t.details) as Record<string, unknown> })),
+    notes: notes.map((n) => ({
+      id: n.id,
+      authorType: n.authorType,
+      staffId: n.staffId,
+      staffName: n.staffId ? (names.get(n.staffId) ?? null) : null,
+      visibility: n.visibility,
+      body: n.body,
+      createdAt: n.createdAt.toISOString(),
+    })),
+    timeline: timeline.map((t) => ({
+      id: t.id,
+      ts: t.ts.toISOString(),
+      action: t.action,
+      actorType: t.actorType,
+      actorId: t.actorId,
+      actorLabel: t.actorLabel,
+      details: JSON.parse(t.details) as Record<string, unknown>,
+    })),
     availableActions: actions,
     assignees,
   };

@@ -2,7 +2,17 @@ import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
 import type { ListQuery } from '../platform/list-query.ts';
-import { caseWhere, listColumns, parseCaseFilter, rawListView, type CaseFilterSpec, type CaseListResult, type CaseSortField, type ListCasesOptions, type RawCase } from './queue.ts';
+import {
+  caseWhere,
+  listColumns,
+  parseCaseFilter,
+  rawListView,
+  type CaseFilterSpec,
+  type CaseListResult,
+  type CaseSortField,
+  type ListCasesOptions,
+  type RawCase,
+} from './queue.ts';
 
 /*
  * The queue on PostgreSQL. What SQLite's queue.ts hand-plans, PostgreSQL's
@@ -27,7 +37,11 @@ export const pgQueueTuning = {
 };
 
 /** `a, b DESC` → `c.a, c.b DESC` (column lists and ORDER BY items of cases). */
-const prefixed = (alias: string, list: string) => list.split(',').map((item) => `${alias}.${item.trim()}`).join(', ');
+const prefixed = (alias: string, list: string) =>
+  list
+    .split(',')
+    .map((item) => `${alias}.${item.trim()}`)
+    .join(', ');
 
 /** The filter uses only what case_counts knows. */
 function countable(spec: CaseFilterSpec): boolean {
@@ -36,8 +50,20 @@ function countable(spec: CaseFilterSpec): boolean {
 
 function countedTotal(spec: CaseFilterSpec): SQL {
   const conditions: SQL[] = [sql`n > 0`];
-  if (spec.statuses) conditions.push(sql`status IN (${sql.join(spec.statuses.map((s) => sql`${s}`), sql`, `)})`);
-  if (spec.bands) conditions.push(sql`risk_band IN (${sql.join(spec.bands.map((b) => sql`${b}`), sql`, `)})`);
+  if (spec.statuses)
+    conditions.push(
+      sql`status IN (${sql.join(
+        spec.statuses.map((s) => sql`${s}`),
+        sql`, `,
+      )})`,
+    );
+  if (spec.bands)
+    conditions.push(
+      sql`risk_band IN (${sql.join(
+        spec.bands.map((b) => sql`${b}`),
+        sql`, `,
+      )})`,
+    );
   if (spec.method) conditions.push(sql`strpos(methods, ${spec.method}) > 0`);
   if (spec.assignee !== undefined) conditions.push(sql`assignee_id = ${spec.assignee === 'none' ? 0 : spec.assignee}`);
   return sql`SELECT coalesce(sum(n), 0) AS n FROM case_counts WHERE ${sql.join(conditions, sql` AND `)}`;
@@ -79,7 +105,11 @@ function statements(q: ListQuery<CaseSortField>, spec: CaseFilterSpec, now: Date
   if (!withTotal) return { page };
   if (countable(spec)) return { page, total: countedTotal(spec) };
   // Other filters count exactly up to a budget; past it the total is the planner's estimate.
-  return { page, total: sql`SELECT count(*) AS n FROM (SELECT 1 FROM cases${whereSql} LIMIT ${pgQueueTuning.exactBudget + 1}) s`, estimate: sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM cases${whereSql}` };
+  return {
+    page,
+    total: sql`SELECT count(*) AS n FROM (SELECT 1 FROM cases${whereSql} LIMIT ${pgQueueTuning.exactBudget + 1}) s`,
+    estimate: sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM cases${whereSql}`,
+  };
 }
 
 /** At most this many (status, band) arms; more are read with the IN lists as written. */
@@ -118,7 +148,14 @@ async function plannerEstimate(db: Db, query: SQL, key: string, nowMs: number): 
   return total;
 }
 
-export async function listCasesPg(db: Db, q: ListQuery<CaseSortField>, spec: CaseFilterSpec, now: Date, me: number, options: ListCasesOptions = {}): Promise<CaseListResult> {
+export async function listCasesPg(
+  db: Db,
+  q: ListQuery<CaseSortField>,
+  spec: CaseFilterSpec,
+  now: Date,
+  me: number,
+  options: ListCasesOptions = {},
+): Promise<CaseListResult> {
   const { page, total, estimate } = statements(q, spec, now, me, options.total !== false);
   const raw = await db.rows<RawCase>(page);
   const rows = raw.map((r) => rawListView(r, now.getTime()));
@@ -130,7 +167,11 @@ export async function listCasesPg(db: Db, q: ListQuery<CaseSortField>, spec: Cas
   if (!estimate || n <= pgQueueTuning.exactBudget) return { rows, total: n, totalIsEstimate: false };
   const guess = await plannerEstimate(db, estimate, `${JSON.stringify(q.filter)}\u0000${me}`, now.getTime());
   // Past the end (an empty page) the list is shorter than the offset; otherwise at least as long as what was shown, and than the exact budget.
-  return { rows, total: rows.length === 0 ? Math.min(guess, q.offset) : Math.max(guess, q.offset + rows.length, pgQueueTuning.exactBudget + 1), totalIsEstimate: true };
+  return {
+    rows,
+    total: rows.length === 0 ? Math.min(guess, q.offset) : Math.max(guess, q.offset + rows.length, pgQueueTuning.exactBudget + 1),
+    totalIsEstimate: true,
+  };
 }
 
 /** The statements listCasesPg runs for a page, as text and parameters (the benchmark replays them raw). */

@@ -65,7 +65,8 @@ export function caseWhere(filter: Record<string, unknown>, now: Date, me: number
   if (assignee === 'me') conditions.push(eq(cases.assigneeId, me));
   else if (assignee === 'unassigned') conditions.push(isNull(cases.assigneeId));
   else if (assignee !== undefined) {
-    if (!/^\d+$/.test(assignee)) throw new AppError('validation_failed', 'filter.assigneeId: an id, "me" or "unassigned"', { fields: { 'filter.assigneeId': 'invalid' } });
+    if (!/^\d+$/.test(assignee))
+      throw new AppError('validation_failed', 'filter.assigneeId: an id, "me" or "unassigned"', { fields: { 'filter.assigneeId': 'invalid' } });
     conditions.push(eq(cases.assigneeId, Number(assignee)));
   }
   if (filter.slaBreached !== undefined) {
@@ -84,7 +85,8 @@ export function caseWhere(filter: Record<string, unknown>, now: Date, me: number
     const id = /^#?(\d+)$/.exec(q);
     if (id) conditions.push(eq(cases.id, Number(id[1])));
     // ESCAPE makes the backslashes above escape LIKE's wildcards (SQLite has no default escape character).
-    else if (engine === 'pg') conditions.push(sql`lower(${cases.maskedEmail}) LIKE lower(${likePrefix(q)}) ESCAPE '\\'`); // SQLite's LIKE ignores ASCII case
+    else if (engine === 'pg')
+      conditions.push(sql`lower(${cases.maskedEmail}) LIKE lower(${likePrefix(q)}) ESCAPE '\\'`); // SQLite's LIKE ignores ASCII case
     else conditions.push(sql`${cases.maskedEmail} LIKE ${likePrefix(q)} ESCAPE '\\'`);
   }
   return conditions.length ? and(...conditions) : undefined;
@@ -92,7 +94,9 @@ export function caseWhere(filter: Record<string, unknown>, now: Date, me: number
 
 export function caseOrder(q: ListQuery<CaseSortField>) {
   const dir = q.sortOrder === 'ASC' ? asc : desc;
-  const column = { slaDueAt: cases.slaDueAt, createdAt: cases.createdAt, riskScore: cases.riskScore, id: cases.id, submittedAt: cases.submittedAt }[q.sortField];
+  const column = { slaDueAt: cases.slaDueAt, createdAt: cases.createdAt, riskScore: cases.riskScore, id: cases.id, submittedAt: cases.submittedAt }[
+    q.sortField
+  ];
   return q.sortField === 'id' ? [dir(cases.id)] : [dir(column), dir(cases.id)];
 }
 
@@ -186,14 +190,16 @@ export function parseCaseFilter(filter: Record<string, unknown>, now: Date, me: 
   if (bandList) spec.bands = [...new Set(bandList)];
   const method = listOf(filter, 'method', evidenceMethods);
   if (method) {
-    if (method.length === 0) spec.never = true; // instr(methods, NULL) is never true
+    if (method.length === 0)
+      spec.never = true; // instr(methods, NULL) is never true
     else spec.method = method[0];
   }
   const assignee = filterString(filter, 'assigneeId');
   if (assignee === 'me') spec.assignee = me;
   else if (assignee === 'unassigned') spec.assignee = 'none';
   else if (assignee !== undefined) {
-    if (!/^\d+$/.test(assignee)) throw new AppError('validation_failed', 'filter.assigneeId: an id, "me" or "unassigned"', { fields: { 'filter.assigneeId': 'invalid' } });
+    if (!/^\d+$/.test(assignee))
+      throw new AppError('validation_failed', 'filter.assigneeId: an id, "me" or "unassigned"', { fields: { 'filter.assigneeId': 'invalid' } });
     spec.assignee = Number(assignee);
   }
   if (filter.slaBreached !== undefined) {
@@ -224,13 +230,38 @@ export function parseCaseFilter(filter: Record<string, unknown>, now: Date, me: 
   return spec;
 }
 
-const sortColumn: Record<CaseSortField, string> = { slaDueAt: 'sla_due_at', createdAt: 'created_at', riskScore: 'risk_score', submittedAt: 'submitted_at', id: 'id' };
+const sortColumn: Record<CaseSortField, string> = {
+  slaDueAt: 'sla_due_at',
+  createdAt: 'created_at',
+  riskScore: 'risk_score',
+  submittedAt: 'submitted_at',
+  id: 'id',
+};
 const nullable = new Set(['sla_due_at', 'risk_score', 'submitted_at']);
-const cellIndex: Record<CaseSortField, string> = { slaDueAt: 'cases_queue_sla_idx', createdAt: 'cases_queue_created_idx', riskScore: 'cases_queue_risk_idx', submittedAt: 'cases_queue_submitted_idx', id: 'cases_queue_id_idx' };
-const assignedIndex: Record<CaseSortField, string> = { slaDueAt: 'cases_assigned_sla_idx', createdAt: 'cases_assigned_created_idx', riskScore: 'cases_assigned_risk_idx', submittedAt: 'cases_assigned_submitted_idx', id: 'cases_assigned_id_idx' };
-const walkIndex: Record<CaseSortField, string> = { slaDueAt: 'INDEXED BY cases_walk_sla_idx', createdAt: 'INDEXED BY cases_walk_created_idx', riskScore: 'INDEXED BY cases_walk_risk_idx', submittedAt: 'INDEXED BY cases_walk_submitted_idx', id: 'INDEXED BY cases_walk_id_idx' };
+const cellIndex: Record<CaseSortField, string> = {
+  slaDueAt: 'cases_queue_sla_idx',
+  createdAt: 'cases_queue_created_idx',
+  riskScore: 'cases_queue_risk_idx',
+  submittedAt: 'cases_queue_submitted_idx',
+  id: 'cases_queue_id_idx',
+};
+const assignedIndex: Record<CaseSortField, string> = {
+  slaDueAt: 'cases_assigned_sla_idx',
+  createdAt: 'cases_assigned_created_idx',
+  riskScore: 'cases_assigned_risk_idx',
+  submittedAt: 'cases_assigned_submitted_idx',
+  id: 'cases_assigned_id_idx',
+};
+const walkIndex: Record<CaseSortField, string> = {
+  slaDueAt: 'INDEXED BY cases_walk_sla_idx',
+  createdAt: 'INDEXED BY cases_walk_created_idx',
+  riskScore: 'INDEXED BY cases_walk_risk_idx',
+  submittedAt: 'INDEXED BY cases_walk_submitted_idx',
+  id: 'INDEXED BY cases_walk_id_idx',
+};
 
-export const listColumns = 'id, status, version, user_id, masked_email, methods, risk_score, risk_band, sla_due_at, assignee_id, first_approver_id, created_at, submitted_at, decided_at';
+export const listColumns =
+  'id, status, version, user_id, masked_email, methods, risk_score, risk_band, sla_due_at, assignee_id, first_approver_id, created_at, submitted_at, decided_at';
 
 export interface RawCase {
   id: number;
@@ -331,7 +362,8 @@ function countableConds(spec: CaseFilterSpec, options: { statuses: boolean; band
   if (options.statuses && spec.statuses) conds.push(inList('status', spec.statuses));
   if (options.bands && spec.bands) conds.push(inList('risk_band', spec.bands));
   if (spec.method) conds.push({ sql: 'instr(methods, ?) > 0', params: [spec.method] });
-  if (options.assignee && spec.assignee !== undefined) conds.push(spec.assignee === 'none' ? { sql: 'assignee_id IS NULL', params: [] } : { sql: 'assignee_id = ?', params: [spec.assignee] });
+  if (options.assignee && spec.assignee !== undefined)
+    conds.push(spec.assignee === 'none' ? { sql: 'assignee_id IS NULL', params: [] } : { sql: 'assignee_id = ?', params: [spec.assignee] });
   return conds;
 }
 
@@ -383,10 +415,14 @@ function countedCells(cache: QueueCache, spec: CaseFilterSpec): Cell[] {
  */
 function slaImpliedRange(cache: QueueCache, spec: CaseFilterSpec, column: string): Cond[] {
   if (spec.sla.length === 0 || (column !== 'created_at' && column !== 'submitted_at' && column !== 'risk_score' && column !== 'id')) return [];
-  const b = cache.get<{ created_min: number | null; created_max: number | null; submitted_min: number | null; submitted_max: number | null; submitted_unbounded: number; risk_missing: number }>(
-    'SELECT created_min, created_max, submitted_min, submitted_max, submitted_unbounded, risk_missing FROM case_sla_bounds WHERE id = 1',
-    [],
-  );
+  const b = cache.get<{
+    created_min: number | null;
+    created_max: number | null;
+    submitted_min: number | null;
+    submitted_max: number | null;
+    submitted_unbounded: number;
+    risk_missing: number;
+  }>('SELECT created_min, created_max, submitted_min, submitted_max, submitted_unbounded, risk_missing FROM case_sla_bounds WHERE id = 1', []);
   if (column === 'risk_score') return b.risk_missing ? [] : [{ sql: 'risk_score IS NOT NULL', params: [], bound: { column, side: 'lower' } }];
   const clock = spec.sla.some((c) => c.clock) ? ('implied' as const) : undefined;
   if (column === 'id') return b.created_max === null ? [] : idFloor(cache, spec, b.created_max, clock);
@@ -443,19 +479,35 @@ function planCaseList(cache: QueueCache, spec: CaseFilterSpec, sortField: CaseSo
     const rest = countableConds(spec, { statuses: false, bands: false, assignee: true });
     const arms = cells.map<Arm>((cell) => ({
       from: `cases INDEXED BY ${cellIndex[sortField]}`,
-      conds: [{ sql: 'status = ?', params: [cell.status] }, cell.band === null ? { sql: 'risk_band IS NULL', params: [] } : { sql: 'risk_band = ?', params: [cell.band] }, ...rest, ...residual],
+      conds: [
+        { sql: 'status = ?', params: [cell.status] },
+        cell.band === null ? { sql: 'risk_band IS NULL', params: [] } : { sql: 'risk_band = ?', params: [cell.band] },
+        ...rest,
+        ...residual,
+      ],
     }));
     return { kind: 'cells', arms, column, dir, countedTotal: countable ? total : undefined, candidates: total, seekable: true };
   }
   const total = countedCells(cache, spec).reduce((s, c) => s + c.n, 0);
   if (typeof spec.assignee === 'number') {
     const conds = [{ sql: 'assignee_id = ?', params: [spec.assignee] }, ...countableConds(spec, { statuses: true, bands: true, assignee: false }), ...residual];
-    return { kind: 'assigned', arms: [{ from: `cases INDEXED BY ${assignedIndex[sortField]}`, conds }], column, dir, countedTotal: countable ? total : undefined, candidates: total, seekable: true };
+    return {
+      kind: 'assigned',
+      arms: [{ from: `cases INDEXED BY ${assignedIndex[sortField]}`, conds }],
+      column,
+      dir,
+      countedTotal: countable ? total : undefined,
+      candidates: total,
+      seekable: true,
+    };
   }
   const conds = [...countableConds(spec, { statuses: true, bands: true, assignee: true }), ...residual];
   // By id without an id floor, walking for an SLA window could read the whole
   // index: read the window from the SLA index and sort it (its size, not the table's).
-  const from = sortField === 'id' && spec.sla.length && !residual.some((c) => c.bound?.column === 'id') ? 'cases INDEXED BY cases_walk_sla_idx' : `cases ${walkIndex[sortField]}`;
+  const from =
+    sortField === 'id' && spec.sla.length && !residual.some((c) => c.bound?.column === 'id')
+      ? 'cases INDEXED BY cases_walk_sla_idx'
+      : `cases ${walkIndex[sortField]}`;
   return { kind: 'walk', arms: [{ from, conds }], column, dir, countedTotal: countable ? total : undefined, candidates: total, seekable: true };
 }
 
@@ -473,7 +525,10 @@ function afterKey(column: string, dir: 'ASC' | 'DESC', key: number | null, id: n
     const sameKey = { sql: `${column} IS NULL AND id ${after} ?`, params: [id] };
     return dir === 'ASC' ? [sameKey, { sql: `${column} IS NOT NULL`, params: [] }] : [sameKey];
   }
-  const ranges = [{ sql: `${column} = ? AND id ${after} ?`, params: [key, id] }, { sql: `${column} ${after} ?`, params: [key] }];
+  const ranges = [
+    { sql: `${column} = ? AND id ${after} ?`, params: [key, id] },
+    { sql: `${column} ${after} ?`, params: [key] },
+  ];
   if (dir === 'DESC' && nullable.has(column)) ranges.push({ sql: `${column} IS NULL`, params: [] });
   return ranges;
 }
@@ -593,7 +648,12 @@ function fellDue(cache: QueueCache, plan: Plan, keyColumns: string, from: number
   }
   const sql = `${parts.join(' UNION ALL ')} LIMIT ?`;
   cache.trace?.push({ sql, params: [...params, limit] });
-  const keys = (cache.statement(sql).raw().all(...params, limit) as unknown[][]).map((row): Key => (plan.column === 'id' ? [row[0] as number, row[0] as number] : [row[0] as number | null, row[1] as number]));
+  const keys = (
+    cache
+      .statement(sql)
+      .raw()
+      .all(...params, limit) as unknown[][]
+  ).map((row): Key => (plan.column === 'id' ? [row[0] as number, row[0] as number] : [row[0] as number | null, row[1] as number]));
   return keys.sort((x, y) => compareKeys(plan.dir, x, y));
 }
 
@@ -641,7 +701,10 @@ function anchorBefore(cache: QueueCache, plan: Plan, offset: number, nowMs: numb
     const want = (wanted + 1 - entry.keys.length) * stride;
     cache.trace?.push({ sql: `${from.sql} LIMIT ?`, params: [...from.params, want] });
     let seen = 0;
-    for (const row of cache.statement(`${from.sql} LIMIT ?`).raw().iterate(...from.params, want) as IterableIterator<unknown[]>) {
+    for (const row of cache
+      .statement(`${from.sql} LIMIT ?`)
+      .raw()
+      .iterate(...from.params, want) as IterableIterator<unknown[]>) {
       if (++seen % stride === 0) entry.keys.push(toKey(row));
     }
     if (seen < want) entry.complete = true;
@@ -675,7 +738,10 @@ function anchorBefore(cache: QueueCache, plan: Plan, offset: number, nowMs: numb
   const from = base ? orderedSelect(plan, keyColumns, { key: base.key[0], id: base.key[1] }) : signature;
   const skip = offset - 1 - (base ? base.rows : 0);
   cache.trace?.push({ sql: `${from.sql} LIMIT 1 OFFSET ?`, params: [...from.params, skip] });
-  const row = cache.statement(`${from.sql} LIMIT 1 OFFSET ?`).raw().get(...from.params, skip) as unknown[] | undefined;
+  const row = cache
+    .statement(`${from.sql} LIMIT 1 OFFSET ?`)
+    .raw()
+    .get(...from.params, skip) as unknown[] | undefined;
   if (!row) return 'end';
   const [key, id] = toKey(row);
   return { key, id, position: offset - 1 };
@@ -750,7 +816,9 @@ function estimateTotal(cache: QueueCache, spec: CaseFilterSpec): number {
         estimate += r.n;
         continue;
       }
-      const end = Number.isFinite(to) ? to : cache.get<{ m: number }>(`SELECT max(sla_due_at) AS m FROM cases INDEXED BY cases_queue_sla_idx WHERE ${where.sql}`, where.params).m;
+      const end = Number.isFinite(to)
+        ? to
+        : cache.get<{ m: number }>(`SELECT max(sla_due_at) AS m FROM cases INDEXED BY cases_queue_sla_idx WHERE ${where.sql}`, where.params).m;
       const start = Number.isFinite(from) ? Math.max(from, r.first) : r.first;
       estimate += r.last > start ? (r.n * (end - start)) / (r.last - start) : r.n;
     }
@@ -796,7 +864,13 @@ export interface ListCasesOptions {
  * on the reader connection (synchronous, one read transaction). PostgreSQL:
  * queue-pg.ts, where the planner and plain indexes do the work.
  */
-export async function listCases(database: DatabaseHandle, q: ListQuery<CaseSortField>, now: Date, me: number, options: ListCasesOptions = {}): Promise<CaseListResult> {
+export async function listCases(
+  database: DatabaseHandle,
+  q: ListQuery<CaseSortField>,
+  now: Date,
+  me: number,
+  options: ListCasesOptions = {},
+): Promise<CaseListResult> {
   const spec = parseCaseFilter(q.filter, now, me);
   if (spec.never) return { rows: [], total: options.total === false ? null : 0, totalIsEstimate: false };
   if (database.engine === 'pg') {
@@ -820,12 +894,21 @@ export async function listCases(database: DatabaseHandle, q: ListQuery<CaseSortF
   }
 }
 
-function totalOf(cache: QueueCache, plan: Plan, spec: CaseFilterSpec, q: ListQuery<CaseSortField>, shown: number, now: Date, me: number): { total: number; totalIsEstimate: boolean } {
+function totalOf(
+  cache: QueueCache,
+  plan: Plan,
+  spec: CaseFilterSpec,
+  q: ListQuery<CaseSortField>,
+  shown: number,
+  now: Date,
+  me: number,
+): { total: number; totalIsEstimate: boolean } {
   if (plan.countedTotal !== undefined) return { total: plan.countedTotal, totalIsEstimate: false };
   // A page that is not full ends the list: the total is where it ends.
   if (shown > 0 && shown < q.limit) return { total: q.offset + shown, totalIsEstimate: false };
   if (shown === 0 && q.offset === 0) return { total: 0, totalIsEstimate: false };
-  if (plan.kind === 'ids' || plan.kind === 'user' || (plan.candidates ?? 0) <= queueTuning.exactBudget) return { total: exactCount(cache, plan), totalIsEstimate: false };
+  if (plan.kind === 'ids' || plan.kind === 'user' || (plan.candidates ?? 0) <= queueTuning.exactBudget)
+    return { total: exactCount(cache, plan), totalIsEstimate: false };
   const key = `${JSON.stringify(q.filter)}\u0000${me}`;
   const cached = cache.estimates.get(key);
   const nowMs = now.getTime();

@@ -6,7 +6,14 @@
  */
 export interface RiskInputs {
   now: Date;
-  account: { createdAt: Date; valueTier: 'retail' | 'active' | 'vip' | 'institutional'; passwordChangedAt: Date | null; emailChangedAt: Date | null; frozen: boolean; kycLevel?: number | null };
+  account: {
+    createdAt: Date;
+    valueTier: 'retail' | 'active' | 'vip' | 'institutional';
+    passwordChangedAt: Date | null;
+    emailChangedAt: Date | null;
+    frozen: boolean;
+    kycLevel?: number | null;
+  };
   evidence: {
     questions?: { matched: number; total: number };
     biometric?: { status: 'pending' | 'completed' | 'failed'; liveness?: number | null; faceMatch?: number | null };
@@ -50,7 +57,12 @@ export function assessRisk(input: RiskInputs): { score: number; band: RiskBand; 
   }
   if (e.biometric) {
     if (e.biometric.status === 'pending') add('biometric_pending', 5, 'biometric result not received yet');
-    else if (biometricPassed(e.biometric)) add('biometric_passed', -30, `liveness ${e.biometric.liveness} ≥ ${BIOMETRIC_THRESHOLDS.liveness}, face match ${e.biometric.faceMatch} ≥ ${BIOMETRIC_THRESHOLDS.faceMatch}`);
+    else if (biometricPassed(e.biometric))
+      add(
+        'biometric_passed',
+        -30,
+        `liveness ${e.biometric.liveness} ≥ ${BIOMETRIC_THRESHOLDS.liveness}, face match ${e.biometric.faceMatch} ≥ ${BIOMETRIC_THRESHOLDS.faceMatch}`,
+      );
     else add('biometric_failed', 35, `liveness ${e.biometric.liveness ?? '–'}, face match ${e.biometric.faceMatch ?? '–'} below thresholds`);
   }
   if (e.transfer) {
@@ -72,7 +84,8 @@ export function assessRisk(input: RiskInputs): { score: number; band: RiskBand; 
   if (tierWeight) add('value_tier', tierWeight, `${input.account.valueTier} account: a valuable target`);
 
   const since = (d: Date | null) => (d ? (input.now.getTime() - d.getTime()) / DAY : Infinity);
-  if (since(input.account.passwordChangedAt) <= 7) add('recent_password_change', 20, `password changed ${Math.ceil(since(input.account.passwordChangedAt))} day(s) ago`);
+  if (since(input.account.passwordChangedAt) <= 7)
+    add('recent_password_change', 20, `password changed ${Math.ceil(since(input.account.passwordChangedAt))} day(s) ago`);
   if (since(input.account.emailChangedAt) <= 30) add('recent_email_change', 20, `email changed ${Math.ceil(since(input.account.emailChangedAt))} day(s) ago`);
   // The exchange's KYC level (PUT /service/v1/users): 0 means nobody was ever verified, so no selfie stands behind the account.
   if (input.account.kycLevel === 0) add('no_kyc', 10, 'the exchange reports no completed KYC on this account');
@@ -81,7 +94,8 @@ export function assessRisk(input: RiskInputs): { score: number; band: RiskBand; 
   if (input.request.ipSeenBefore === false) add('new_ip', 10, 'request IP never seen on this account');
   if (input.request.deviceSeenBefore === false) add('new_device', 10, 'request device never seen on this account');
 
-  if (input.history.rejectedCases > 0) add('earlier_rejections', Math.min(30, 15 * input.history.rejectedCases), `${input.history.rejectedCases} earlier rejected case(s)`);
+  if (input.history.rejectedCases > 0)
+    add('earlier_rejections', Math.min(30, 15 * input.history.rejectedCases), `${input.history.rejectedCases} earlier rejected case(s)`);
   if (input.history.recentCases > 0) add('recent_cases', 5, `${input.history.recentCases} other case(s) in the last 30 days`);
 
   const x = input.crossCase;

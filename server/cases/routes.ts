@@ -30,7 +30,13 @@ const CaseSummary = z
   })
   .openapi('CaseSummary');
 const CaseDetail = CaseSummary.extend({}).catchall(z.any()).openapi('CaseDetail');
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
+const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 const tags = ['review desk'];
 
 type WorkAction = Exclude<CaseAction, 'note' | 'assign'>;
@@ -62,16 +68,23 @@ export function caseRoutes(deps: Deps) {
       path: '/cases',
       tags,
       summary: 'The review queue (simple-REST list)',
-      description: 'filter: status (one or a list), riskBand, method, assigneeId ("me", "unassigned" or an id), slaBreached, slaDueAt_gte, slaDueAt_lte, userId, q (case id or masked-email prefix), id (list). sort: slaDueAt, createdAt, riskScore, submittedAt, id. The total in Content-Range is exact, except for filters on SLA times or an email prefix over more than a few thousand cases, where it is an estimate flagged by `X-Total-Is-Estimate: true`. `Prefer: count=none` skips the total (`Content-Range: cases 0-24/*`).',
+      description:
+        'filter: status (one or a list), riskBand, method, assigneeId ("me", "unassigned" or an id), slaBreached, slaDueAt_gte, slaDueAt_lte, userId, q (case id or masked-email prefix), id (list). sort: slaDueAt, createdAt, riskScore, submittedAt, id. The total in Content-Range is exact, except for filters on SLA times or an email prefix over more than a few thousand cases, where it is an estimate flagged by `X-Total-Is-Estimate: true`. `Prefer: count=none` skips the total (`Content-Range: cases 0-24/*`).',
       request: { query: ListQuerySchema },
-      responses: { 200: { description: 'A page of cases; Content-Range gives the total', content: { 'application/json': { schema: z.array(CaseSummary) } } }, ...errorResponses(400, 401, 403) },
+      responses: {
+        200: { description: 'A page of cases; Content-Range gives the total', content: { 'application/json': { schema: z.array(CaseSummary) } } },
+        ...errorResponses(400, 401, 403),
+      },
     }),
     async (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: caseSortable, defaultSort: ['slaDueAt', 'ASC'] });
       // `Prefer: count=none` (as in PostgREST) skips the total: Content-Range ends in `/*`.
       const countNone = /\bcount=none\b/.test(c.req.header('prefer') ?? '');
       const { rows, total, totalIsEstimate } = await listCases(deps.database, q, deps.clock(), c.get('staff')!.staffId, { total: !countNone });
-      c.header('Content-Range', total === null ? `cases ${q.offset}-${rows.length ? q.offset + rows.length - 1 : q.offset}/*` : contentRange('cases', q.offset, rows.length, total));
+      c.header(
+        'Content-Range',
+        total === null ? `cases ${q.offset}-${rows.length ? q.offset + rows.length - 1 : q.offset}/*` : contentRange('cases', q.offset, rows.length, total),
+      );
       // Past a few thousand candidates some filters (SLA times, email prefix) get an estimated total.
       if (totalIsEstimate) c.header('X-Total-Is-Estimate', 'true');
       // Flag the cases about the signed-in person's own account, so the desk offers no action on them.
@@ -95,7 +108,13 @@ export function caseRoutes(deps: Deps) {
       const detail = await caseDetail(deps, principal, id);
       const ctx = requestContext(c, deps.config.trustProxy);
       await deps.db.transaction(async (tx) => {
-        await recordAuditEvent(tx, deps.clock(), { actor: { type: 'staff', id: principal.staffId, label: principal.email }, action: 'case.view', target: { type: 'case', id }, ip: ctx.ip, requestId: ctx.requestId });
+        await recordAuditEvent(tx, deps.clock(), {
+          actor: { type: 'staff', id: principal.staffId, label: principal.email },
+          action: 'case.view',
+          target: { type: 'case', id },
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+        });
       });
       return c.json(detail as z.infer<typeof CaseDetail>, 200);
     },
@@ -109,13 +128,16 @@ export function caseRoutes(deps: Deps) {
         tags,
         summary: summaries[action],
         request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: actionBodies[action] } } } },
-        responses: { 200: { description: 'The case after the action', content: { 'application/json': { schema: CaseSummary } } }, ...errorResponses(400, 401, 403, 404, 409, 422) },
+        responses: {
+          200: { description: 'The case after the action', content: { 'application/json': { schema: CaseSummary } } },
+          ...errorResponses(400, 401, 403, 404, 409, 422),
+        },
       }),
       async (c) => {
         const principal = c.get('staff')!;
         const id = c.req.valid('param').id;
         const updated = await runCaseAction(deps, principal, id, action, c.req.valid('json') as { version: number }, requestContext(c, deps.config.trustProxy));
-        return c.json(await caseDetail(deps, principal, updated.id) as z.infer<typeof CaseSummary>, 200);
+        return c.json((await caseDetail(deps, principal, updated.id)) as z.infer<typeof CaseSummary>, 200);
       },
     );
   }
@@ -126,18 +148,29 @@ export function caseRoutes(deps: Deps) {
       path: '/cases/{id}/assign',
       tags,
       summary: 'Assign or reassign the case to an agent or supervisor (supervisors), with an internal note',
-      description: 'Assignable: submitted, in_review (reassignment) and escalated (to a supervisor only) cases. The assignee must be an active agent or supervisor, not the current live holder, and never someone the case is about (conflict_of_interest). The case becomes in_review, held by the assignee (it shows in their "My cases"); audited as case.assign with from/to.',
+      description:
+        'Assignable: submitted, in_review (reassignment) and escalated (to a supervisor only) cases. The assignee must be an active agent or supervisor, not the current live holder, and never someone the case is about (conflict_of_interest). The case becomes in_review, held by the assignee (it shows in their "My cases"); audited as case.assign with from/to.',
       request: {
         params: IdParam,
-        body: { required: true, content: { 'application/json': { schema: z.object({ version: z.number().int(), assigneeId: z.number().int().positive(), note: z.string().trim().min(1).max(2000) }) } } },
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({ version: z.number().int(), assigneeId: z.number().int().positive(), note: z.string().trim().min(1).max(2000) }),
+            },
+          },
+        },
       },
-      responses: { 200: { description: 'The case after the assignment', content: { 'application/json': { schema: CaseDetail } } }, ...errorResponses(400, 401, 403, 404, 409, 422) },
+      responses: {
+        200: { description: 'The case after the assignment', content: { 'application/json': { schema: CaseDetail } } },
+        ...errorResponses(400, 401, 403, 404, 409, 422),
+      },
     }),
     async (c) => {
       const principal = c.get('staff')!;
       const id = c.req.valid('param').id;
       await runCaseAction(deps, principal, id, 'assign', c.req.valid('json'), requestContext(c, deps.config.trustProxy));
-      return c.json(await caseDetail(deps, principal, id) as z.infer<typeof CaseDetail>, 200);
+      return c.json((await caseDetail(deps, principal, id)) as z.infer<typeof CaseDetail>, 200);
     },
   );
 
@@ -147,14 +180,31 @@ export function caseRoutes(deps: Deps) {
       path: '/cases/{id}/notes',
       tags,
       summary: 'Add a note: internal (staff only) or user-visible (shown on the case status)',
-      request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: z.object({ version: z.number().int().optional(), body: z.string().trim().min(1).max(4000), visibility: z.enum(['internal', 'user']).default('internal') }) } } } },
-      responses: { 200: { description: 'The case with its notes', content: { 'application/json': { schema: CaseDetail } } }, ...errorResponses(400, 401, 403, 404, 409) },
+      request: {
+        params: IdParam,
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({
+                version: z.number().int().optional(),
+                body: z.string().trim().min(1).max(4000),
+                visibility: z.enum(['internal', 'user']).default('internal'),
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        200: { description: 'The case with its notes', content: { 'application/json': { schema: CaseDetail } } },
+        ...errorResponses(400, 401, 403, 404, 409),
+      },
     }),
     async (c) => {
       const principal = c.get('staff')!;
       const id = c.req.valid('param').id;
       await runCaseAction(deps, principal, id, 'note', c.req.valid('json'), requestContext(c, deps.config.trustProxy));
-      return c.json(await caseDetail(deps, principal, id) as z.infer<typeof CaseDetail>, 200);
+      return c.json((await caseDetail(deps, principal, id)) as z.infer<typeof CaseDetail>, 200);
     },
   );
 

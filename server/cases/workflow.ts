@@ -27,15 +27,24 @@ type Tx = Parameters<Parameters<Deps['db']['transaction']>[0]>[0];
 
 /** The staff member a case is being assigned to, as the rule needs them. An unknown id is bad input. */
 async function assigneeFor(tx: Tx, id: number | undefined): Promise<AssigneeFacts> {
-  const row = id === undefined ? undefined : (await tx.select({ id: staff.id, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt }).from(staff).where(eq(staff.id, id)).limit(1))[0];
-  if (!row) throw new AppError('validation_failed', 'Choose a staff member to assign the case to.', { fields: { assigneeId: id === undefined ? 'required' : 'no such staff member' } });
+  const row =
+    id === undefined
+      ? undefined
+      : (
+          await tx.select({ id: staff.id, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt }).from(staff).where(eq(staff.id, id)).limit(1)
+        )[0];
+  if (!row)
+    throw new AppError('validation_failed', 'Choose a staff member to assign the case to.', {
+      fields: { assigneeId: id === undefined ? 'required' : 'no such staff member' },
+    });
   return { staffId: row.id, role: row.role, userId: row.userId, active: row.disabledAt === null };
 }
 
 async function reasonFor(tx: Tx, code: string | undefined, kind: 'reject' | 'request_info') {
   if (!code) throw new AppError('validation_failed', 'Choose a reason code.', { fields: { reasonCode: 'required' } });
   const row = (await tx.select().from(reasonCodes).where(eq(reasonCodes.code, code)).limit(1))[0];
-  if (!row || !row.active || row.kind !== kind) throw new AppError('validation_failed', `Not an active ${kind.replace('_', '-')} reason code.`, { fields: { reasonCode: 'unknown or retired' } });
+  if (!row || !row.active || row.kind !== kind)
+    throw new AppError('validation_failed', `Not an active ${kind.replace('_', '-')} reason code.`, { fields: { reasonCode: 'unknown or retired' } });
   return row;
 }
 
@@ -44,7 +53,14 @@ async function reasonFor(tx: Tx, code: string | undefined, kind: 'reject' | 'req
  * on the version (stale → 409), the effects, and the audit event, in one
  * transaction. Two people approving at once: one wins, the other gets 409.
  */
-export async function runCaseAction(deps: Deps, principal: StaffPrincipal, caseId: number, action: CaseAction, input: ActionInput, ctx: RequestContext): Promise<CaseRow> {
+export async function runCaseAction(
+  deps: Deps,
+  principal: StaffPrincipal,
+  caseId: number,
+  action: CaseAction,
+  input: ActionInput,
+  ctx: RequestContext,
+): Promise<CaseRow> {
   const now = deps.clock();
   return deps.db.transaction(async (tx) => {
     const c = (await tx.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0];
@@ -62,7 +78,8 @@ export async function runCaseAction(deps: Deps, principal: StaffPrincipal, caseI
     const user = (await tx.select().from(users).where(eq(users.id, c.userId)).limit(1))[0]!;
     const mail = async (subject: string, body: string, template: string) =>
       await enqueueMessage(tx, deps, { channel: 'email', to: user.email, recipientMasked: maskEmail(user.email), subject, body, template, userId: user.id });
-    const addNote = async (body: string, visibility: 'internal' | 'user') => await tx.insert(caseNotes).values({ caseId, authorType: 'staff', staffId: principal.staffId, visibility, body, createdAt: now });
+    const addNote = async (body: string, visibility: 'internal' | 'user') =>
+      await tx.insert(caseNotes).values({ caseId, authorType: 'staff', staffId: principal.staffId, visibility, body, createdAt: now });
 
     switch (action) {
       case 'note': {
@@ -99,7 +116,11 @@ export async function runCaseAction(deps: Deps, principal: StaffPrincipal, caseI
         if (input.note?.trim()) await addNote(input.note.trim(), 'internal');
         Object.assign(set, { reasonCode: reason.code, decidedById: principal.staffId, decidedAt: now, assigneeId: null });
         details.reasonCode = reason.code;
-        await mail('Your 2FA reset request was not approved', `Your request #${caseId} to reset your 2FA was not approved.\n\nReason: ${reason.userMessage}\n\nYou can file a new request after ${new Date(now.getTime() + deps.config.caseCooldownMs).toISOString().slice(0, 10)}. If you did not make this request, change your password now.`, 'case_rejected');
+        await mail(
+          'Your 2FA reset request was not approved',
+          `Your request #${caseId} to reset your 2FA was not approved.\n\nReason: ${reason.userMessage}\n\nYou can file a new request after ${new Date(now.getTime() + deps.config.caseCooldownMs).toISOString().slice(0, 10)}. If you did not make this request, change your password now.`,
+          'case_rejected',
+        );
         break;
       }
       case 'request-info': {
@@ -109,7 +130,11 @@ export async function runCaseAction(deps: Deps, principal: StaffPrincipal, caseI
         await addNote(message, 'user');
         Object.assign(set, { reasonCode: reason.code, assigneeId: null });
         details.reasonCode = reason.code;
-        await mail('We need more information for your 2FA reset', `To continue with your request #${caseId} we need more information: ${reason.userMessage}\n\n${message}\n\nOpen your request to answer.`, 'case_info_requested');
+        await mail(
+          'We need more information for your 2FA reset',
+          `To continue with your request #${caseId} we need more information: ${reason.userMessage}\n\n${message}\n\nOpen your request to answer.`,
+          'case_info_requested',
+        );
         break;
       }
       case 'escalate': {
@@ -130,12 +155,28 @@ export async function runCaseAction(deps: Deps, principal: StaffPrincipal, caseI
       }
     }
 
-    const updated = (await tx.update(cases).set(set).where(and(eq(cases.id, caseId), eq(cases.version, c.version))).returning())[0];
+    const updated = (
+      await tx
+        .update(cases)
+        .set(set)
+        .where(and(eq(cases.id, caseId), eq(cases.version, c.version)))
+        .returning()
+    )[0];
     if (!updated) throw new AppError('stale_version', 'Someone else changed this case: reload it to see what happened.');
     if (action === 'approve' && verdict.next === 'approved') {
       const approval = await applyApproval(tx, deps, caseId, c.userId, ctx);
       Object.assign(details, approval);
-      await appendSecurityEvent(tx, deps, { type: 'case.approved', userId: c.userId, data: { caseId, revokedFactors: approval.revokedFactors, withdrawalLockUntil: approval.withdrawalLockUntil.toISOString(), rebindExpiresAt: approval.rebindExpiresAt.toISOString(), fourEyes: Boolean(c.firstApproverId) } });
+      await appendSecurityEvent(tx, deps, {
+        type: 'case.approved',
+        userId: c.userId,
+        data: {
+          caseId,
+          revokedFactors: approval.revokedFactors,
+          withdrawalLockUntil: approval.withdrawalLockUntil.toISOString(),
+          rebindExpiresAt: approval.rebindExpiresAt.toISOString(),
+          fourEyes: Boolean(c.firstApproverId),
+        },
+      });
     }
     if (action === 'reject') await appendSecurityEvent(tx, deps, { type: 'case.rejected', userId: c.userId, data: { caseId, reasonCode: updated.reasonCode } });
     const actor = (await tx.select({ email: staff.email }).from(staff).where(eq(staff.id, principal.staffId)).limit(1))[0];

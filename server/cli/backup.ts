@@ -99,7 +99,8 @@ export async function restoreSqlite(backup: string, target: string, options: { s
     // quick_check reads every page and row (O(N)); integrity_check also matches every index to its table.
     const verdict = check.pragma(options.fullCheck ? 'integrity_check' : 'quick_check', { simple: true });
     if (verdict !== 'ok') throw new AppError('validation_failed', `${from} is damaged: ${String(verdict)}`);
-    if (!check.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'`).get()) throw new AppError('validation_failed', `${from} is not a Rebind database.`);
+    if (!check.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_events'`).get())
+      throw new AppError('validation_failed', `${from} is not a Rebind database.`);
   } catch (err) {
     if (err instanceof AppError) throw err;
     throw new AppError('validation_failed', `${from} is not a readable SQLite database: ${(err as Error).message}`);
@@ -107,7 +108,10 @@ export async function restoreSqlite(backup: string, target: string, options: { s
     check.close();
   }
   if (options.serverUrl) {
-    const answering = await fetch(`${options.serverUrl}/healthz`, { signal: AbortSignal.timeout(1500) }).then(() => true, () => false);
+    const answering = await fetch(`${options.serverUrl}/healthz`, { signal: AbortSignal.timeout(1500) }).then(
+      () => true,
+      () => false,
+    );
     if (answering) throw new AppError('conflict', `A server answers at ${options.serverUrl}: stop it before restoring.`);
   }
   let previous: string | null = null;

@@ -15,7 +15,9 @@ function tablesInCopyOrder(): SQLiteTable[] {
     const before = ordered.length;
     for (const table of tables) {
       if (placed.has(name(table))) continue;
-      const parents = getTableConfig(table).foreignKeys.map((fk) => getTableConfig(fk.reference().foreignTable as SQLiteTable).name).filter((p) => p !== name(table));
+      const parents = getTableConfig(table)
+        .foreignKeys.map((fk) => getTableConfig(fk.reference().foreignTable as SQLiteTable).name)
+        .filter((p) => p !== name(table));
       if (parents.every((p) => placed.has(p))) {
         ordered.push(table);
         placed.add(name(table));
@@ -56,7 +58,8 @@ const BATCH = 5_000;
  * rows/s; this at tens of thousands).
  */
 export async function copyDatabase(source: DatabaseHandle, target: DatabaseHandle, onTable?: (table: string, rows: number) => void): Promise<CopyReport> {
-  if (source.engine !== 'sqlite' || !source.sqlite) throw new AppError('validation_failed', 'db copy moves a SQLite deployment: run it with DATABASE_PATH set and DATABASE_URL unset.');
+  if (source.engine !== 'sqlite' || !source.sqlite)
+    throw new AppError('validation_failed', 'db copy moves a SQLite deployment: run it with DATABASE_PATH set and DATABASE_URL unset.');
   if (target.engine !== 'pg' || !target.pool) throw new AppError('validation_failed', '--to must be a postgres:// URL.');
   const started = performance.now();
   const tables = tablesInCopyOrder();
@@ -108,7 +111,7 @@ export async function copyDatabase(source: DatabaseHandle, target: DatabaseHandl
       const first = reader.prepare(`SELECT ${quoted} FROM "${config.name}" ORDER BY "${pk.name}" LIMIT ${BATCH}`).raw(true);
       const pkIndex = names.indexOf(pk.name);
       let copied = 0;
-      let after: unknown ;
+      let after: unknown;
       for (;;) {
         const rows = (after === undefined ? first.all() : page.all(after)) as unknown[][];
         if (rows.length === 0) break;
@@ -136,7 +139,8 @@ export async function copyDatabase(source: DatabaseHandle, target: DatabaseHandl
     // The counters built here must equal the source's (kept by its triggers).
     const [liteCells] = await source.db.rows<{ n: number; c: number }>(sql`SELECT coalesce(sum(n), 0) AS n, count(*) AS c FROM case_counts WHERE n > 0`);
     const pgCells = (await q('SELECT coalesce(sum(n), 0) AS n, count(*) AS c FROM case_counts WHERE n > 0')).rows[0];
-    if (Number(liteCells!.n) !== Number(pgCells.n) || Number(liteCells!.c) !== Number(pgCells.c)) throw new Error('db copy: the queue counters on PostgreSQL do not match the source');
+    if (Number(liteCells!.n) !== Number(pgCells.n) || Number(liteCells!.c) !== Number(pgCells.c))
+      throw new Error('db copy: the queue counters on PostgreSQL do not match the source');
     for (const name of DERIVED) counts[name] = Number((await q(`SELECT count(*) AS n FROM "${name}"`)).rows[0].n);
     await q('COMMIT');
   } catch (err) {

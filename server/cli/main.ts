@@ -34,7 +34,12 @@ function runtime(): Promise<Runtime> {
 }
 
 /** Runs a command body with the runtime open, printing a result or a clear error. */
-async function run<T>(json: boolean | undefined, body: (rt: Runtime) => Promise<T> | T, human: (result: T) => string, exitCode?: (result: T) => number): Promise<void> {
+async function run<T>(
+  json: boolean | undefined,
+  body: (rt: Runtime) => Promise<T> | T,
+  human: (result: T) => string,
+  exitCode?: (result: T) => number,
+): Promise<void> {
   const rt = await runtime();
   try {
     const result = await body(rt);
@@ -50,7 +55,8 @@ async function run<T>(json: boolean | undefined, body: (rt: Runtime) => Promise<
   }
 }
 
-const postgresBackupAdvice = 'On PostgreSQL, back up with pg_dump (e.g. `pg_dump -Fc "$DATABASE_URL" > rebind.dump`) and restore with pg_restore, or use your provider\'s backups; db backup and db restore copy the SQLite file only.';
+const postgresBackupAdvice =
+  'On PostgreSQL, back up with pg_dump (e.g. `pg_dump -Fc "$DATABASE_URL" > rebind.dump`) and restore with pg_restore, or use your provider\'s backups; db backup and db restore copy the SQLite file only.';
 
 /** For commands that must not open (or migrate) the database themselves: backup, restore. */
 async function runWithoutRuntime<T>(json: boolean | undefined, body: (config: Config) => Promise<T> | T, human: (result: T) => string): Promise<void> {
@@ -59,7 +65,12 @@ async function runWithoutRuntime<T>(json: boolean | undefined, body: (config: Co
     console.log(json ? JSON.stringify(result, null, 2) : human(result));
     process.exitCode = 0;
   } catch (err) {
-    const error = err instanceof AppError ? { code: err.code, message: err.message } : err instanceof ConfigError ? { code: 'config', message: err.message } : { code: 'error', message: (err as Error).message };
+    const error =
+      err instanceof AppError
+        ? { code: err.code, message: err.message }
+        : err instanceof ConfigError
+          ? { code: 'config', message: err.message }
+          : { code: 'error', message: (err as Error).message };
     if (json) console.log(JSON.stringify({ error }, null, 2));
     else console.error(`error: ${error.message}`);
     process.exitCode = 1;
@@ -81,7 +92,8 @@ staffCmd
         if (!staffRoles.includes(o.role as StaffRole)) throw new AppError('validation_failed', `--role must be one of ${staffRoles.join(', ')}`);
         // The same limits as POST /admin/api/staff.
         if (o.email.length > 254) throw new AppError('validation_failed', '--email is longer than 254 characters');
-        if (o.name !== undefined && (o.name.trim().length < 1 || o.name.trim().length > 120)) throw new AppError('validation_failed', '--name must be 1 to 120 characters');
+        if (o.name !== undefined && (o.name.trim().length < 1 || o.name.trim().length > 120))
+          throw new AppError('validation_failed', '--name must be 1 to 120 characters');
         const created = await createStaffMember(rt.deps, { email: o.email, name: o.name ?? o.email, role: o.role as StaffRole }, operator);
         return { ...created.member, password: created.password, totpSecret: created.totpSecret, otpauthUri: created.otpauthUri };
       },
@@ -99,7 +111,13 @@ staffCmd
   .description('disable a staff member and revoke their sessions')
   .requiredOption('--email <email>')
   .option('--json', 'machine-readable output')
-  .action((o: { email: string; json?: boolean }) => run(o.json, async (rt) => await disableStaffByEmail(rt.deps, o.email), (r) => `Disabled ${r.email}; their sessions are revoked.`));
+  .action((o: { email: string; json?: boolean }) =>
+    run(
+      o.json,
+      async (rt) => await disableStaffByEmail(rt.deps, o.email),
+      (r) => `Disabled ${r.email}; their sessions are revoked.`,
+    ),
+  );
 staffCmd
   .command('list')
   .description('list staff members')
@@ -122,10 +140,14 @@ program
   .option('--name <name>')
   .option('--json', 'machine-readable output')
   .action((o: { email: string; password: string; name?: string; json?: boolean }) =>
-    run(o.json, async (rt) => await createUser(rt.deps, { email: o.email, password: o.password, displayName: o.name }, operator), (r) => `Created user ${r.email} (id ${r.id}).`),
+    run(
+      o.json,
+      async (rt) => await createUser(rt.deps, { email: o.email, password: o.password, displayName: o.name }, operator),
+      (r) => `Created user ${r.email} (id ${r.id}).`,
+    ),
   );
 
-const serviceCmd = program.command('service').description('service accounts: keys for the exchange\'s own systems on /service/v1');
+const serviceCmd = program.command('service').description("service accounts: keys for the exchange's own systems on /service/v1");
 serviceCmd
   .command('create')
   .description('create a service account; prints its API key once')
@@ -136,10 +158,23 @@ serviceCmd
     run(
       o.json,
       async (rt) => {
-        const created = await createServiceAccount(rt.deps, { name: o.name, scopes: o.scopes.split(',').map((s) => s.trim()).filter(Boolean) }, operator);
+        const created = await createServiceAccount(
+          rt.deps,
+          {
+            name: o.name,
+            scopes: o.scopes
+              .split(',')
+              .map((s) => s.trim())
+              .filter(Boolean),
+          },
+          operator,
+        );
         return { ...created.account, key: created.key };
       },
-      (r) => [`Created service account ${r.name} (id ${r.id}) with scopes ${r.scopes.join(', ')}. Its key, shown once, hand over securely:`, `  ${r.key}`].join('\n'),
+      (r) =>
+        [`Created service account ${r.name} (id ${r.id}) with scopes ${r.scopes.join(', ')}. Its key, shown once, hand over securely:`, `  ${r.key}`].join(
+          '\n',
+        ),
     ),
   );
 serviceCmd
@@ -153,7 +188,12 @@ serviceCmd
       (rows) =>
         rows.length === 0
           ? 'No service accounts.'
-          : rows.map((r) => `${String(r.id).padStart(4)}  ${r.name.padEnd(24)} ${r.status.padEnd(8)} ${r.scopes.join(',')}\n${r.keys.map((k) => `        ${k.prefix}  ${k.status}${k.expiresAt ? ` until ${k.expiresAt}` : ''}`).join('\n')}`).join('\n'),
+          : rows
+              .map(
+                (r) =>
+                  `${String(r.id).padStart(4)}  ${r.name.padEnd(24)} ${r.status.padEnd(8)} ${r.scopes.join(',')}\n${r.keys.map((k) => `        ${k.prefix}  ${k.status}${k.expiresAt ? ` until ${k.expiresAt}` : ''}`).join('\n')}`,
+              )
+              .join('\n'),
     ),
   );
 serviceCmd
@@ -198,7 +238,10 @@ program
     run(
       o.json,
       async (rt) => ({ database: rt.deps.database.name, ...(await verifyAuditChain(rt.deps.db)) }),
-      (v) => (v.ok ? `Audit chain intact in ${v.database}: ${v.count} events, head ${v.headHash}.` : `AUDIT CHAIN BROKEN in ${v.database} at event ${v.firstBadEventId} (${v.problem}): ${v.message}`),
+      (v) =>
+        v.ok
+          ? `Audit chain intact in ${v.database}: ${v.count} events, head ${v.headHash}.`
+          : `AUDIT CHAIN BROKEN in ${v.database} at event ${v.firstBadEventId} (${v.problem}): ${v.message}`,
       (v) => (v.ok ? 0 : 1),
     ),
   );
@@ -226,7 +269,9 @@ dbCmd
       (r) =>
         [
           `Copied ${r.from} into ${r.to} in ${(r.ms / 1000).toFixed(1)} s: ${Object.values(r.tables).reduce((a, b) => a + b, 0)} rows in ${Object.keys(r.tables).length} tables.`,
-          r.audit.ok ? `Audit chain intact in ${r.to}: ${r.audit.count} events, head ${r.audit.headHash}.` : `AUDIT CHAIN BROKEN in ${r.to} at event ${r.audit.firstBadEventId}: ${r.audit.message}`,
+          r.audit.ok
+            ? `Audit chain intact in ${r.to}: ${r.audit.count} events, head ${r.audit.headHash}.`
+            : `AUDIT CHAIN BROKEN in ${r.to} at event ${r.audit.firstBadEventId}: ${r.audit.message}`,
         ].join('\n'),
       (r) => (r.audit.ok ? 0 : 1),
     ),
@@ -245,7 +290,8 @@ dbCmd
         if (config.databaseUrl) throw new AppError('validation_failed', postgresBackupAdvice);
         return backupSqlite(config.databasePath, file, { force: o.force, check: o.check });
       },
-      (r) => `Backed up ${(r.bytes / 1e6).toFixed(1)} MB to ${r.file} in ${(r.ms / 1000).toFixed(1)} s (copy ${(r.copyMs / 1000).toFixed(1)} s${r.check === 'ok' ? ', checked' : ''}; audit events up to #${r.auditHeadId}).`,
+      (r) =>
+        `Backed up ${(r.bytes / 1e6).toFixed(1)} MB to ${r.file} in ${(r.ms / 1000).toFixed(1)} s (copy ${(r.copyMs / 1000).toFixed(1)} s${r.check === 'ok' ? ', checked' : ''}; audit events up to #${r.auditHeadId}).`,
     ),
   );
 dbCmd
@@ -261,7 +307,8 @@ dbCmd
         if (config.databaseUrl) throw new AppError('validation_failed', postgresBackupAdvice);
         return await restoreSqlite(file, config.databasePath, { serverUrl: `http://127.0.0.1:${config.port}`, fullCheck: o.fullCheck });
       },
-      (r) => `Restored ${r.from} into ${r.to} (${(r.bytes / 1e6).toFixed(1)} MB) in ${(r.ms / 1000).toFixed(1)} s.${r.previous ? ` The replaced database is kept as ${r.previous}.` : ''} Start the server and run \`audit verify\`.`,
+      (r) =>
+        `Restored ${r.from} into ${r.to} (${(r.bytes / 1e6).toFixed(1)} MB) in ${(r.ms / 1000).toFixed(1)} s.${r.previous ? ` The replaced database is kept as ${r.previous}.` : ''} Start the server and run \`audit verify\`.`,
     ),
   );
 
@@ -273,7 +320,7 @@ program
     run(
       o.json,
       async (rt) => {
-        if (!await isDatabaseEmpty(rt.deps)) throw new AppError('conflict', 'The database already has data; the demo seed only loads into an empty one.');
+        if (!(await isDatabaseEmpty(rt.deps))) throw new AppError('conflict', 'The database already has data; the demo seed only loads into an empty one.');
         return { staff: await seedDemo(rt.deps), origin: rt.deps.config.origin };
       },
       (r) => formatDemoCredentials(r.staff, r.origin),
@@ -304,7 +351,13 @@ casesCmd
   .command('sweep')
   .description('abandon drafts older than 24 h and expire unused rebind links (the server also does this every minute)')
   .option('--json', 'machine-readable output')
-  .action((o: { json?: boolean }) => run(o.json, async (rt) => await sweepCases(rt.deps), (r) => `Abandoned ${r.abandoned} draft(s), expired ${r.expired} approval(s).`));
+  .action((o: { json?: boolean }) =>
+    run(
+      o.json,
+      async (rt) => await sweepCases(rt.deps),
+      (r) => `Abandoned ${r.abandoned} draft(s), expired ${r.expired} approval(s).`,
+    ),
+  );
 
 program
   .command('biometric')
@@ -321,11 +374,21 @@ program
       o.json,
       async (rt) => {
         const caseId = Number(o.case);
-        const session = (await rt.deps.db.select().from(biometricSessions).where(and(eq(biometricSessions.caseId, caseId), eq(biometricSessions.status, 'pending'))).limit(1))[0];
+        const session = (
+          await rt.deps.db
+            .select()
+            .from(biometricSessions)
+            .where(and(eq(biometricSessions.caseId, caseId), eq(biometricSessions.status, 'pending')))
+            .limit(1)
+        )[0];
         if (!session) throw new AppError('not_found', `Case ${o.case} has no pending biometric session.`);
         const secret = biometricWebhookSecret(rt.deps);
         if (!secret) throw new AppError('forbidden', 'No webhook secret: set BIOMETRIC_WEBHOOK_SECRET.');
-        const hook = simulatedWebhook(secret, { eventId: `evt_cli_${Date.now()}`, sessionRef: session.providerRef, caseId, liveness: Number(o.liveness), faceMatch: Number(o.match) }, new Date());
+        const hook = simulatedWebhook(
+          secret,
+          { eventId: `evt_cli_${Date.now()}`, sessionRef: session.providerRef, caseId, liveness: Number(o.liveness), faceMatch: Number(o.match) },
+          new Date(),
+        );
         const res = await fetch(`${o.url ?? rt.deps.config.origin}/api/v1/webhooks/biometric`, { method: 'POST', headers: hook.headers, body: hook.body });
         return { status: res.status, response: await res.json() };
       },
@@ -347,12 +410,18 @@ program
       async (rt) => {
         const total = Number(o.cases);
         if (!Number.isInteger(total) || total < 1) throw new AppError('validation_failed', '--cases must be a positive integer');
-        const bar = o.json ? null : new SingleBar({ format: 'cases {bar} {percentage}% | {value}/{total} | eta {eta_formatted}', etaBuffer: 50 }, Presets.shades_classic);
+        const bar = o.json
+          ? null
+          : new SingleBar({ format: 'cases {bar} {percentage}% | {value}/{total} | eta {eta_formatted}', etaBuffer: 50 }, Presets.shades_classic);
         bar?.start(total, 0);
         try {
           const result = await generateBigFixtures(rt.deps, { cases: total, onProgress: (done) => bar?.update(done) });
           await rt.deps.db.transaction(async (tx) => {
-            await recordAuditEvent(tx, rt.deps.clock(), { actor: operator, action: 'fixtures.generate', details: { cases: result.cases, users: result.users } });
+            await recordAuditEvent(tx, rt.deps.clock(), {
+              actor: operator,
+              action: 'fixtures.generate',
+              details: { cases: result.cases, users: result.users },
+            });
           });
           return result;
         } finally {

@@ -39,12 +39,14 @@ export function destinationHash(deps: Deps, destination: string): string {
 
 /** The one code of (purpose, subject) that is neither used nor replaced, if any. */
 async function liveCode(tx: DbOrTx, purpose: CodePurpose, subjectId: string) {
-  return (await tx
-    .select()
-    .from(oneTimeCodes)
-    .where(and(eq(oneTimeCodes.purpose, purpose), eq(oneTimeCodes.subjectId, subjectId), isNull(oneTimeCodes.consumedAt), isNull(oneTimeCodes.replacedAt)))
-    .orderBy(desc(oneTimeCodes.id))
-    .limit(1))[0];
+  return (
+    await tx
+      .select()
+      .from(oneTimeCodes)
+      .where(and(eq(oneTimeCodes.purpose, purpose), eq(oneTimeCodes.subjectId, subjectId), isNull(oneTimeCodes.consumedAt), isNull(oneTimeCodes.replacedAt)))
+      .orderBy(desc(oneTimeCodes.id))
+      .limit(1)
+  )[0];
 }
 
 /**
@@ -60,18 +62,17 @@ export async function issueCode(
   const live = await liveCode(tx, input.purpose, input.subjectId);
   if (live) await tx.update(oneTimeCodes).set({ replacedAt: now }).where(eq(oneTimeCodes.id, live.id));
   const code = generateNumericCode(deps.random);
-  await tx.insert(oneTimeCodes)
-    .values({
-      userId: input.userId,
-      channel: input.channel,
-      purpose: input.purpose,
-      subjectId: input.subjectId,
-      destinationHash: input.destination ? destinationHash(deps, input.destination) : null,
-      codeHash: hashCode(deps, input.purpose, input.subjectId, code),
-      attempts: live?.attempts ?? 0,
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + CODE_TTL_MS),
-    });
+  await tx.insert(oneTimeCodes).values({
+    userId: input.userId,
+    channel: input.channel,
+    purpose: input.purpose,
+    subjectId: input.subjectId,
+    destinationHash: input.destination ? destinationHash(deps, input.destination) : null,
+    codeHash: hashCode(deps, input.purpose, input.subjectId, code),
+    attempts: live?.attempts ?? 0,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + CODE_TTL_MS),
+  });
   return code;
 }
 
@@ -89,10 +90,17 @@ export async function checkCode(tx: DbOrTx, deps: Deps, input: { purpose: CodePu
   if (live.attempts >= CODE_MAX_TRIES) return { ok: false, reason: 'exhausted' };
   const valid = /^\d{6}$/.test(input.code) && safeEqual(hashCode(deps, input.purpose, input.subjectId, input.code), live.codeHash);
   if (!valid) {
-    await tx.update(oneTimeCodes).set({ attempts: live.attempts + 1 }).where(eq(oneTimeCodes.id, live.id));
+    await tx
+      .update(oneTimeCodes)
+      .set({ attempts: live.attempts + 1 })
+      .where(eq(oneTimeCodes.id, live.id));
     return { ok: false, reason: live.attempts + 1 >= CODE_MAX_TRIES ? 'exhausted' : 'invalid' };
   }
-  const consumed = await tx.update(oneTimeCodes).set({ consumedAt: now }).where(and(eq(oneTimeCodes.id, live.id), isNull(oneTimeCodes.consumedAt))).returning({ id: oneTimeCodes.id });
+  const consumed = await tx
+    .update(oneTimeCodes)
+    .set({ consumedAt: now })
+    .where(and(eq(oneTimeCodes.id, live.id), isNull(oneTimeCodes.consumedAt)))
+    .returning({ id: oneTimeCodes.id });
   if (consumed.length !== 1) return { ok: false, reason: 'no_code' };
   return { ok: true, destinationHash: live.destinationHash };
 }

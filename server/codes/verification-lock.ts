@@ -46,10 +46,19 @@ export async function verificationFailed(
     return lock;
   });
   if (lockSeconds > 0) {
-    return new AppError('locked', `Too many failed verifications; verification is locked for ${Math.ceil(lockSeconds / 60)} minute(s).`, { retryAfterSeconds: lockSeconds }, lockSeconds);
+    return new AppError(
+      'locked',
+      `Too many failed verifications; verification is locked for ${Math.ceil(lockSeconds / 60)} minute(s).`,
+      { retryAfterSeconds: lockSeconds },
+      lockSeconds,
+    );
   }
   if (input.reason === 'expired' || input.reason === 'exhausted' || input.reason === 'no_code') {
-    return new AppError('invalid_code', input.reason === 'exhausted' ? 'Too many wrong tries for this code; ask for a new one.' : 'The code has expired or was replaced; ask for a new one.', { reason: input.reason });
+    return new AppError(
+      'invalid_code',
+      input.reason === 'exhausted' ? 'Too many wrong tries for this code; ask for a new one.' : 'The code has expired or was replaced; ask for a new one.',
+      { reason: input.reason },
+    );
   }
   return new AppError(input.errorCode ?? 'invalid_code');
 }

@@ -22,9 +22,26 @@ export function endUserAuthRoutes(deps: Deps) {
       tags: ['end-user sign-in'],
       summary: 'Sign-in step 1: password (unknown email and wrong password answer alike)',
       middleware: [ipBudget(deps, 'login', deps.config.userSigninIpLimitPerMinute, 60_000)] as const,
-      request: { body: { required: true, content: { 'application/json': { schema: z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) }) } } } },
+      request: {
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) }) } },
+        },
+      },
       responses: {
-        200: { description: '`{token}` when the account has no tool, else `{status:"2fa_required", challengeId, methods}`', content: { 'application/json': { schema: z.object({ token: z.string().optional(), status: z.literal('2fa_required').optional(), challengeId: z.string().optional(), methods: z.array(z.string()).optional() }) } } },
+        200: {
+          description: '`{token}` when the account has no tool, else `{status:"2fa_required", challengeId, methods}`',
+          content: {
+            'application/json': {
+              schema: z.object({
+                token: z.string().optional(),
+                status: z.literal('2fa_required').optional(),
+                challengeId: z.string().optional(),
+                methods: z.array(z.string()).optional(),
+              }),
+            },
+          },
+        },
         ...errorResponses(400, 401, 403, 429),
       },
     }),
@@ -38,7 +55,9 @@ export function endUserAuthRoutes(deps: Deps) {
       tags: ['end-user sign-in'],
       summary: 'Sign-in step 2 with any active tool (challenge pattern)',
       middleware: [ipBudget(deps, 'login-2fa', deps.config.userSigninIpLimitPerMinute, 60_000)] as const,
-      request: { body: { required: true, content: { 'application/json': { schema: ProofSchema.and(z.object({ challengeId: z.string().min(1).max(200) })) } } } },
+      request: {
+        body: { required: true, content: { 'application/json': { schema: ProofSchema.and(z.object({ challengeId: z.string().min(1).max(200) })) } } },
+      },
       responses: {
         200: { description: '`{token}`, or the challenge (SMS sent / passkey options)', content: { 'application/json': { schema: ChallengeResponse } } },
         ...errorResponses(400, 401, 403, 429),

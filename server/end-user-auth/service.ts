@@ -19,13 +19,49 @@ export const PASSWORD_LOCK_MS = 15 * 60_000;
 const passwordKey = (email: string) => `user-signin:${email}`;
 
 // The sign-in steps' reads, prepared once (see db/prepared.ts).
-const userByEmail = preparedQuery('user_by_email', (db, name) => prepareNamed(db.select().from(users).where(eq(users.email, sql.placeholder('email'))).limit(1), name));
-const userById = preparedQuery('user_by_id', (db, name) => prepareNamed(db.select().from(users).where(eq(users.id, sql.placeholder('id'))).limit(1), name));
-const insertChallenge = preparedQuery('login_challenge_insert', (db, name) => prepareNamed(
-  db.insert(loginChallenges).values({ id: sql.placeholder('id'), userId: sql.placeholder('userId'), createdAt: sql.placeholder('createdAt'), expiresAt: sql.placeholder('expiresAt'), ip: sql.placeholder('ip'), userAgent: sql.placeholder('userAgent') }),
-  name,
-));
-const challengeById = preparedQuery('login_challenge_by_id', (db, name) => prepareNamed(db.select().from(loginChallenges).where(eq(loginChallenges.id, sql.placeholder('id'))).limit(1), name));
+const userByEmail = preparedQuery('user_by_email', (db, name) =>
+  prepareNamed(
+    db
+      .select()
+      .from(users)
+      .where(eq(users.email, sql.placeholder('email')))
+      .limit(1),
+    name,
+  ),
+);
+const userById = preparedQuery('user_by_id', (db, name) =>
+  prepareNamed(
+    db
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .limit(1),
+    name,
+  ),
+);
+const insertChallenge = preparedQuery('login_challenge_insert', (db, name) =>
+  prepareNamed(
+    db.insert(loginChallenges).values({
+      id: sql.placeholder('id'),
+      userId: sql.placeholder('userId'),
+      createdAt: sql.placeholder('createdAt'),
+      expiresAt: sql.placeholder('expiresAt'),
+      ip: sql.placeholder('ip'),
+      userAgent: sql.placeholder('userAgent'),
+    }),
+    name,
+  ),
+);
+const challengeById = preparedQuery('login_challenge_by_id', (db, name) =>
+  prepareNamed(
+    db
+      .select()
+      .from(loginChallenges)
+      .where(eq(loginChallenges.id, sql.placeholder('id')))
+      .limit(1),
+    name,
+  ),
+);
 
 export interface UserContext extends RequestContext {
   deviceId: string | null;
@@ -36,11 +72,18 @@ export interface UserContext extends RequestContext {
  * wrong password and a disabled account answer the same, in the same time
  * (argon2 runs either way); ten failures lock that email for 15 minutes.
  */
-export async function checkUserPassword(deps: Deps, emailInput: string, password: string, ctx: RequestContext, stage: string): Promise<typeof users.$inferSelect> {
+export async function checkUserPassword(
+  deps: Deps,
+  emailInput: string,
+  password: string,
+  ctx: RequestContext,
+  stage: string,
+): Promise<typeof users.$inferSelect> {
   const email = normaliseEmail(emailInput);
   const failures = await failureState(deps.db, passwordKey(email), deps.clock());
   const locked = failures.lockedSeconds;
-  if (locked > 0) throw new AppError('locked', `Too many failed attempts; try again in ${Math.ceil(locked / 60)} minute(s).`, { retryAfterSeconds: locked }, locked);
+  if (locked > 0)
+    throw new AppError('locked', `Too many failed attempts; try again in ${Math.ceil(locked / 60)} minute(s).`, { retryAfterSeconds: locked }, locked);
   const user = (await userByEmail(deps.db).execute({ email }))[0];
   const ok = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDummy(password);
   if (!user || !ok || user.status === 'disabled') {
@@ -48,7 +91,14 @@ export async function checkUserPassword(deps: Deps, emailInput: string, password
     const lock = await deps.db.transaction(async (tx) => {
       const seconds = await recordFailure(tx, passwordKey(email), now, { maxFailures: PASSWORD_MAX_FAILURES, lockMs: PASSWORD_LOCK_MS });
       if (user) {
-        await recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id }, action: 'user.password_failed', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { stage, locked: seconds > 0 } });
+        await recordAuditEvent(tx, now, {
+          actor: { type: 'user', id: user.id },
+          action: 'user.password_failed',
+          target: { type: 'user', id: user.id },
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+          details: { stage, locked: seconds > 0 },
+        });
       }
       return seconds;
     });
@@ -72,13 +122,27 @@ export async function loginWithPassword(deps: Deps, input: { email: string; pass
     const token = await deps.db.transaction(async (tx) => {
       const t = await createUserSession(tx, deps, user.id, ctx);
       await recordSighting(tx, user.id, ctx, now);
-      await recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id }, action: 'user.login', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { secondFactor: null } });
+      await recordAuditEvent(tx, now, {
+        actor: { type: 'user', id: user.id },
+        action: 'user.login',
+        target: { type: 'user', id: user.id },
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        details: { secondFactor: null },
+      });
       return t;
     });
     return { token };
   }
   const challengeId = generateToken(deps.random);
-  await insertChallenge(deps.db).execute({ id: sha256Hex(challengeId), userId: user.id, createdAt: now, expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS), ip: ctx.ip, userAgent: ctx.userAgent });
+  await insertChallenge(deps.db).execute({
+    id: sha256Hex(challengeId),
+    userId: user.id,
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS),
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+  });
   return { status: '2fa_required', challengeId, methods: [...new Set(factors.map((f) => f.type))] };
 }
 
@@ -93,23 +157,40 @@ export async function loginWithSecondFactor(
   if (!challenge || challenge.consumedAt || challenge.expiresAt <= deps.clock()) throw new AppError('challenge_expired');
   const user = (await userById(deps.db).execute({ id: challenge.userId }))[0]!;
   if (user.status === 'frozen') throw new AppError('account_frozen');
-  const result = await challengeOrVerify(deps, user.id, input, {
-    subjectId: id,
-    smsPurpose: 'login_sms',
-    stage: 'login',
-    loadPasskeyChallenge: async () => (await deps.db.select().from(loginChallenges).where(eq(loginChallenges.id, id)).limit(1))[0]?.webauthnChallenge ?? null,
-    savePasskeyChallenge: async (value) => {
-      await deps.db.update(loginChallenges).set({ webauthnChallenge: value }).where(eq(loginChallenges.id, id));
+  const result = await challengeOrVerify(
+    deps,
+    user.id,
+    input,
+    {
+      subjectId: id,
+      smsPurpose: 'login_sms',
+      stage: 'login',
+      loadPasskeyChallenge: async () => (await deps.db.select().from(loginChallenges).where(eq(loginChallenges.id, id)).limit(1))[0]?.webauthnChallenge ?? null,
+      savePasskeyChallenge: async (value) => {
+        await deps.db.update(loginChallenges).set({ webauthnChallenge: value }).where(eq(loginChallenges.id, id));
+      },
     },
-  }, ctx);
+    ctx,
+  );
   if (result.status !== 'verified') return result;
   const now = deps.clock();
   const token = await deps.db.transaction(async (tx) => {
-    const consumed = await tx.update(loginChallenges).set({ consumedAt: now }).where(and(eq(loginChallenges.id, id), isNull(loginChallenges.consumedAt))).returning({ id: loginChallenges.id });
+    const consumed = await tx
+      .update(loginChallenges)
+      .set({ consumedAt: now })
+      .where(and(eq(loginChallenges.id, id), isNull(loginChallenges.consumedAt)))
+      .returning({ id: loginChallenges.id });
     if (consumed.length !== 1) throw new AppError('challenge_expired');
     const t = await createUserSession(tx, deps, user.id, ctx, ['pwd', amrOfFactor(result.method), 'mfa']);
     await recordSighting(tx, user.id, ctx, now);
-    await recordAuditEvent(tx, now, { actor: { type: 'user', id: user.id }, action: 'user.login', target: { type: 'user', id: user.id }, ip: ctx.ip, requestId: ctx.requestId, details: { secondFactor: result.method, factorId: result.factorId } });
+    await recordAuditEvent(tx, now, {
+      actor: { type: 'user', id: user.id },
+      action: 'user.login',
+      target: { type: 'user', id: user.id },
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      details: { secondFactor: result.method, factorId: result.factorId },
+    });
     return t;
   });
   return { status: 'verified', token };
@@ -119,6 +200,12 @@ export async function logoutUser(deps: Deps, principal: UserPrincipal, ctx: Requ
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {
     await tx.update(userSessions).set({ revokedAt: now }).where(eq(userSessions.id, principal.sessionId));
-    await recordAuditEvent(tx, now, { actor: { type: 'user', id: principal.userId }, action: 'user.logout', target: { type: 'user', id: principal.userId }, ip: ctx.ip, requestId: ctx.requestId });
+    await recordAuditEvent(tx, now, {
+      actor: { type: 'user', id: principal.userId },
+      action: 'user.logout',
+      target: { type: 'user', id: principal.userId },
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+    });
   });
 }

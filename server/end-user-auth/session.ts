@@ -26,33 +26,58 @@ export function amrOfFactor(method: string): string {
 export async function createUserSession(tx: DbOrTx, deps: Deps, userId: number, ctx: Partial<RequestContext>, amr: string[] = ['pwd']): Promise<string> {
   const now = deps.clock();
   const token = generateToken(deps.random);
-  await tx.insert(userSessions)
-    .values({ id: sha256Hex(token), userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + USER_SESSION_TTL_MS), ip: ctx.ip ?? null, userAgent: ctx.userAgent ?? null, amr: JSON.stringify(amr) });
+  await tx.insert(userSessions).values({
+    id: sha256Hex(token),
+    userId,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + USER_SESSION_TTL_MS),
+    ip: ctx.ip ?? null,
+    userAgent: ctx.userAgent ?? null,
+    amr: JSON.stringify(amr),
+  });
   return token;
 }
 
 export async function revokeAllUserSessions(tx: DbOrTx, userId: number, now: Date): Promise<void> {
-  await tx.update(userSessions).set({ revokedAt: now }).where(and(eq(userSessions.userId, userId), isNull(userSessions.revokedAt)));
+  await tx
+    .update(userSessions)
+    .set({ revokedAt: now })
+    .where(and(eq(userSessions.userId, userId), isNull(userSessions.revokedAt)));
 }
 
 /** Remembers the IP and device a user signed in from (the "never seen before" risk signal). */
 export async function recordSighting(tx: DbOrTx, userId: number, ctx: { ip: string | null; deviceId?: string | null }, now: Date): Promise<void> {
-  for (const [kind, value] of [['ip', ctx.ip], ['device', ctx.deviceId]] as const) {
+  for (const [kind, value] of [
+    ['ip', ctx.ip],
+    ['device', ctx.deviceId],
+  ] as const) {
     if (!value) continue;
-    await tx.insert(userSightings)
+    await tx
+      .insert(userSightings)
       .values({ userId, kind, value, firstSeenAt: now, lastSeenAt: now })
       .onConflictDoUpdate({ target: [userSightings.userId, userSightings.kind, userSightings.value], set: { lastSeenAt: now } });
   }
 }
 
-const userSessionLookup = preparedQuery('user_session_lookup', (db, name) => prepareNamed(
-  db.select({ sessionId: userSessions.id, expiresAt: userSessions.expiresAt, stepUpAt: userSessions.stepUpAt, userId: users.id, email: users.email, status: users.status })
-    .from(userSessions)
-    .innerJoin(users, eq(users.id, userSessions.userId))
-    .where(and(eq(userSessions.id, sql.placeholder('id')), isNull(userSessions.revokedAt)))
-    .limit(1),
-  name,
-));
+const userSessionLookup = preparedQuery('user_session_lookup', (db, name) =>
+  prepareNamed(
+    db
+      .select({
+        sessionId: userSessions.id,
+        expiresAt: userSessions.expiresAt,
+        stepUpAt: userSessions.stepUpAt,
+        userId: users.id,
+        email: users.email,
+        status: users.status,
+      })
+      .from(userSessions)
+      .innerJoin(users, eq(users.id, userSessions.userId))
+      .where(and(eq(userSessions.id, sql.placeholder('id')), isNull(userSessions.revokedAt)))
+      .limit(1),
+    name,
+  ),
+);
 
 /** Bearer-token check for /api/v1/me…: 401 without a live session, 403 when the account is frozen. */
 export function requireUser(deps: Deps): MiddlewareHandler<AppEnv> {

@@ -10,7 +10,7 @@ const FeedEvent = z
     cursor: z.string().openapi({ description: 'Pass as `after` to read what follows this event' }),
     type: z.enum(securityEventTypes),
     timestamp: z.string(),
-    data: z.record(z.string(), z.unknown()).openapi({ description: 'userId, externalId and the type\'s ids and states (README: Security events)' }),
+    data: z.record(z.string(), z.unknown()).openapi({ description: "userId, externalId and the type's ids and states (README: Security events)" }),
   })
   .openapi('SecurityEvent');
 
@@ -28,12 +28,19 @@ export function eventFeedRoutes(deps: Deps) {
       summary: 'Security events after a cursor, oldest first',
       request: {
         query: z.object({
-          after: z.string().regex(/^\d{1,15}$/, 'a cursor from an earlier answer (0 for the beginning)').optional().openapi({ description: 'Cursor: the next_cursor of the previous page (default 0, the beginning)' }),
+          after: z
+            .string()
+            .regex(/^\d{1,15}$/, 'a cursor from an earlier answer (0 for the beginning)')
+            .optional()
+            .openapi({ description: 'Cursor: the next_cursor of the previous page (default 0, the beginning)' }),
           limit: z.coerce.number().int().min(1).max(500).optional().openapi({ description: '1–500, default 100' }),
         }),
       },
       responses: {
-        200: { description: 'A page of events', content: { 'application/json': { schema: z.object({ data: z.array(FeedEvent), next_cursor: z.string(), has_more: z.boolean() }) } } },
+        200: {
+          description: 'A page of events',
+          content: { 'application/json': { schema: z.object({ data: z.array(FeedEvent), next_cursor: z.string(), has_more: z.boolean() }) } },
+        },
         ...errorResponses(400, 401, 403, 429),
       },
     }),
@@ -42,7 +49,10 @@ export function eventFeedRoutes(deps: Deps) {
       const after = Number(q.after ?? '0');
       const { rows, hasMore } = await readEventsAfter(deps.db, after, q.limit ?? 100);
       const data = rows.map(eventView);
-      return c.json({ data: data as z.infer<typeof FeedEvent>[], next_cursor: rows.length ? String(rows[rows.length - 1]!.id) : String(after), has_more: hasMore }, 200);
+      return c.json(
+        { data: data as z.infer<typeof FeedEvent>[], next_cursor: rows.length ? String(rows[rows.length - 1]!.id) : String(after), has_more: hasMore },
+        200,
+      );
     },
   );
   return app;

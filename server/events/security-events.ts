@@ -27,20 +27,39 @@ export type SecurityEventRow = typeof securityEvents.$inferSelect;
  * Call it next to the change's recordAuditEvent, after the change's own row
  * updates (the head lock is then taken in the same order as before).
  */
-export async function appendSecurityEvent(tx: DbOrTx, deps: Deps, input: { type: SecurityEventType; userId: number; data?: SecurityEventData }): Promise<SecurityEventRow> {
+export async function appendSecurityEvent(
+  tx: DbOrTx,
+  deps: Deps,
+  input: { type: SecurityEventType; userId: number; data?: SecurityEventData },
+): Promise<SecurityEventRow> {
   if (!tx.inTransaction) throw new Error('appendSecurityEvent runs inside the transaction of the change it records');
   await lockChainHead(tx);
   const [last] = await tx.rows<{ id: number | string | null }>(sql`SELECT max(id) AS "id" FROM security_events`);
   const id = Number(last?.id ?? 0) + 1;
   const now = deps.clock();
-  const row = (await tx
-    .insert(securityEvents)
-    .values({ id, publicId: `evt_${deps.random(15).toString('base64url')}`, type: input.type, userId: input.userId, userExternalId: await externalIdOf(tx, input.userId), occurredAt: now, data: JSON.stringify(input.data ?? {}) })
-    .returning())[0]!;
-  const endpoints = await tx.select({ id: webhookEndpoints.id, eventTypes: webhookEndpoints.eventTypes }).from(webhookEndpoints).where(eq(webhookEndpoints.enabled, true));
+  const row = (
+    await tx
+      .insert(securityEvents)
+      .values({
+        id,
+        publicId: `evt_${deps.random(15).toString('base64url')}`,
+        type: input.type,
+        userId: input.userId,
+        userExternalId: await externalIdOf(tx, input.userId),
+        occurredAt: now,
+        data: JSON.stringify(input.data ?? {}),
+      })
+      .returning()
+  )[0]!;
+  const endpoints = await tx
+    .select({ id: webhookEndpoints.id, eventTypes: webhookEndpoints.eventTypes })
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.enabled, true));
   const wanted = endpoints.filter((e) => endpointWants(e.eventTypes, input.type));
   if (wanted.length) {
-    await tx.insert(eventDeliveries).values(wanted.map((e) => ({ endpointId: e.id, eventId: id, userId: input.userId, status: 'pending' as const, nextAttemptAt: now, createdAt: now })));
+    await tx
+      .insert(eventDeliveries)
+      .values(wanted.map((e) => ({ endpointId: e.id, eventId: id, userId: input.userId, status: 'pending' as const, nextAttemptAt: now, createdAt: now })));
   }
   return row;
 }
@@ -68,10 +87,19 @@ export type SecurityEventView = ReturnType<typeof eventView>;
 
 /** The feed: events after the cursor, in id order. Ids commit in order (see appendSecurityEvent), so this never skips one. */
 export async function readEventsAfter(db: DbOrTx, after: number, limit: number): Promise<{ rows: SecurityEventRow[]; hasMore: boolean }> {
-  const rows = await db.select().from(securityEvents).where(gt(securityEvents.id, after)).orderBy(asc(securityEvents.id)).limit(limit + 1);
+  const rows = await db
+    .select()
+    .from(securityEvents)
+    .where(gt(securityEvents.id, after))
+    .orderBy(asc(securityEvents.id))
+    .limit(limit + 1);
   return { rows: rows.slice(0, limit), hasMore: rows.length > limit };
 }
 
 export async function eventsOfUser(db: DbOrTx, userId: number): Promise<SecurityEventRow[]> {
-  return db.select().from(securityEvents).where(and(eq(securityEvents.userId, userId))).orderBy(asc(securityEvents.id));
+  return db
+    .select()
+    .from(securityEvents)
+    .where(and(eq(securityEvents.userId, userId)))
+    .orderBy(asc(securityEvents.id));
 }

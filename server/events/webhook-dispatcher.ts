@@ -30,7 +30,9 @@ const BATCH = 20;
 
 type DeliveryRow = typeof eventDeliveries.$inferSelect;
 
-export type AttemptOutcome = { ok: true; statusCode: number; durationMs: number } | { ok: false; statusCode: number | null; durationMs: number; errorClass: string };
+export type AttemptOutcome =
+  | { ok: true; statusCode: number; durationMs: number }
+  | { ok: false; statusCode: number | null; durationMs: number; errorClass: string };
 
 // One pass at a time per instance (per Deps: tests run several instances in one process).
 const running = new WeakMap<Deps, Promise<DispatchSummary>>();
@@ -69,7 +71,10 @@ async function claimBatch(deps: Deps, now: Date): Promise<DeliveryRow[]> {
     WHERE ${dueHere}
       AND NOT EXISTS (SELECT 1 FROM event_deliveries p WHERE p.endpoint_id = d.endpoint_id AND p.user_id = d.user_id AND p.event_id < d.event_id AND p.status IN ('pending', 'sending'))
     ORDER BY d.event_id, d.id LIMIT ${BATCH}${dialectSql.forUpdateSkipLocked(db.engine)})`;
-  const due = or(and(eq(eventDeliveries.status, 'pending'), lte(eventDeliveries.nextAttemptAt, now)), and(eq(eventDeliveries.status, 'sending'), lt(eventDeliveries.leaseUntil, now)));
+  const due = or(
+    and(eq(eventDeliveries.status, 'pending'), lte(eventDeliveries.nextAttemptAt, now)),
+    and(eq(eventDeliveries.status, 'sending'), lt(eventDeliveries.leaseUntil, now)),
+  );
   const claimed = await db
     .update(eventDeliveries)
     .set({ status: 'sending', leaseUntil: new Date(at + DELIVERY_LEASE_MS) })
@@ -93,14 +98,17 @@ export function dispatchWebhooks(deps: Deps): Promise<DispatchSummary> {
       for (let round = 0; round < 50; round++) {
         const batch = await claimBatch(deps, deps.clock());
         if (batch.length === 0) break;
-        const results = await Promise.allSettled(batch.map(async (d) => {
-          const outcome = await attemptDelivery(deps, d);
-          summary.attempted++;
-          if (outcome === 'delivered') summary.delivered++;
-          else if (outcome === 'failed') summary.failed++;
-        }));
+        const results = await Promise.allSettled(
+          batch.map(async (d) => {
+            const outcome = await attemptDelivery(deps, d);
+            summary.attempted++;
+            if (outcome === 'delivered') summary.delivered++;
+            else if (outcome === 'failed') summary.failed++;
+          }),
+        );
         // A delivery whose outcome could not be recorded (database trouble) keeps its lease and is tried again after it.
-        for (const r of results) if (r.status === 'rejected') deps.logger.error({ err: (r.reason as Error)?.message }, 'webhook delivery could not be recorded');
+        for (const r of results)
+          if (r.status === 'rejected') deps.logger.error({ err: (r.reason as Error)?.message }, 'webhook delivery could not be recorded');
         if (results.every((r) => r.status === 'rejected')) break;
       }
       return summary;
@@ -186,16 +194,27 @@ async function recordOutcome(tx: DbOrTx, deps: Deps, d: DeliveryRow, outcome: At
   const mine = and(eq(eventDeliveries.id, d.id), eq(eventDeliveries.status, 'sending'), eq(eventDeliveries.leaseUntil, d.leaseUntil!));
   const common = { attempts, lastAttemptAt: now, lastStatusCode: outcome.statusCode, leaseUntil: null, nextTrigger: 'schedule' as const };
   if (outcome.ok) {
-    const moved = await tx.update(eventDeliveries).set({ ...common, status: 'delivered', deliveredAt: now, lastErrorClass: null }).where(mine).returning({ id: eventDeliveries.id });
+    const moved = await tx
+      .update(eventDeliveries)
+      .set({ ...common, status: 'delivered', deliveredAt: now, lastErrorClass: null })
+      .where(mine)
+      .returning({ id: eventDeliveries.id });
     await tx.update(webhookEndpoints).set({ failingSince: null, consecutiveFailures: 0 }).where(eq(webhookEndpoints.id, d.endpointId));
     return moved.length ? 'delivered' : 'lost';
   }
   const givenUp = attempts >= MAX_ATTEMPTS;
   const next = givenUp ? now : new Date(now.getTime() + RETRY_DELAYS_MS[attempts - 1]!);
-  const moved = await tx.update(eventDeliveries).set({ ...common, status: givenUp ? 'failed' : 'pending', nextAttemptAt: next, lastErrorClass: outcome.errorClass }).where(mine).returning({ id: eventDeliveries.id });
+  const moved = await tx
+    .update(eventDeliveries)
+    .set({ ...common, status: givenUp ? 'failed' : 'pending', nextAttemptAt: next, lastErrorClass: outcome.errorClass })
+    .where(mine)
+    .returning({ id: eventDeliveries.id });
   const [endpoint] = await tx
     .update(webhookEndpoints)
-    .set({ failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${now.getTime()})`, consecutiveFailures: sql`${webhookEndpoints.consecutiveFailures} + 1` })
+    .set({
+      failingSince: sql`coalesce(${webhookEndpoints.failingSince}, ${now.getTime()})`,
+      consecutiveFailures: sql`${webhookEndpoints.consecutiveFailures} + 1`,
+    })
     .where(eq(webhookEndpoints.id, d.endpointId))
     .returning();
   if (endpoint && endpoint.enabled && endpoint.failingSince && now.getTime() - endpoint.failingSince.getTime() >= DISABLE_AFTER_FAILING_MS) {
@@ -203,10 +222,26 @@ async function recordOutcome(tx: DbOrTx, deps: Deps, d: DeliveryRow, outcome: At
       actor: { type: 'system', label: 'webhook dispatcher' },
       action: 'webhook_endpoint.disable',
       target: { type: 'webhook_endpoint', id: endpoint.id },
-      details: { reason: 'failing', failingSince: endpoint.failingSince.toISOString(), consecutiveFailures: endpoint.consecutiveFailures, lastErrorClass: outcome.errorClass, lastStatusCode: outcome.statusCode },
+      details: {
+        reason: 'failing',
+        failingSince: endpoint.failingSince.toISOString(),
+        consecutiveFailures: endpoint.consecutiveFailures,
+        lastErrorClass: outcome.errorClass,
+        lastStatusCode: outcome.statusCode,
+      },
     });
     const [last] = await tx.rows<{ id: number | string | null }>(sql`SELECT max(id) AS "id" FROM security_events`);
-    await tx.update(webhookEndpoints).set({ enabled: false, disabledAt: now, disabledReason: 'failing', disabledAfterEventId: Number(last?.id ?? 0), updatedAt: now, version: sql`${webhookEndpoints.version} + 1` }).where(eq(webhookEndpoints.id, endpoint.id));
+    await tx
+      .update(webhookEndpoints)
+      .set({
+        enabled: false,
+        disabledAt: now,
+        disabledReason: 'failing',
+        disabledAfterEventId: Number(last?.id ?? 0),
+        updatedAt: now,
+        version: sql`${webhookEndpoints.version} + 1`,
+      })
+      .where(eq(webhookEndpoints.id, endpoint.id));
     deps.logger.warn({ endpointId: endpoint.id, failingSince: endpoint.failingSince.toISOString() }, 'webhook endpoint disabled after a day of failures');
   }
   if (!moved.length) return 'lost';

@@ -31,7 +31,16 @@ const Endpoint = z
 
 const EndpointWithSecret = Endpoint.extend({ secret: z.string().openapi({ description: 'whsec_…: shown this once' }) }).openapi('WebhookEndpointWithSecret');
 
-const Attempt = z.object({ id: z.number(), trigger: z.enum(['schedule', 'manual']), attemptedAt: z.string(), statusCode: z.number().nullable(), durationMs: z.number(), errorClass: z.string().nullable() }).openapi('WebhookAttempt');
+const Attempt = z
+  .object({
+    id: z.number(),
+    trigger: z.enum(['schedule', 'manual']),
+    attemptedAt: z.string(),
+    statusCode: z.number().nullable(),
+    durationMs: z.number(),
+    errorClass: z.string().nullable(),
+  })
+  .openapi('WebhookAttempt');
 
 const Delivery = z
   .object({
@@ -52,7 +61,13 @@ const Delivery = z
   })
   .openapi('WebhookDelivery');
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
+const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 const EndpointBody = z.object({
   url: z.string().trim().min(8).max(2000),
   description: z.string().max(200).optional(),
@@ -87,7 +102,14 @@ export function webhookRoutes(deps: Deps) {
   const app = createRouter();
   const tags = ['webhooks'];
   app.openapi(
-    staffRoute('webhooks.read', { method: 'get', path: '/webhook-endpoints', tags, summary: 'Webhook endpoints (never their secrets)', request: { query: ListQuerySchema }, responses: { 200: { description: 'Endpoints', content: { 'application/json': { schema: z.array(Endpoint) } } }, ...errorResponses(400, 401, 403) } }),
+    staffRoute('webhooks.read', {
+      method: 'get',
+      path: '/webhook-endpoints',
+      tags,
+      summary: 'Webhook endpoints (never their secrets)',
+      request: { query: ListQuerySchema },
+      responses: { 200: { description: 'Endpoints', content: { 'application/json': { schema: z.array(Endpoint) } } }, ...errorResponses(400, 401, 403) },
+    }),
     async (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: ['id', 'url', 'createdAt'] as const, defaultSort: ['id', 'ASC'] });
       const ids = filterIds(q.filter);
@@ -98,13 +120,29 @@ export function webhookRoutes(deps: Deps) {
       const total = (await deps.db.select({ n: count() }).from(webhookEndpoints).where(where))[0]?.n ?? 0;
       const now = deps.clock();
       c.header('Content-Range', contentRange('webhook-endpoints', q.offset, rows.length, Number(total)));
-      return c.json(rows.map((r) => endpointView(r, now)), 200);
+      return c.json(
+        rows.map((r) => endpointView(r, now)),
+        200,
+      );
     },
   );
   app.openapi(
-    staffRoute('webhooks.read', { method: 'get', path: '/webhook-endpoints/{id}', tags, summary: 'One webhook endpoint', request: { params: IdParam }, responses: { 200: { description: 'The endpoint', content: { 'application/json': { schema: Endpoint } } }, ...errorResponses(401, 403, 404) } }),
+    staffRoute('webhooks.read', {
+      method: 'get',
+      path: '/webhook-endpoints/{id}',
+      tags,
+      summary: 'One webhook endpoint',
+      request: { params: IdParam },
+      responses: { 200: { description: 'The endpoint', content: { 'application/json': { schema: Endpoint } } }, ...errorResponses(401, 403, 404) },
+    }),
     async (c) => {
-      const row = (await deps.db.select().from(webhookEndpoints).where(eq(webhookEndpoints.id, c.req.valid('param').id)).limit(1))[0];
+      const row = (
+        await deps.db
+          .select()
+          .from(webhookEndpoints)
+          .where(eq(webhookEndpoints.id, c.req.valid('param').id))
+          .limit(1)
+      )[0];
       if (!row) throw new AppError('not_found', 'No such webhook endpoint.');
       return c.json(endpointView(row, deps.clock()), 200);
     },
@@ -126,7 +164,10 @@ export function webhookRoutes(deps: Deps) {
       path: '/webhook-endpoints/{id}',
       tags,
       summary: 'Change an endpoint; enabling it again queues the events it missed while disabled',
-      request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: EndpointBody.partial().extend({ version: z.number().int().optional() }) } } } },
+      request: {
+        params: IdParam,
+        body: { required: true, content: { 'application/json': { schema: EndpointBody.partial().extend({ version: z.number().int().optional() }) } } },
+      },
       responses: { 200: { description: 'Updated', content: { 'application/json': { schema: Endpoint } } }, ...errorResponses(400, 401, 403, 404, 409) },
     }),
     async (c) => {
@@ -154,7 +195,10 @@ export function webhookRoutes(deps: Deps) {
       tags,
       summary: 'The delivery log; filters endpointId, status, userId, eventId (evt_…)',
       request: { query: ListQuerySchema },
-      responses: { 200: { description: 'A page of deliveries', content: { 'application/json': { schema: z.array(Delivery) } } }, ...errorResponses(400, 401, 403) },
+      responses: {
+        200: { description: 'A page of deliveries', content: { 'application/json': { schema: z.array(Delivery) } } },
+        ...errorResponses(400, 401, 403),
+      },
     }),
     async (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: ['id'] as const, defaultSort: ['id', 'DESC'] });
@@ -167,7 +211,8 @@ export function webhookRoutes(deps: Deps) {
       if (userId !== undefined) conditions.push(eq(eventDeliveries.userId, userId));
       const status = filterString(q.filter, 'status');
       if (status) {
-        if (!['pending', 'sending', 'delivered', 'failed'].includes(status)) throw new AppError('validation_failed', 'Unknown status.', { fields: { 'filter.status': 'pending, sending, delivered or failed' } });
+        if (!['pending', 'sending', 'delivered', 'failed'].includes(status))
+          throw new AppError('validation_failed', 'Unknown status.', { fields: { 'filter.status': 'pending, sending, delivered or failed' } });
         conditions.push(eq(eventDeliveries.status, status as 'pending'));
       }
       const eventId = filterString(q.filter, 'eventId');
@@ -181,7 +226,9 @@ export function webhookRoutes(deps: Deps) {
         .orderBy(q.sortOrder === 'ASC' ? asc(eventDeliveries.id) : desc(eventDeliveries.id))
         .limit(q.limit)
         .offset(q.offset);
-      const total = (await deps.db.select({ n: count() }).from(eventDeliveries).innerJoin(securityEvents, eq(securityEvents.id, eventDeliveries.eventId)).where(where))[0]?.n ?? 0;
+      const total =
+        (await deps.db.select({ n: count() }).from(eventDeliveries).innerJoin(securityEvents, eq(securityEvents.id, eventDeliveries.eventId)).where(where))[0]
+          ?.n ?? 0;
       c.header('Content-Range', contentRange('webhook-deliveries', q.offset, rows.length, Number(total)));
       return c.json(rows.map(deliveryView), 200);
     },
@@ -193,14 +240,41 @@ export function webhookRoutes(deps: Deps) {
       tags,
       summary: 'One delivery with every attempt (status, time taken, error class)',
       request: { params: IdParam },
-      responses: { 200: { description: 'The delivery', content: { 'application/json': { schema: Delivery.extend({ attemptLog: z.array(Attempt) }) } } }, ...errorResponses(401, 403, 404) },
+      responses: {
+        200: { description: 'The delivery', content: { 'application/json': { schema: Delivery.extend({ attemptLog: z.array(Attempt) }) } } },
+        ...errorResponses(401, 403, 404),
+      },
     }),
     async (c) => {
       const id = c.req.valid('param').id;
-      const row = (await deps.db.select({ d: eventDeliveries, publicId: securityEvents.publicId, type: securityEvents.type }).from(eventDeliveries).innerJoin(securityEvents, eq(securityEvents.id, eventDeliveries.eventId)).where(eq(eventDeliveries.id, id)).limit(1))[0];
+      const row = (
+        await deps.db
+          .select({ d: eventDeliveries, publicId: securityEvents.publicId, type: securityEvents.type })
+          .from(eventDeliveries)
+          .innerJoin(securityEvents, eq(securityEvents.id, eventDeliveries.eventId))
+          .where(eq(eventDeliveries.id, id))
+          .limit(1)
+      )[0];
       if (!row) throw new AppError('not_found', 'No such delivery.');
-      const attempts = await deps.db.select().from(eventDeliveryAttempts).where(eq(eventDeliveryAttempts.deliveryId, id)).orderBy(asc(eventDeliveryAttempts.id));
-      return c.json({ ...deliveryView(row), attemptLog: attempts.map((a) => ({ id: a.id, trigger: a.trigger, attemptedAt: a.attemptedAt.toISOString(), statusCode: a.statusCode, durationMs: a.durationMs, errorClass: a.errorClass })) }, 200);
+      const attempts = await deps.db
+        .select()
+        .from(eventDeliveryAttempts)
+        .where(eq(eventDeliveryAttempts.deliveryId, id))
+        .orderBy(asc(eventDeliveryAttempts.id));
+      return c.json(
+        {
+          ...deliveryView(row),
+          attemptLog: attempts.map((a) => ({
+            id: a.id,
+            trigger: a.trigger,
+            attemptedAt: a.attemptedAt.toISOString(),
+            statusCode: a.statusCode,
+            durationMs: a.durationMs,
+            errorClass: a.errorClass,
+          })),
+        },
+        200,
+      );
     },
   );
   app.openapi(
@@ -210,7 +284,10 @@ export function webhookRoutes(deps: Deps) {
       tags,
       summary: 'Send a delivery again now (a fresh retry schedule; attempts logged as manual)',
       request: { params: IdParam },
-      responses: { 200: { description: 'Queued', content: { 'application/json': { schema: z.object({ id: z.number(), status: z.literal('pending') }) } } }, ...errorResponses(401, 403, 404, 409) },
+      responses: {
+        200: { description: 'Queued', content: { 'application/json': { schema: z.object({ id: z.number(), status: z.literal('pending') }) } } },
+        ...errorResponses(401, 403, 404, 409),
+      },
     }),
     async (c) => c.json(await redeliver(deps, c.get('staff')!, c.req.valid('param').id, requestContext(c, deps.config.trustProxy)), 200),
   );

@@ -30,7 +30,9 @@ export async function passkeyRegistrationOptions(deps: Deps, user: { id: number;
   });
 }
 
-export type PasskeyRegistration = { ok: true; credentialId: string; publicKey: Uint8Array; counter: number; transports: string[] } | { ok: false; reason: string };
+export type PasskeyRegistration =
+  | { ok: true; credentialId: string; publicKey: Uint8Array; counter: number; transports: string[] }
+  | { ok: false; reason: string };
 
 export async function verifyPasskeyRegistration(deps: Deps, response: unknown, expectedChallenge: string): Promise<PasskeyRegistration> {
   try {
@@ -66,7 +68,13 @@ export type PasskeyCheck = { ok: true; factor: FactorRow } | { ok: false; reason
  * a cloned authenticator: refused, recorded in the factor history and the
  * audit trail. A counter that stays 0 (synced passkeys) is normal.
  */
-export async function verifyPasskeyAssertion(deps: Deps, factors: FactorRow[], response: unknown, expectedChallenge: string, ctx: RequestContext): Promise<PasskeyCheck> {
+export async function verifyPasskeyAssertion(
+  deps: Deps,
+  factors: FactorRow[],
+  response: unknown,
+  expectedChallenge: string,
+  ctx: RequestContext,
+): Promise<PasskeyCheck> {
   const id = typeof response === 'object' && response !== null ? (response as { id?: unknown }).id : undefined;
   const factor = factors.find((f) => f.type === 'passkey' && f.credentialId === id);
   if (!factor) return { ok: false, reason: 'unknown_credential' };
@@ -103,7 +111,9 @@ export async function verifyPasskeyAssertion(deps: Deps, factors: FactorRow[], r
 async function recordCounterRegression(deps: Deps, factor: FactorRow, ctx: RequestContext) {
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {
-    await tx.insert(factorHistory).values({ userId: factor.userId, factorId: factor.id, event: 'counter_regression', at: now, ip: ctx.ip, userAgent: ctx.userAgent });
+    await tx
+      .insert(factorHistory)
+      .values({ userId: factor.userId, factorId: factor.id, event: 'counter_regression', at: now, ip: ctx.ip, userAgent: ctx.userAgent });
     await recordAuditEvent(tx, now, {
       actor: { type: 'user', id: factor.userId },
       action: 'passkey.counter_regression',

@@ -22,5 +22,14 @@ export const ChallengeResponse = z
   .catchall(z.any());
 
 export const FactorSchema = z
-  .object({ id: z.number(), type: FactorType, name: z.string(), status: z.string(), phone: z.string().optional(), boundAt: z.string(), lastUsedAt: z.string().nullable(), revokedAt: z.string().nullable() })
+  .object({
+    id: z.number(),
+    type: FactorType,
+    name: z.string(),
+    status: z.string(),
+    phone: z.string().optional(),
+    boundAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+  })
   .openapi('Factor');

@@ -23,7 +23,9 @@ export function normalisePhone(deps: Deps, input: string): NormalisedPhone {
     const e164 = parsed.number;
     return { e164, hash: destinationHash(deps, e164), callingCode: parsed.countryCallingCode, last: e164.slice(-3) };
   } catch {
-    throw new AppError('validation_failed', 'Enter the phone number in international format, e.g. +44 7700 900123.', { fields: { phone: 'not a valid international (E.164) number' } });
+    throw new AppError('validation_failed', 'Enter the phone number in international format, e.g. +44 7700 900123.', {
+      fields: { phone: 'not a valid international (E.164) number' },
+    });
   }
 }
 
@@ -47,11 +49,26 @@ export async function sendSmsCode(
     [`sms-send:ip:${ctx.ip ?? 'unknown'}`, SMS_LIMITS.perIp],
   ] as const) {
     const taken = await takeToken(tx, key, now, limit, SMS_LIMITS.windowMs);
-    if (!taken.ok) throw new AppError('rate_limited', 'Too many text messages; try again later.', { retryAfterSeconds: taken.retryAfterSeconds }, taken.retryAfterSeconds);
+    if (!taken.ok)
+      throw new AppError('rate_limited', 'Too many text messages; try again later.', { retryAfterSeconds: taken.retryAfterSeconds }, taken.retryAfterSeconds);
   }
-  const code = await issueCode(tx, deps, { purpose: input.purpose, subjectId: input.subjectId, userId: input.userId, channel: 'sms', destination: input.phone.e164 });
+  const code = await issueCode(tx, deps, {
+    purpose: input.purpose,
+    subjectId: input.subjectId,
+    userId: input.userId,
+    channel: 'sms',
+    destination: input.phone.e164,
+  });
   const masked = maskPhone(input.phone.callingCode, input.phone.last);
   const message = input.text(code);
-  await enqueueMessage(tx, deps, { channel: 'sms', to: input.phone.e164, recipientMasked: masked, subject: message.subject, body: message.body, template: input.purpose, userId: input.userId });
+  await enqueueMessage(tx, deps, {
+    channel: 'sms',
+    to: input.phone.e164,
+    recipientMasked: masked,
+    subject: message.subject,
+    body: message.body,
+    template: input.purpose,
+    userId: input.userId,
+  });
   return masked;
 }

@@ -31,7 +31,13 @@ export async function verifyTotpFactor(tx: DbOrTx, deps: Deps, factor: FactorRow
   const swapped = await tx
     .update(userFactors)
     .set({ totpLastTimeStep: check.timeStep, lastUsedAt: now })
-    .where(and(eq(userFactors.id, factor.id), eq(userFactors.status, 'active'), or(isNull(userFactors.totpLastTimeStep), lt(userFactors.totpLastTimeStep, check.timeStep))))
+    .where(
+      and(
+        eq(userFactors.id, factor.id),
+        eq(userFactors.status, 'active'),
+        or(isNull(userFactors.totpLastTimeStep), lt(userFactors.totpLastTimeStep, check.timeStep)),
+      ),
+    )
     .returning({ id: userFactors.id });
   return swapped.length === 1 ? { ok: true } : { ok: false, reason: 'replayed' };
 }

@@ -45,11 +45,15 @@ export async function challengeOrVerify(deps: Deps, userId: number, input: Proof
   const fail = async (reason: string) => await verificationFailed(deps, userId, ctx, { method: input.method, reason, stage: slot.stage });
 
   if (!hasProof) {
-    if (input.method === 'totp') throw new AppError('validation_failed', 'Send the 6-digit code from your authenticator app.', { fields: { code: 'required for totp' } });
+    if (input.method === 'totp')
+      throw new AppError('validation_failed', 'Send the 6-digit code from your authenticator app.', { fields: { code: 'required for totp' } });
     if (input.method === 'sms') {
       const factor = factors[0]!;
       const phone = normalisePhone(deps, openPhone(deps, factor));
-      const sentTo = await deps.db.transaction(async (tx) => await sendSmsCode(tx, deps, { purpose: slot.smsPurpose, subjectId: slot.subjectId, userId, phone, text: templates.verificationSmsCode }, ctx));
+      const sentTo = await deps.db.transaction(
+        async (tx) =>
+          await sendSmsCode(tx, deps, { purpose: slot.smsPurpose, subjectId: slot.subjectId, userId, phone, text: templates.verificationSmsCode }, ctx),
+      );
       return { status: 'challenge_sent', method: 'sms', sentTo };
     }
     const options = await passkeyAuthenticationOptions(deps, factors);
@@ -58,7 +62,8 @@ export async function challengeOrVerify(deps: Deps, userId: number, input: Proof
   }
 
   if (input.method === 'totp' || input.method === 'sms') {
-    if (typeof input.code !== 'string' || !/^\d{6}$/.test(input.code)) throw new AppError('validation_failed', 'The code is six digits.', { fields: { code: 'six digits' } });
+    if (typeof input.code !== 'string' || !/^\d{6}$/.test(input.code))
+      throw new AppError('validation_failed', 'The code is six digits.', { fields: { code: 'six digits' } });
     const code = input.code;
     const result = await deps.db.transaction(async (tx) => {
       if (input.method === 'totp') {

@@ -179,7 +179,10 @@ export function approvalRateSignal(staffId: number, decisions: readonly Decision
   const peerApprovals = peers.filter((d) => d.outcome === 'approve').length;
   const rate = mine.length ? approvals.length / mine.length : null;
   const teamRate = peers.length ? peerApprovals / peers.length : null;
-  const flagged = mine.length >= APPROVAL_RATE_MIN_DECISIONS && peers.length >= APPROVAL_RATE_MIN_PEER_DECISIONS && clearlyAbove(rate, teamRate, mine.length, APPROVAL_RATE_MARGIN);
+  const flagged =
+    mine.length >= APPROVAL_RATE_MIN_DECISIONS &&
+    peers.length >= APPROVAL_RATE_MIN_PEER_DECISIONS &&
+    clearlyAbove(rate, teamRate, mine.length, APPROVAL_RATE_MARGIN);
   return {
     flagged,
     figure: { approvals: approvals.length, decisions: mine.length, rate, teamRate, teamDecisions: peers.length },
@@ -367,7 +370,12 @@ export function fastDecisionsSignal(staffId: number, events: readonly StaffEvent
   return {
     flagged: fast.length >= FAST_DECISIONS_MIN,
     figure: { count: fast.length, timed, fastestSeconds: fastest === null ? null : Math.round(fastest), thresholdSeconds: fastSeconds },
-    evidence: evidenceOf(fast.flatMap((f) => [{ id: f.decision.id, caseId: caseIdOf(f.decision) }, { id: f.opening.id, caseId: caseIdOf(f.opening) }])),
+    evidence: evidenceOf(
+      fast.flatMap((f) => [
+        { id: f.decision.id, caseId: caseIdOf(f.decision) },
+        { id: f.opening.id, caseId: caseIdOf(f.opening) },
+      ]),
+    ),
   };
 }
 
@@ -397,7 +405,13 @@ export interface ReviewerReport extends Reviewer {
  * the start of the reference period to now; `cases` the risk of every case
  * decided in the window. Reviewers with flags come first.
  */
-export function reviewerReports(input: { reviewers: readonly Reviewer[]; events: readonly StaffEvent[]; cases: ReadonlyMap<number, CaseRisk>; period: InsiderPeriod; fastSeconds: number }): ReviewerReport[] {
+export function reviewerReports(input: {
+  reviewers: readonly Reviewer[];
+  events: readonly StaffEvent[];
+  cases: ReadonlyMap<number, CaseRisk>;
+  period: InsiderPeriod;
+  fastSeconds: number;
+}): ReviewerReport[] {
   const { reviewers, events, cases, period, fastSeconds } = input;
   const decisions = decisionsInWindow(events, period);
   const byStaff = new Map<number, StaffEvent[]>();

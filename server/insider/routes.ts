@@ -7,7 +7,13 @@ import { loadInsiderSignals, type InsiderReport } from './service.ts';
 
 const Query = z.object({
   days: z.enum(['7', '30']).default('7').openapi({ description: 'The window: the last 7 or 30 days' }),
-  fastSeconds: z.coerce.number().int().min(5).max(600).default(FAST_DECISION_DEFAULT_SECONDS).openapi({ description: 'A decision this many seconds or less after opening the case counts as fast' }),
+  fastSeconds: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(600)
+    .default(FAST_DECISION_DEFAULT_SECONDS)
+    .openapi({ description: 'A decision this many seconds or less after opening the case counts as fast' }),
 });
 
 const Evidence = z.object({ eventIds: z.array(z.number()), caseIds: z.array(z.number()), total: z.number() });
@@ -23,7 +29,15 @@ const Reviewer = z.object({
   actions: z.number(),
   signals: z.object({
     approvalRate: signal({ approvals: z.number(), decisions: z.number(), rate, teamRate: rate, teamDecisions: z.number() }),
-    riskyApprovals: signal({ count: z.number(), highRisk: z.number(), crossAccount: z.number(), riskyDecisions: z.number(), rate, teamRate: rate, teamRiskyDecisions: z.number() }),
+    riskyApprovals: signal({
+      count: z.number(),
+      highRisk: z.number(),
+      crossAccount: z.number(),
+      riskyDecisions: z.number(),
+      rate,
+      teamRate: rate,
+      teamRiskyDecisions: z.number(),
+    }),
     reveals: signal({ count: z.number(), perDay: z.number(), baselineCount: z.number(), baselinePerDay: z.number() }),
     offHours: signal({ count: z.number(), actions: z.number(), usualHours: z.array(z.number()).nullable(), referenceActions: z.number() }),
     fastDecisions: signal({ count: z.number(), timed: z.number(), fastestSeconds: z.number().nullable(), thresholdSeconds: z.number() }),
@@ -40,7 +54,9 @@ const Report = z
     thresholds: z.record(z.string(), z.number()),
     team: z.object({ decisions: z.number(), approvals: z.number(), rate }),
     reviewers: z.array(Reviewer),
-    events: z.array(z.object({ id: z.number(), ts: z.string(), staffId: z.number(), action: z.string(), targetType: z.string().nullable(), targetId: z.string().nullable() })),
+    events: z.array(
+      z.object({ id: z.number(), ts: z.string(), staffId: z.number(), action: z.string(), targetType: z.string().nullable(), targetId: z.string().nullable() }),
+    ),
   })
   .openapi('InsiderSignals');
 
@@ -52,7 +68,8 @@ export function insiderRoutes(deps: Deps) {
       method: 'get',
       path: '/insider-signals',
       tags: ['review desk'],
-      summary: 'Insider signals per reviewer: approval rate against the team, risky approvals, reveals against their baseline, off-hours actions, fast decisions; each with its evidence',
+      summary:
+        'Insider signals per reviewer: approval rate against the team, risky approvals, reveals against their baseline, off-hours actions, fast decisions; each with its evidence',
       description:
         'Built from the audit trail and the cases. Usual hours and the reveal baseline come from the 28 days before the window; hours are UTC. ' +
         'Every figure names the audit events and cases behind it (at most 50 ids each, newest first; `total` counts them all).',

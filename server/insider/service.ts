@@ -1,15 +1,7 @@
 import { and, asc, eq, gte, inArray } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
 import { auditEvents, cases, staff } from '../../db/schema/index.ts';
-import {
-  INSIDER_THRESHOLDS,
-  decisionsInWindow,
-  insiderPeriod,
-  reviewerReports,
-  type CaseRisk,
-  type ReviewerReport,
-  type StaffEvent,
-} from './insider-rules.ts';
+import { INSIDER_THRESHOLDS, decisionsInWindow, insiderPeriod, reviewerReports, type CaseRisk, type ReviewerReport, type StaffEvent } from './insider-rules.ts';
 
 export const INSIDER_WINDOWS = [7, 30] as const;
 export type InsiderWindowDays = (typeof INSIDER_WINDOWS)[number];
@@ -50,29 +42,45 @@ const DETAILED_ACTIONS = new Set(['case.approve', 'case.reject']);
  */
 export async function loadInsiderSignals(deps: Deps, options: { days: InsiderWindowDays; fastSeconds: number }): Promise<InsiderReport> {
   const period = insiderPeriod(deps.clock(), options.days);
-  const staffRows = (await deps.db
+  const staffRows = await deps.db
     .select({ id: staff.id, name: staff.name, role: staff.role, disabledAt: staff.disabledAt })
     .from(staff)
     .where(inArray(staff.role, ['agent', 'supervisor']))
-    .orderBy(asc(staff.id))
-    );
+    .orderBy(asc(staff.id));
 
-  const first = (await deps.db
-    .select({ id: auditEvents.id })
-    .from(auditEvents)
-    .where(gte(auditEvents.ts, period.referenceStart))
-    .orderBy(asc(auditEvents.ts), asc(auditEvents.id))
-    .limit(1)
-    )[0];
+  const first = (
+    await deps.db
+      .select({ id: auditEvents.id })
+      .from(auditEvents)
+      .where(gte(auditEvents.ts, period.referenceStart))
+      .orderBy(asc(auditEvents.ts), asc(auditEvents.id))
+      .limit(1)
+  )[0];
 
   const events: StaffEvent[] = [];
   if (first && staffRows.length) {
-    const rows = (await deps.db
-      .select({ id: auditEvents.id, ts: auditEvents.ts, actorId: auditEvents.actorId, action: auditEvents.action, targetType: auditEvents.targetType, targetId: auditEvents.targetId, details: auditEvents.details })
+    const rows = await deps.db
+      .select({
+        id: auditEvents.id,
+        ts: auditEvents.ts,
+        actorId: auditEvents.actorId,
+        action: auditEvents.action,
+        targetType: auditEvents.targetType,
+        targetId: auditEvents.targetId,
+        details: auditEvents.details,
+      })
       .from(auditEvents)
-      .where(and(eq(auditEvents.actorType, 'staff'), inArray(auditEvents.actorId, staffRows.map((s) => String(s.id))), gte(auditEvents.id, first.id)))
-      .orderBy(asc(auditEvents.id))
-      );
+      .where(
+        and(
+          eq(auditEvents.actorType, 'staff'),
+          inArray(
+            auditEvents.actorId,
+            staffRows.map((s) => String(s.id)),
+          ),
+          gte(auditEvents.id, first.id),
+        ),
+      )
+      .orderBy(asc(auditEvents.id));
     const start = period.referenceStart.getTime();
     const end = period.now.getTime();
     for (const r of rows) {
@@ -95,7 +103,10 @@ export async function loadInsiderSignals(deps: Deps, options: { days: InsiderWin
   const risks = new Map<number, CaseRisk>();
   for (let i = 0; i < caseIds.length; i += CASE_CHUNK) {
     const chunk = caseIds.slice(i, i + CASE_CHUNK);
-    for (const c of (await deps.db.select({ id: cases.id, riskBand: cases.riskBand, riskSignals: cases.riskSignals }).from(cases).where(inArray(cases.id, chunk)))) {
+    for (const c of await deps.db
+      .select({ id: cases.id, riskBand: cases.riskBand, riskSignals: cases.riskSignals })
+      .from(cases)
+      .where(inArray(cases.id, chunk))) {
       risks.set(c.id, { id: c.id, riskBand: c.riskBand, signals: signalNames(c.riskSignals) });
     }
   }

@@ -53,10 +53,24 @@ export async function importDepositLedger(deps: Deps, file: string): Promise<Imp
   if (records.length && LEDGER_HEADER.some((h) => !header.includes(h))) {
     throw new AppError('validation_failed', `The header must be ${LEDGER_HEADER.join(',')} (got ${header.join(',')})`);
   }
-  const rows = records.map((r) => ({ email: r.email, asset: r.asset, network: r.network, amount: r.amount, txid: r.txid, platform: r.platform, creditedAt: r.credited_at }));
+  const rows = records.map((r) => ({
+    email: r.email,
+    asset: r.asset,
+    network: r.network,
+    amount: r.amount,
+    txid: r.txid,
+    platform: r.platform,
+    creditedAt: r.credited_at,
+  }));
   const report = await ingestDeposits(deps, rows, { actor: { type: 'system', label: 'operator cli' }, source: 'csv', file: file.split('/').pop() });
   // The header is line 1.
-  return { rows: report.rows, imported: report.inserted, duplicates: report.duplicates, unknownAccounts: report.unknownAccounts, errors: report.errors.map((e) => ({ line: e.index + 2, message: e.message })) };
+  return {
+    rows: report.rows,
+    imported: report.inserted,
+    duplicates: report.duplicates,
+    unknownAccounts: report.unknownAccounts,
+    errors: report.errors.map((e) => ({ line: e.index + 2, message: e.message })),
+  };
 }
 
 /**
@@ -83,19 +97,33 @@ export async function ingestDeposits(
     if (!r.asset?.trim() || !r.network?.trim() || !r.platform?.trim()) problems.push('asset, network and platform are required');
     if (!/^[A-Za-z0-9:_-]{8,200}$/.test(r.txid ?? '')) problems.push('txid is not a transaction id');
     const credited = new Date(r.creditedAt ?? '');
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(r.creditedAt ?? '') || Number.isNaN(credited.getTime())) problems.push(`${origin.source === 'csv' ? 'credited_at' : 'creditedAt'} is not an ISO-8601 time`);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(r.creditedAt ?? '') || Number.isNaN(credited.getTime()))
+      problems.push(`${origin.source === 'csv' ? 'credited_at' : 'creditedAt'} is not an ISO-8601 time`);
     if (problems.length) {
       report.errors.push({ index, message: problems.join('; ') });
       return;
     }
-    valid.push({ index, row: { email, asset: r.asset!.trim().toUpperCase(), network: r.network!.trim(), amount: r.amount!, txid: r.txid!.toLowerCase(), platform: r.platform!.trim(), creditedAt: credited, importedAt: now } });
+    valid.push({
+      index,
+      row: {
+        email,
+        asset: r.asset!.trim().toUpperCase(),
+        network: r.network!.trim(),
+        amount: r.amount!,
+        txid: r.txid!.toLowerCase(),
+        platform: r.platform!.trim(),
+        creditedAt: credited,
+        importedAt: now,
+      },
+    });
   });
   // The same (platform, txid) twice in one batch with different contents is a contradiction too.
   const seen = new Map<string, typeof deposits.$inferInsert>();
   for (const { index, row } of valid) {
     const key = `${row.platform.toLowerCase()}\n${row.txid}`;
     const first = seen.get(key);
-    if (first && !sameDeposit(first, row)) report.errors.push({ index, message: 'another row of this batch has the same platform and txid with different details' });
+    if (first && !sameDeposit(first, row))
+      report.errors.push({ index, message: 'another row of this batch has the same platform and txid with different details' });
     else if (!first) seen.set(key, row);
   }
   if (report.errors.length) return rejectAll(report);
@@ -140,7 +168,14 @@ export async function ingestDeposits(
         action: 'deposits.import',
         ip: origin.ip,
         requestId: origin.requestId,
-        details: { source: origin.source, ...(origin.file ? { file: origin.file } : {}), rows: report.rows, imported: report.inserted, duplicates: report.duplicates, unknownAccounts: report.unknownAccounts },
+        details: {
+          source: origin.source,
+          ...(origin.file ? { file: origin.file } : {}),
+          rows: report.rows,
+          imported: report.inserted,
+          duplicates: report.duplicates,
+          unknownAccounts: report.unknownAccounts,
+        },
       });
       return report;
     });

@@ -33,22 +33,24 @@ const recipientContext = (id: number) => `outbox.recipient:${id}`;
  */
 export async function enqueueMessage(tx: DbOrTx, deps: Deps, message: OutgoingMessage): Promise<number> {
   const configured = message.channel === 'email' ? deps.transports.email : deps.transports.sms;
-  const row = (await tx
-    .insert(outbox)
-    .values({
-      channel: message.channel,
-      recipientEnc: 'pending',
-      recipientMasked: message.recipientMasked,
-      subject: message.subject,
-      bodyEnc: 'pending',
-      template: message.template,
-      userId: message.userId ?? null,
-      status: configured ? 'pending' : 'dev',
-      createdAt: deps.clock(),
-    })
-    .returning({ id: outbox.id })
-    )[0];
-  await tx.update(outbox)
+  const row = (
+    await tx
+      .insert(outbox)
+      .values({
+        channel: message.channel,
+        recipientEnc: 'pending',
+        recipientMasked: message.recipientMasked,
+        subject: message.subject,
+        bodyEnc: 'pending',
+        template: message.template,
+        userId: message.userId ?? null,
+        status: configured ? 'pending' : 'dev',
+        createdAt: deps.clock(),
+      })
+      .returning({ id: outbox.id })
+  )[0];
+  await tx
+    .update(outbox)
     .set({ recipientEnc: deps.keyring.seal(message.to, recipientContext(row.id)), bodyEnc: deps.keyring.seal(message.body, bodyContext(row.id)) })
     .where(eq(outbox.id, row.id));
   return row.id;
@@ -82,7 +84,10 @@ const BATCH = 20;
 async function claimBatch(deps: Deps, now: Date, afterId: number): Promise<(typeof outbox.$inferSelect)[]> {
   const db = deps.db;
   // A pending message whose lease_until lies ahead is waiting out its back-off after a failure.
-  const deliverable = or(and(eq(outbox.status, 'pending'), or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now))), and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, now)));
+  const deliverable = or(
+    and(eq(outbox.status, 'pending'), or(isNull(outbox.leaseUntil), lt(outbox.leaseUntil, now))),
+    and(eq(outbox.status, 'sending'), lt(outbox.leaseUntil, now)),
+  );
   const candidates = sql`(SELECT ${outbox.id} FROM ${outbox} WHERE ${deliverable} AND ${outbox.attempts} < ${MAX_ATTEMPTS} AND ${outbox.id} > ${afterId} ORDER BY ${outbox.id} LIMIT ${BATCH}${dialectSql.forUpdateSkipLocked(db.engine)})`;
   const claimed = await db
     .update(outbox)
@@ -113,11 +118,17 @@ export function dispatchPending(deps: Deps): Promise<void> {
           try {
             if (row.channel === 'email') await deps.transports.email!.sendEmail({ from: deps.config.mailFrom, to, subject: row.subject, text: body ?? '' });
             else await deps.transports.sms!.sendSms({ to, text: body ?? '' });
-            await deps.db.update(outbox).set({ status: 'sent', sentAt: deps.clock(), bodyEnc: '', attempts: row.attempts + 1, lastError: null, leaseUntil: null }).where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending')));
+            await deps.db
+              .update(outbox)
+              .set({ status: 'sent', sentAt: deps.clock(), bodyEnc: '', attempts: row.attempts + 1, lastError: null, leaseUntil: null })
+              .where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending')));
           } catch (err) {
             const attempts = row.attempts + 1;
             const retryAt = attempts >= MAX_ATTEMPTS ? null : new Date(deps.clock().getTime() + retryDelayMs(deps.config.outboxRetryBaseMs, attempts));
-            await deps.db.update(outbox).set({ attempts, lastError: String((err as Error).message).slice(0, 200), status: retryAt ? 'pending' : 'failed', leaseUntil: retryAt }).where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending')));
+            await deps.db
+              .update(outbox)
+              .set({ attempts, lastError: String((err as Error).message).slice(0, 200), status: retryAt ? 'pending' : 'failed', leaseUntil: retryAt })
+              .where(and(eq(outbox.id, row.id), eq(outbox.status, 'sending')));
             deps.logger.warn({ outboxId: row.id, channel: row.channel, attempts, retryAt: retryAt?.toISOString() ?? null }, 'message delivery failed');
           }
         }

@@ -8,7 +8,19 @@ import { outbox } from '../../db/schema/index.ts';
 import { openMessage } from './outbox.ts';
 
 const Message = z
-  .object({ id: z.number(), channel: z.enum(['email', 'sms']), to: z.string(), subject: z.string(), body: z.string().nullable(), template: z.string(), userId: z.number().nullable(), status: z.string(), attempts: z.number(), createdAt: z.string(), sentAt: z.string().nullable() })
+  .object({
+    id: z.number(),
+    channel: z.enum(['email', 'sms']),
+    to: z.string(),
+    subject: z.string(),
+    body: z.string().nullable(),
+    template: z.string(),
+    userId: z.number().nullable(),
+    status: z.string(),
+    attempts: z.number(),
+    createdAt: z.string(),
+    sentAt: z.string().nullable(),
+  })
   .openapi('OutboxMessage');
 
 /**
@@ -25,7 +37,10 @@ export function outboxRoutes(deps: Deps) {
       tags: ['outbox'],
       summary: 'Development outbox (emails and SMS when no provider is configured); filters channel, status, userId, to',
       request: { query: ListQuerySchema },
-      responses: { 200: { description: 'A page of messages', content: { 'application/json': { schema: z.array(Message) } } }, ...errorResponses(400, 401, 403) },
+      responses: {
+        200: { description: 'A page of messages', content: { 'application/json': { schema: z.array(Message) } } },
+        ...errorResponses(400, 401, 403),
+      },
     }),
     async (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: ['id', 'createdAt'] as const, defaultSort: ['id', 'DESC'] });
@@ -41,10 +56,28 @@ export function outboxRoutes(deps: Deps) {
       const where = and(...conditions);
       const dir = q.sortOrder === 'ASC' ? asc : desc;
       const to = filterString(q.filter, 'to')?.toLowerCase();
-      const rows = (await deps.db.select().from(outbox).where(where).orderBy(dir(outbox.id)).limit(to ? 2000 : q.limit).offset(to ? 0 : q.offset));
+      const rows = await deps.db
+        .select()
+        .from(outbox)
+        .where(where)
+        .orderBy(dir(outbox.id))
+        .limit(to ? 2000 : q.limit)
+        .offset(to ? 0 : q.offset);
       let views = rows.map((row) => {
         const { to: recipient, body } = openMessage(deps, row);
-        return { id: row.id, channel: row.channel, to: recipient, subject: row.subject, body: row.status === 'dev' ? body : null, template: row.template, userId: row.userId, status: row.status, attempts: row.attempts, createdAt: row.createdAt.toISOString(), sentAt: row.sentAt?.toISOString() ?? null };
+        return {
+          id: row.id,
+          channel: row.channel,
+          to: recipient,
+          subject: row.subject,
+          body: row.status === 'dev' ? body : null,
+          template: row.template,
+          userId: row.userId,
+          status: row.status,
+          attempts: row.attempts,
+          createdAt: row.createdAt.toISOString(),
+          sentAt: row.sentAt?.toISOString() ?? null,
+        };
       });
       // Recipients are sealed, so filtering by recipient happens after opening (dev volumes only).
       let total = (await deps.db.select({ n: count() }).from(outbox).where(where).limit(1))[0]?.n ?? 0;

@@ -33,7 +33,12 @@ export function smtpTransport(url: string): EmailTransport {
 export function httpSmsTransport(url: string, fetchImpl: typeof fetch = fetch): SmsTransport {
   return {
     async sendSms(message) {
-      const res = await fetchImpl(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(message), signal: AbortSignal.timeout(10_000) });
+      const res = await fetchImpl(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(message),
+        signal: AbortSignal.timeout(10_000),
+      });
       if (!res.ok) throw new Error(`SMS provider answered ${res.status}`);
     },
   };

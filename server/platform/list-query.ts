@@ -43,17 +43,26 @@ export function parseListQuery<S extends string>(
   }
   const sort = parseJson('sort', query.sort) ?? options.defaultSort;
   if (!Array.isArray(sort) || sort.length !== 2 || !options.sortable.includes(sort[0]) || !['ASC', 'DESC'].includes(String(sort[1]).toUpperCase())) {
-    throw new AppError('validation_failed', `sort must be ["field","ASC|DESC"] with field one of ${options.sortable.join(', ')}`, { fields: { sort: 'unsupported sort' } });
+    throw new AppError('validation_failed', `sort must be ["field","ASC|DESC"] with field one of ${options.sortable.join(', ')}`, {
+      fields: { sort: 'unsupported sort' },
+    });
   }
   const range = parseJson('range', query.range) ?? [0, (options.defaultPage ?? 25) - 1];
   if (!Array.isArray(range) || range.length !== 2 || !range.every((n) => Number.isInteger(n) && n >= 0) || range[1] < range[0]) {
     throw new AppError('validation_failed', 'range must be [first,last] with 0 ≤ first ≤ last', { fields: { range: 'invalid range' } });
   }
   // Both engines take a 64-bit integer offset; 1e20 or 9223372036854775807 arrive as doubles.
-  if (range[1] > MAX_OFFSET) throw new AppError('validation_failed', `range may not go past row ${MAX_OFFSET}`, { fields: { range: `first and last must be at most ${MAX_OFFSET}` } });
+  if (range[1] > MAX_OFFSET)
+    throw new AppError('validation_failed', `range may not go past row ${MAX_OFFSET}`, { fields: { range: `first and last must be at most ${MAX_OFFSET}` } });
   const limit = range[1] - range[0] + 1;
   if (limit > MAX_PAGE) throw new AppError('validation_failed', `at most ${MAX_PAGE} rows per page`, { fields: { range: 'page too large' } });
-  return { filter: filter as Record<string, unknown>, sortField: sort[0] as S, sortOrder: String(sort[1]).toUpperCase() as 'ASC' | 'DESC', offset: range[0], limit };
+  return {
+    filter: filter as Record<string, unknown>,
+    sortField: sort[0] as S,
+    sortOrder: String(sort[1]).toUpperCase() as 'ASC' | 'DESC',
+    offset: range[0],
+    limit,
+  };
 }
 
 export function contentRange(resource: string, offset: number, rows: number, total: number): string {
@@ -74,7 +83,8 @@ export function filterIds(filter: Record<string, unknown>, key = 'id'): number[]
   if (v === undefined) return undefined;
   const list = Array.isArray(v) ? v : [v];
   const ids = list.map(Number);
-  if (!ids.every((n) => Number.isSafeInteger(n))) throw new AppError('validation_failed', `filter.${key} must be ids`, { fields: { [`filter.${key}`]: 'must be integers' } });
+  if (!ids.every((n) => Number.isSafeInteger(n)))
+    throw new AppError('validation_failed', `filter.${key} must be ids`, { fields: { [`filter.${key}`]: 'must be integers' } });
   return ids;
 }
 

@@ -11,7 +11,16 @@ export interface FailurePolicy {
 }
 
 // Every sign-in step reads a bucket or two: prepared once per db / tx.
-const bucketByKey = preparedQuery('rate_limit_bucket', (db: DbOrTx, name) => prepareNamed(db.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, sql.placeholder('key'))).limit(1), name));
+const bucketByKey = preparedQuery('rate_limit_bucket', (db: DbOrTx, name) =>
+  prepareNamed(
+    db
+      .select()
+      .from(rateLimitBuckets)
+      .where(eq(rateLimitBuckets.key, sql.placeholder('key')))
+      .limit(1),
+    name,
+  ),
+);
 
 /**
  * The bucket row, created empty if missing, and locked until the transaction
@@ -59,7 +68,8 @@ async function recordFailureIn(db: DbOrTx, key: string, now: Date, policy: Failu
   const count = expired ? 1 : row.count + 1;
   const windowStartedAt = expired ? now : row.windowStartedAt;
   const lockedUntil = count >= policy.maxFailures ? new Date(now.getTime() + policy.lockMs) : null;
-  await db.insert(rateLimitBuckets)
+  await db
+    .insert(rateLimitBuckets)
     .values({ key, count, windowStartedAt, lockedUntil })
     .onConflictDoUpdate({ target: rateLimitBuckets.key, set: { count, windowStartedAt, lockedUntil } });
   return lockedUntil ? Math.ceil(policy.lockMs / 1000) : 0;
@@ -80,7 +90,13 @@ export async function clearFailures(db: DbOrTx, key: string): Promise<void> {
  * than a transaction of three. Attempts over the limit are counted too; the
  * window's start, which says when the budget returns, does not move.
  */
-export async function takeToken(db: DbOrTx, key: string, now: Date, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+export async function takeToken(
+  db: DbOrTx,
+  key: string,
+  now: Date,
+  limit: number,
+  windowMs: number,
+): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
   const at = now.getTime();
   const [row] = await db.rows<{ count: number; windowStartedAt: number }>(sql`
     INSERT INTO rate_limit_buckets (key, count, window_started_at, locked_until) VALUES (${key}, 1, ${at}, NULL)
@@ -101,7 +117,13 @@ export async function takeToken(db: DbOrTx, key: string, now: Date, limit: numbe
  * Unlike takeToken it also counts refused requests, which only keeps a caller
  * that ignores 429s refused until the window ends.
  */
-export async function countRequest(db: DbOrTx, key: string, now: Date, limit: number, windowMs: number): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+export async function countRequest(
+  db: DbOrTx,
+  key: string,
+  now: Date,
+  limit: number,
+  windowMs: number,
+): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
   const windowEnded = sql`${rateLimitBuckets.windowStartedAt} <= ${now.getTime() - windowMs}`;
   const [row] = await db
     .insert(rateLimitBuckets)

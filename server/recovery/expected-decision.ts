@@ -31,7 +31,13 @@ export interface ExpectedDecision {
  * the band follows how well the evidence matched, so showing it would tell an
  * impostor whether their answers were right (the no-oracle rule).
  */
-export function expectedDecision(input: { status: CaseStatus; queuedAt: Date | null; now: Date; medianMs: number | null; slaBoundMs: number }): ExpectedDecision | null {
+export function expectedDecision(input: {
+  status: CaseStatus;
+  queuedAt: Date | null;
+  now: Date;
+  medianMs: number | null;
+  slaBoundMs: number;
+}): ExpectedDecision | null {
   if (!awaitingDecision.includes(input.status) || !input.queuedAt) return null;
   const queued = input.queuedAt.getTime();
   const now = input.now.getTime();
@@ -64,12 +70,12 @@ export async function queueMedianDecisionMs(deps: Deps, db: DbOrTx = deps.db): P
     const duration = sql<number>`${cases.decidedAt} - ${cases.submittedAt}`;
     const middle = (
       await db
-      .select({ ms: duration })
-      .from(cases)
-      .where(decided)
-      .orderBy(duration)
-      .limit(total % 2 ? 1 : 2)
-      .offset(total % 2 ? (total - 1) / 2 : total / 2 - 1)
+        .select({ ms: duration })
+        .from(cases)
+        .where(decided)
+        .orderBy(duration)
+        .limit(total % 2 ? 1 : 2)
+        .offset(total % 2 ? (total - 1) / 2 : total / 2 - 1)
     ).map((r) => Number(r.ms));
     medianMs = middle.reduce((a, b) => a + b, 0) / middle.length;
   }

@@ -4,7 +4,15 @@
  * is accepted in exactly one state (step 3a may be repeated to start over).
  */
 export type OperationAction = 'bind' | 'change' | 'unbind';
-export type OperationState = 'email_pending' | 'twofa_pending' | 'new_factor_pending' | 'new_factor_verify' | 'ready_to_commit' | 'completed' | 'expired' | 'cancelled';
+export type OperationState =
+  | 'email_pending'
+  | 'twofa_pending'
+  | 'new_factor_pending'
+  | 'new_factor_verify'
+  | 'ready_to_commit'
+  | 'completed'
+  | 'expired'
+  | 'cancelled';
 export type OperationStep = 'email' | '2fa' | 'new_factor' | 'new_factor_verify' | 'commit';
 
 export const OPERATION_TTL_MS = 15 * 60_000;

@@ -21,7 +21,16 @@ import { challengeOrVerify, type ProofInput } from '../factors/verify-factor.ts'
 import { channelsBefore, notifySecurityChange } from '../account/notify.ts';
 import { extendWithdrawalLock } from '../account/withdrawal-lock.ts';
 import type { UserContext } from '../end-user-auth/service.ts';
-import { OPERATION_TTL_MS, plannedSteps, stateAfter, stepAllowed, terminalStates, type OperationAction, type OperationState, type OperationStep } from './operation-state.ts';
+import {
+  OPERATION_TTL_MS,
+  plannedSteps,
+  stateAfter,
+  stepAllowed,
+  terminalStates,
+  type OperationAction,
+  type OperationState,
+  type OperationStep,
+} from './operation-state.ts';
 
 type OperationRow = typeof securityOperations.$inferSelect;
 
@@ -50,7 +59,13 @@ async function advance(tx: DbOrTx, deps: Deps, op: OperationRow, state: Operatio
   const set: Partial<OperationRow> = { state, version: op.version + 1, updatedAt: now };
   if (pending) set.pendingEnc = sealPending(deps, op.id, pending);
   if (state === 'completed') set.completedAt = now;
-  const row = (await tx.update(securityOperations).set(set).where(and(eq(securityOperations.id, op.id), eq(securityOperations.version, op.version))).returning())[0];
+  const row = (
+    await tx
+      .update(securityOperations)
+      .set(set)
+      .where(and(eq(securityOperations.id, op.id), eq(securityOperations.version, op.version)))
+      .returning()
+  )[0];
   if (!row) throw new AppError('stale_version', 'This operation changed in another request; reload it.');
   return row;
 }
@@ -68,10 +83,19 @@ export function operationView(op: OperationRow) {
 
 /** Loads the caller's own operation for a step, refusing wrong states and expired ones. */
 async function loadForStep(deps: Deps, userId: number, id: string, step: OperationStep): Promise<OperationRow> {
-  const op = (await deps.db.select().from(securityOperations).where(and(eq(securityOperations.id, id), eq(securityOperations.userId, userId))).limit(1))[0];
+  const op = (
+    await deps.db
+      .select()
+      .from(securityOperations)
+      .where(and(eq(securityOperations.id, id), eq(securityOperations.userId, userId)))
+      .limit(1)
+  )[0];
   if (!op) throw new AppError('not_found', 'No such operation.');
   if (!terminalStates.includes(op.state) && op.expiresAt <= deps.clock()) {
-    await deps.db.update(securityOperations).set({ state: 'expired', updatedAt: deps.clock() }).where(and(eq(securityOperations.id, op.id), eq(securityOperations.version, op.version)));
+    await deps.db
+      .update(securityOperations)
+      .set({ state: 'expired', updatedAt: deps.clock() })
+      .where(and(eq(securityOperations.id, op.id), eq(securityOperations.version, op.version)));
     throw new AppError('invalid_state', 'This operation has expired (15 minutes); start again.', { state: 'expired' });
   }
   if (!stepAllowed(op.action, op.state, step)) {
@@ -85,11 +109,24 @@ async function sendOperationEmailCode(tx: DbOrTx, deps: Deps, op: Pick<Operation
   if (!sent.ok) throw new AppError('rate_limited', 'Too many emails; try again later.', { retryAfterSeconds: sent.retryAfterSeconds }, sent.retryAfterSeconds);
   const code = await issueCode(tx, deps, { purpose: 'operation_email', subjectId: op.id, userId: op.userId, channel: 'email', destination: email });
   const message = templates.operationEmailCode(code, op.action, op.factorType);
-  await enqueueMessage(tx, deps, { channel: 'email', to: email, recipientMasked: maskEmail(email), subject: message.subject, body: message.body, template: 'operation_email_code', userId: op.userId });
+  await enqueueMessage(tx, deps, {
+    channel: 'email',
+    to: email,
+    recipientMasked: maskEmail(email),
+    subject: message.subject,
+    body: message.body,
+    template: 'operation_email_code',
+    userId: op.userId,
+  });
 }
 
 /** Starts a bind / change / unbind: checks the rules up front and sends the email code. */
-export async function startOperation(deps: Deps, userId: number, input: { action: OperationAction; factorType: FactorType; factorId?: number }, ctx: UserContext) {
+export async function startOperation(
+  deps: Deps,
+  userId: number,
+  input: { action: OperationAction; factorType: FactorType; factorId?: number },
+  ctx: UserContext,
+) {
   const now = deps.clock();
   return deps.db.transaction(async (tx) => {
     const user = (await tx.select().from(users).where(eq(users.id, userId)).limit(1))[0]!;
@@ -105,20 +142,35 @@ export async function startOperation(deps: Deps, userId: number, input: { action
     } else {
       const candidates = factors.filter((f) => f.type === input.factorType && (input.factorId === undefined || f.id === input.factorId));
       if (candidates.length === 0) throw new AppError('not_found', `No active ${factorLabel(input.factorType)} with that id on this account.`);
-      if (candidates.length > 1) throw new AppError('validation_failed', 'Several tools of this type are bound: name one with factorId.', { fields: { factorId: 'required' } });
+      if (candidates.length > 1)
+        throw new AppError('validation_failed', 'Several tools of this type are bound: name one with factorId.', { fields: { factorId: 'required' } });
       factorId = candidates[0]!.id;
       if (input.action === 'unbind' && factors.length === 1) throw new AppError('last_factor');
     }
     // One operation at a time: starting a new one cancels any unfinished one.
-    await tx.update(securityOperations)
+    await tx
+      .update(securityOperations)
       .set({ state: 'cancelled', updatedAt: now })
       .where(and(eq(securityOperations.userId, userId), notInArray(securityOperations.state, [...terminalStates])));
     const id = `op_${generateToken(deps.random).slice(0, 24)}`;
-    const op = (await tx
-      .insert(securityOperations)
-      .values({ id, userId, action: input.action, factorType: input.factorType, factorId, state: 'email_pending', createdAt: now, updatedAt: now, expiresAt: new Date(now.getTime() + OPERATION_TTL_MS), ip: ctx.ip, userAgent: ctx.userAgent })
-      .returning()
-      )[0];
+    const op = (
+      await tx
+        .insert(securityOperations)
+        .values({
+          id,
+          userId,
+          action: input.action,
+          factorType: input.factorType,
+          factorId,
+          state: 'email_pending',
+          createdAt: now,
+          updatedAt: now,
+          expiresAt: new Date(now.getTime() + OPERATION_TTL_MS),
+          ip: ctx.ip,
+          userAgent: ctx.userAgent,
+        })
+        .returning()
+    )[0];
     await sendOperationEmailCode(tx, deps, op, user.email);
     await recordAuditEvent(tx, now, {
       actor: { type: 'user', id: userId },
@@ -133,7 +185,13 @@ export async function startOperation(deps: Deps, userId: number, input: { action
 }
 
 export async function getOperation(deps: Deps, userId: number, id: string) {
-  const op = (await deps.db.select().from(securityOperations).where(and(eq(securityOperations.id, id), eq(securityOperations.userId, userId))).limit(1))[0];
+  const op = (
+    await deps.db
+      .select()
+      .from(securityOperations)
+      .where(and(eq(securityOperations.id, id), eq(securityOperations.userId, userId)))
+      .limit(1)
+  )[0];
   if (!op) throw new AppError('not_found', 'No such operation.');
   const expired = !terminalStates.includes(op.state) && op.expiresAt <= deps.clock();
   return { ...operationView(op), state: expired ? 'expired' : op.state };
@@ -163,20 +221,29 @@ export async function verifyOperationEmail(deps: Deps, userId: number, id: strin
 /** Step 2: any active tool, with the challenge pattern. */
 export async function verifyOperationSecondFactor(deps: Deps, userId: number, id: string, proof: ProofInput, ctx: UserContext) {
   const op = await loadForStep(deps, userId, id, '2fa');
-  const result = await challengeOrVerify(deps, userId, proof, {
-    subjectId: op.id,
-    smsPurpose: 'operation_2fa_sms',
-    stage: 'operation',
-    loadPasskeyChallenge: async () => {
-      const fresh = (await deps.db.select().from(securityOperations).where(eq(securityOperations.id, op.id)).limit(1))[0]!;
-      return readPending(deps, fresh).webauthnChallenge ?? null;
+  const result = await challengeOrVerify(
+    deps,
+    userId,
+    proof,
+    {
+      subjectId: op.id,
+      smsPurpose: 'operation_2fa_sms',
+      stage: 'operation',
+      loadPasskeyChallenge: async () => {
+        const fresh = (await deps.db.select().from(securityOperations).where(eq(securityOperations.id, op.id)).limit(1))[0]!;
+        return readPending(deps, fresh).webauthnChallenge ?? null;
+      },
+      savePasskeyChallenge: async (challenge) => {
+        const fresh = (await deps.db.select().from(securityOperations).where(eq(securityOperations.id, op.id)).limit(1))[0]!;
+        const pending = { ...readPending(deps, fresh), webauthnChallenge: challenge ?? undefined };
+        await deps.db
+          .update(securityOperations)
+          .set({ pendingEnc: sealPending(deps, op.id, pending) })
+          .where(eq(securityOperations.id, op.id));
+      },
     },
-    savePasskeyChallenge: async (challenge) => {
-      const fresh = (await deps.db.select().from(securityOperations).where(eq(securityOperations.id, op.id)).limit(1))[0]!;
-      const pending = { ...readPending(deps, fresh), webauthnChallenge: challenge ?? undefined };
-      await deps.db.update(securityOperations).set({ pendingEnc: sealPending(deps, op.id, pending) }).where(eq(securityOperations.id, op.id));
-    },
-  }, ctx);
+    ctx,
+  );
   if (result.status !== 'verified') return { ...operationView(op), ...result };
   const updated = await deps.db.transaction(async (tx) => {
     const fresh = (await tx.select().from(securityOperations).where(eq(securityOperations.id, op.id)).limit(1))[0]!;
@@ -212,7 +279,9 @@ export async function startNewFactor(deps: Deps, userId: number, id: string, inp
     return { ...operationView(updated), sms: { sentTo } };
   }
   const options = await passkeyRegistrationOptions(deps, user, existing);
-  const updated = await deps.db.transaction(async (tx) => await advance(tx, deps, op, 'new_factor_verify', { ...readPending(deps, op), webauthnChallenge: options.challenge }));
+  const updated = await deps.db.transaction(
+    async (tx) => await advance(tx, deps, op, 'new_factor_verify', { ...readPending(deps, op), webauthnChallenge: options.challenge }),
+  );
   return { ...operationView(updated), passkeyOptions: options };
 }
 
@@ -224,12 +293,14 @@ export async function verifyNewFactor(deps: Deps, userId: number, id: string, in
   const fail = async (reason: string) => await verificationFailed(deps, userId, ctx, { method: op.factorType, reason, stage: 'new_factor' });
   let factor: NewFactor;
   if (op.factorType === 'totp') {
-    if (!input.code || !/^\d{6}$/.test(input.code)) throw new AppError('validation_failed', 'Send the 6-digit code your app shows.', { fields: { code: 'six digits' } });
+    if (!input.code || !/^\d{6}$/.test(input.code))
+      throw new AppError('validation_failed', 'Send the 6-digit code your app shows.', { fields: { code: 'six digits' } });
     const check = checkTotpCode(pending.totpSecret!, input.code, deps.clock(), null);
     if (!check.ok) throw await fail(check.reason);
     factor = { type: 'totp', name: input.name?.trim() || 'Authenticator app', totpSecret: pending.totpSecret!, totpLastTimeStep: check.timeStep };
   } else if (op.factorType === 'sms') {
-    if (!input.code || !/^\d{6}$/.test(input.code)) throw new AppError('validation_failed', 'Send the 6-digit code texted to the new number.', { fields: { code: 'six digits' } });
+    if (!input.code || !/^\d{6}$/.test(input.code))
+      throw new AppError('validation_failed', 'Send the 6-digit code texted to the new number.', { fields: { code: 'six digits' } });
     const code = input.code;
     const check = await deps.db.transaction(async (tx) => await checkCode(tx, deps, { purpose: 'operation_new_phone', subjectId: op.id, code }));
     if (!check.ok) throw await fail(check.reason);
@@ -252,7 +323,8 @@ async function completeChange(deps: Deps, userId: number, operationId: string, f
     const user = (await tx.select().from(users).where(eq(users.id, userId)).limit(1))[0]!;
     const before = await activeFactors(tx, userId);
     const channels = channelsBefore(deps, user.email, before);
-    if (factor.passkey && before.some((f) => f.credentialId === factor.passkey!.credentialId)) throw new AppError('already_exists', 'This passkey is already registered.');
+    if (factor.passkey && before.some((f) => f.credentialId === factor.passkey!.credentialId))
+      throw new AppError('already_exists', 'This passkey is already registered.');
     let old: FactorRow | undefined;
     if (op.action === 'change') {
       old = before.find((f) => f.id === op.factorId);
@@ -266,19 +338,45 @@ async function completeChange(deps: Deps, userId: number, operationId: string, f
     if (op.action === 'change') withdrawalLockUntil = await extendWithdrawalLock(tx, deps, user);
     if (op.caseId !== null) {
       // The rebind after an approved reset: the case is complete and its link is spent.
-      const done = (await tx.update(cases).set({ status: 'completed', completedAt: now, rebindTokenHash: null, updatedAt: now, version: sql`${cases.version} + 1` }).where(and(eq(cases.id, op.caseId), eq(cases.status, 'approved'))).returning())[0];
+      const done = (
+        await tx
+          .update(cases)
+          .set({ status: 'completed', completedAt: now, rebindTokenHash: null, updatedAt: now, version: sql`${cases.version} + 1` })
+          .where(and(eq(cases.id, op.caseId), eq(cases.status, 'approved')))
+          .returning()
+      )[0];
       if (!done) throw new AppError('invalid_state', 'The reset case is no longer approved.');
-      await recordAuditEvent(tx, now, { actor: { type: 'user', id: userId }, action: 'case.complete', target: { type: 'case', id: op.caseId }, ip: ctx.ip, requestId: ctx.requestId, details: { factorType: factor.type } });
+      await recordAuditEvent(tx, now, {
+        actor: { type: 'user', id: userId },
+        action: 'case.complete',
+        target: { type: 'case', id: op.caseId },
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        details: { factorType: factor.type },
+      });
     }
     const what = op.action === 'change' ? `Your ${factorLabel(factor.type)} was changed` : `A new ${factorLabel(factor.type)} was added to your account`;
     await notifySecurityChange(tx, deps, userId, channels, what, `${factor.type}.${op.action}`);
     if (old) {
-      await appendSecurityEvent(tx, deps, { type: 'factor.changed', userId, data: { factorId: created.id, factorType: created.type, replacedFactorId: old.id, replacedFactorType: old.type, operationId } });
-      await appendSecurityEvent(tx, deps, { type: 'withdrawal_lock.set', userId, data: { until: withdrawalLockUntil!.toISOString(), cause: 'factor.changed' } });
+      await appendSecurityEvent(tx, deps, {
+        type: 'factor.changed',
+        userId,
+        data: { factorId: created.id, factorType: created.type, replacedFactorId: old.id, replacedFactorType: old.type, operationId },
+      });
+      await appendSecurityEvent(tx, deps, {
+        type: 'withdrawal_lock.set',
+        userId,
+        data: { until: withdrawalLockUntil!.toISOString(), cause: 'factor.changed' },
+      });
     } else {
-      await appendSecurityEvent(tx, deps, { type: 'factor.bound', userId, data: { factorId: created.id, factorType: created.type, operationId: op.caseId === null ? operationId : null, caseId: op.caseId } });
+      await appendSecurityEvent(tx, deps, {
+        type: 'factor.bound',
+        userId,
+        data: { factorId: created.id, factorType: created.type, operationId: op.caseId === null ? operationId : null, caseId: op.caseId },
+      });
     }
-    if (op.caseId !== null) await appendSecurityEvent(tx, deps, { type: 'case.completed', userId, data: { caseId: op.caseId, factorId: created.id, factorType: created.type } });
+    if (op.caseId !== null)
+      await appendSecurityEvent(tx, deps, { type: 'case.completed', userId, data: { caseId: op.caseId, factorId: created.id, factorType: created.type } });
     await recordAuditEvent(tx, now, {
       actor: { type: 'user', id: userId },
       action: `${factor.type}.${op.action}`,
@@ -306,7 +404,11 @@ export async function commitUnbind(deps: Deps, userId: number, id: string, ctx: 
     await advance(tx, deps, op, 'completed');
     const withdrawalLockUntil = await extendWithdrawalLock(tx, deps, user);
     await notifySecurityChange(tx, deps, userId, channels, `Your ${factorLabel(target.type)} was removed`, `${target.type}.unbind`);
-    await appendSecurityEvent(tx, deps, { type: 'factor.unbound', userId, data: { factorId: target.id, factorType: target.type, reason: 'user', operationId: op.id, caseId: null } });
+    await appendSecurityEvent(tx, deps, {
+      type: 'factor.unbound',
+      userId,
+      data: { factorId: target.id, factorType: target.type, reason: 'user', operationId: op.id, caseId: null },
+    });
     await appendSecurityEvent(tx, deps, { type: 'withdrawal_lock.set', userId, data: { until: withdrawalLockUntil.toISOString(), cause: 'factor.unbound' } });
     await recordAuditEvent(tx, now, {
       actor: { type: 'user', id: userId },

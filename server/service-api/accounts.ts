@@ -41,7 +41,14 @@ function generateServiceKey(deps: Deps): { key: string; keyHash: string; prefix:
 
 function keyView(row: typeof serviceKeys.$inferSelect, now: Date): ServiceKeyView {
   const status = row.revokedAt ? 'revoked' : !row.expiresAt ? 'active' : row.expiresAt > now ? 'expiring' : 'expired';
-  return { id: row.id, prefix: `${row.prefix}…`, createdAt: row.createdAt.toISOString(), expiresAt: row.expiresAt?.toISOString() ?? null, revokedAt: row.revokedAt?.toISOString() ?? null, status };
+  return {
+    id: row.id,
+    prefix: `${row.prefix}…`,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+    revokedAt: row.revokedAt?.toISOString() ?? null,
+    status,
+  };
 }
 
 function accountView(row: typeof serviceAccounts.$inferSelect, keys: (typeof serviceKeys.$inferSelect)[], now: Date): ServiceAccountView {
@@ -58,7 +65,10 @@ function accountView(row: typeof serviceAccounts.$inferSelect, keys: (typeof ser
 
 export function normaliseScopes(scopes: readonly string[]): ServiceScope[] {
   const unknown = scopes.filter((s) => !(serviceScopes as readonly string[]).includes(s));
-  if (unknown.length) throw new AppError('validation_failed', `Unknown scope ${unknown.join(', ')}; one of ${serviceScopes.join(', ')}.`, { fields: { scopes: `one or more of ${serviceScopes.join(', ')}` } });
+  if (unknown.length)
+    throw new AppError('validation_failed', `Unknown scope ${unknown.join(', ')}; one of ${serviceScopes.join(', ')}.`, {
+      fields: { scopes: `one or more of ${serviceScopes.join(', ')}` },
+    });
   if (scopes.length === 0) throw new AppError('validation_failed', 'Give at least one scope.', { fields: { scopes: 'at least one scope' } });
   return [...new Set(scopes as ServiceScope[])].sort();
 }
@@ -67,7 +77,10 @@ const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 
 export function normaliseName(name: string): string {
   const trimmed = name.trim();
-  if (!NAME_PATTERN.test(trimmed)) throw new AppError('validation_failed', 'The name is 1–64 letters, digits, spaces, dots, dashes or underscores.', { fields: { name: '1–64 characters: letters, digits, space . _ -' } });
+  if (!NAME_PATTERN.test(trimmed))
+    throw new AppError('validation_failed', 'The name is 1–64 letters, digits, spaces, dots, dashes or underscores.', {
+      fields: { name: '1–64 characters: letters, digits, space . _ -' },
+    });
   return trimmed;
 }
 
@@ -97,8 +110,15 @@ export async function createServiceAccount(
     if ((await tx.select({ id: serviceAccounts.id }).from(serviceAccounts).where(eq(serviceAccounts.name, name)).limit(1))[0]) {
       throw new AppError('already_exists', 'A service account with this name exists.', { fields: { name: 'already in use' } });
     }
-    const row = (await tx.insert(serviceAccounts).values({ name, scopes: JSON.stringify(scopes), createdAt: now, createdBy: by.type === 'staff' ? Number(by.id) : null, updatedAt: now }).returning())[0];
-    const keyRow = (await tx.insert(serviceKeys).values({ accountId: row.id, keyHash: generated.keyHash, prefix: generated.prefix, createdAt: now }).returning())[0];
+    const row = (
+      await tx
+        .insert(serviceAccounts)
+        .values({ name, scopes: JSON.stringify(scopes), createdAt: now, createdBy: by.type === 'staff' ? Number(by.id) : null, updatedAt: now })
+        .returning()
+    )[0];
+    const keyRow = (
+      await tx.insert(serviceKeys).values({ accountId: row.id, keyHash: generated.keyHash, prefix: generated.prefix, createdAt: now }).returning()
+    )[0];
     await recordAuditEvent(tx, now, {
       actor: by,
       action: 'service_account.create',
@@ -134,10 +154,15 @@ export async function rotateServiceKey(
   const account = await deps.db.transaction(async (tx) => {
     const row = await loadAccount(tx, id);
     if (row.revokedAt) throw new AppError('invalid_state', 'This service account is revoked.');
-    const live = await tx.select().from(serviceKeys).where(and(eq(serviceKeys.accountId, id), isNull(serviceKeys.revokedAt)));
+    const live = await tx
+      .select()
+      .from(serviceKeys)
+      .where(and(eq(serviceKeys.accountId, id), isNull(serviceKeys.revokedAt)));
     const shortened = live.filter((k) => !k.expiresAt || k.expiresAt > until).map((k) => k.id);
     if (shortened.length) await tx.update(serviceKeys).set({ expiresAt: until }).where(inArray(serviceKeys.id, shortened));
-    const keyRow = (await tx.insert(serviceKeys).values({ accountId: id, keyHash: generated.keyHash, prefix: generated.prefix, createdAt: now }).returning())[0];
+    const keyRow = (
+      await tx.insert(serviceKeys).values({ accountId: id, keyHash: generated.keyHash, prefix: generated.prefix, createdAt: now }).returning()
+    )[0];
     await tx.update(serviceAccounts).set({ updatedAt: now }).where(eq(serviceAccounts.id, id));
     await recordAuditEvent(tx, now, {
       actor: by,
@@ -158,8 +183,14 @@ export async function revokeServiceAccount(deps: Deps, id: number, by: AuditActo
   return deps.db.transaction(async (tx) => {
     const row = await loadAccount(tx, id);
     if (row.revokedAt) throw new AppError('invalid_state', 'This service account is already revoked.');
-    await tx.update(serviceAccounts).set({ revokedAt: now, updatedAt: now }).where(and(eq(serviceAccounts.id, id), isNull(serviceAccounts.revokedAt)));
-    await tx.update(serviceKeys).set({ revokedAt: now }).where(and(eq(serviceKeys.accountId, id), isNull(serviceKeys.revokedAt)));
+    await tx
+      .update(serviceAccounts)
+      .set({ revokedAt: now, updatedAt: now })
+      .where(and(eq(serviceAccounts.id, id), isNull(serviceAccounts.revokedAt)));
+    await tx
+      .update(serviceKeys)
+      .set({ revokedAt: now })
+      .where(and(eq(serviceKeys.accountId, id), isNull(serviceKeys.revokedAt)));
     await recordAuditEvent(tx, now, {
       actor: by,
       action: 'service_account.revoke',
@@ -177,7 +208,16 @@ export async function listServiceAccounts(deps: Deps): Promise<ServiceAccountVie
   const now = deps.clock();
   const accounts = await deps.db.select().from(serviceAccounts).orderBy(asc(serviceAccounts.id));
   if (accounts.length === 0) return [];
-  const keys = await deps.db.select().from(serviceKeys).where(inArray(serviceKeys.accountId, accounts.map((a) => a.id))).orderBy(desc(serviceKeys.id));
+  const keys = await deps.db
+    .select()
+    .from(serviceKeys)
+    .where(
+      inArray(
+        serviceKeys.accountId,
+        accounts.map((a) => a.id),
+      ),
+    )
+    .orderBy(desc(serviceKeys.id));
   return accounts.map((a) => accountView(a, keys, now));
 }
 

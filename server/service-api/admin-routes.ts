@@ -5,18 +5,48 @@ import { staffRoute } from '../staff-auth/middleware.ts';
 import { serviceScopes } from '../../db/schema/index.ts';
 import type { StaffPrincipal } from '../staff-auth/session.ts';
 import type { AuditActor } from '../audit/audit-log.ts';
-import { createServiceAccount, getServiceAccount, listServiceAccounts, revokeServiceAccount, rotateServiceKey, DEFAULT_ROTATION_OVERLAP_MS } from './accounts.ts';
+import {
+  createServiceAccount,
+  getServiceAccount,
+  listServiceAccounts,
+  revokeServiceAccount,
+  rotateServiceKey,
+  DEFAULT_ROTATION_OVERLAP_MS,
+} from './accounts.ts';
 
 const tags = ['service accounts'];
 const Scope = z.enum(serviceScopes);
 const ServiceKey = z
-  .object({ id: z.number(), prefix: z.string(), createdAt: z.string(), expiresAt: z.string().nullable(), revokedAt: z.string().nullable(), status: z.enum(['active', 'expiring', 'expired', 'revoked']) })
+  .object({
+    id: z.number(),
+    prefix: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    status: z.enum(['active', 'expiring', 'expired', 'revoked']),
+  })
   .openapi('ServiceKey');
 const ServiceAccount = z
-  .object({ id: z.number(), name: z.string(), scopes: z.array(Scope), status: z.enum(['active', 'revoked']), createdAt: z.string(), revokedAt: z.string().nullable(), keys: z.array(ServiceKey) })
+  .object({
+    id: z.number(),
+    name: z.string(),
+    scopes: z.array(Scope),
+    status: z.enum(['active', 'revoked']),
+    createdAt: z.string(),
+    revokedAt: z.string().nullable(),
+    keys: z.array(ServiceKey),
+  })
   .openapi('ServiceAccount');
-const WithKey = ServiceAccount.extend({ key: z.string().openapi({ description: 'The API key, shown this once; only its hash is kept' }) }).openapi('ServiceAccountWithKey');
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
+const WithKey = ServiceAccount.extend({ key: z.string().openapi({ description: 'The API key, shown this once; only its hash is kept' }) }).openapi(
+  'ServiceAccountWithKey',
+);
+const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 
 const staffActor = (p: StaffPrincipal): AuditActor => ({ type: 'staff', id: p.staffId, label: p.email });
 
@@ -30,7 +60,10 @@ export function serviceAccountAdminRoutes(deps: Deps) {
       path: '/service-accounts',
       tags,
       summary: 'Service accounts with their keys (prefixes only); the whole list, in one page',
-      responses: { 200: { description: 'Every service account', content: { 'application/json': { schema: z.array(ServiceAccount) } } }, ...errorResponses(401, 403) },
+      responses: {
+        200: { description: 'Every service account', content: { 'application/json': { schema: z.array(ServiceAccount) } } },
+        ...errorResponses(401, 403),
+      },
     }),
     async (c) => {
       const rows = await listServiceAccounts(deps);
@@ -57,7 +90,12 @@ export function serviceAccountAdminRoutes(deps: Deps) {
       path: '/service-accounts',
       tags,
       summary: 'Create a service account; its key is in this answer and never again',
-      request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(64), scopes: z.array(Scope).min(1) }) } } } },
+      request: {
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(64), scopes: z.array(Scope).min(1) }) } },
+        },
+      },
       responses: { 201: { description: 'Created, with its key', content: { 'application/json': { schema: WithKey } } }, ...errorResponses(400, 401, 403, 409) },
     }),
     async (c) => {
@@ -72,8 +110,14 @@ export function serviceAccountAdminRoutes(deps: Deps) {
       path: '/service-accounts/{id}/rotate',
       tags,
       summary: 'Issue a new key; the old ones keep working for overlapHours (default 24, 0 = stop now)',
-      request: { params: IdParam, body: { required: false, content: { 'application/json': { schema: z.object({ overlapHours: z.number().min(0).max(720).optional() }) } } } },
-      responses: { 200: { description: 'The new key, shown once', content: { 'application/json': { schema: WithKey.extend({ oldKeysExpireAt: z.string() }) } } }, ...errorResponses(400, 401, 403, 404, 409) },
+      request: {
+        params: IdParam,
+        body: { required: false, content: { 'application/json': { schema: z.object({ overlapHours: z.number().min(0).max(720).optional() }) } } },
+      },
+      responses: {
+        200: { description: 'The new key, shown once', content: { 'application/json': { schema: WithKey.extend({ oldKeysExpireAt: z.string() }) } } },
+        ...errorResponses(400, 401, 403, 404, 409),
+      },
     }),
     async (c) => {
       const hours = c.req.valid('json')?.overlapHours;
@@ -90,7 +134,10 @@ export function serviceAccountAdminRoutes(deps: Deps) {
       tags,
       summary: 'Revoke the account and every key now',
       request: { params: IdParam },
-      responses: { 200: { description: 'The revoked account', content: { 'application/json': { schema: ServiceAccount } } }, ...errorResponses(401, 403, 404, 409) },
+      responses: {
+        200: { description: 'The revoked account', content: { 'application/json': { schema: ServiceAccount } } },
+        ...errorResponses(401, 403, 404, 409),
+      },
     }),
     async (c) => c.json(await revokeServiceAccount(deps, c.req.valid('param').id, staffActor(c.get('staff')!), requestContext(c, deps.config.trustProxy)), 200),
   );

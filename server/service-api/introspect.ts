@@ -16,7 +16,14 @@ export type Introspection =
 export async function introspectUserToken(deps: Deps, token: string): Promise<Introspection> {
   if (!/^[A-Za-z0-9_-]{20,200}$/.test(token)) return { active: false };
   const [row] = await deps.db
-    .select({ userId: users.id, externalId: users.externalId, status: users.status, createdAt: userSessions.createdAt, expiresAt: userSessions.expiresAt, amr: userSessions.amr })
+    .select({
+      userId: users.id,
+      externalId: users.externalId,
+      status: users.status,
+      createdAt: userSessions.createdAt,
+      expiresAt: userSessions.expiresAt,
+      amr: userSessions.amr,
+    })
     .from(userSessions)
     .innerJoin(users, eq(users.id, userSessions.userId))
     .where(and(eq(userSessions.id, sha256Hex(token)), isNull(userSessions.revokedAt)))

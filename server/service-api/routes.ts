@@ -36,7 +36,10 @@ const Introspection = z
   })
   .openapi('TokenIntrospection');
 
-const isoTime = z.string().regex(/^\d{4}-\d{2}-\d{2}T/, 'an ISO-8601 time').refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO-8601 time');
+const isoTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T/, 'an ISO-8601 time')
+  .refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO-8601 time');
 
 const DepositRow = z
   .object({
@@ -80,9 +83,17 @@ const ExchangeUser = z
 
 const ExchangeUserInput = z
   .object({
-    email: z.string().trim().max(320).regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),
+    email: z
+      .string()
+      .trim()
+      .max(320)
+      .regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, 'an email address'),
     displayName: z.string().trim().max(200).optional(),
-    country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, e.g. GB').nullable().optional(),
+    country: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, e.g. GB')
+      .nullable()
+      .optional(),
     kycLevel: z.number().int().min(0).max(9).nullable().optional().openapi({ description: "The exchange's KYC level, 0 = none" }),
     valueTier: z.enum(valueTiers).optional(),
     passwordChangedAt: isoTime.nullable().optional(),
@@ -92,8 +103,18 @@ const ExchangeUserInput = z
   .strict()
   .openapi('ExchangeUserInput');
 
-const UserRefParam = z.object({ id: z.string().max(140).openapi({ param: { name: 'id', in: 'path' }, description: "Rebind's numeric user id, or ext:<the exchange's id>", example: 'ext:u-1001' }) });
-const ExternalIdParam = z.object({ externalId: z.string().regex(EXTERNAL_ID_PATTERN, 'letters, digits, . _ : - (1–128)').openapi({ param: { name: 'externalId', in: 'path' }, example: 'u-1001' }) });
+const UserRefParam = z.object({
+  id: z
+    .string()
+    .max(140)
+    .openapi({ param: { name: 'id', in: 'path' }, description: "Rebind's numeric user id, or ext:<the exchange's id>", example: 'ext:u-1001' }),
+});
+const ExternalIdParam = z.object({
+  externalId: z
+    .string()
+    .regex(EXTERNAL_ID_PATTERN, 'letters, digits, . _ : - (1–128)')
+    .openapi({ param: { name: 'externalId', in: 'path' }, example: 'u-1001' }),
+});
 
 const toDate = (s: string | null | undefined) => (s === undefined ? undefined : s === null ? null : new Date(s));
 
@@ -114,7 +135,10 @@ export function serviceRoutes(deps: Deps) {
       tags,
       summary: 'May this user withdraw now? The wallet asks before every withdrawal',
       request: { params: UserRefParam },
-      responses: { 200: { description: 'The answer', content: { 'application/json': { schema: WithdrawalStatus } } }, ...errorResponses(400, 401, 403, 404, 429) },
+      responses: {
+        200: { description: 'The answer', content: { 'application/json': { schema: WithdrawalStatus } } },
+        ...errorResponses(400, 401, 403, 404, 429),
+      },
     }),
     async (c) => c.json(await withdrawalStatusFor(deps, c.req.valid('param').id), 200),
   );
@@ -124,9 +148,12 @@ export function serviceRoutes(deps: Deps) {
       method: 'post',
       path: '/tokens/introspect',
       tags,
-      summary: "Is this end-user session token live? (RFC 7662 shape; an inactive token gets {active:false} only)",
+      summary: 'Is this end-user session token live? (RFC 7662 shape; an inactive token gets {active:false} only)',
       request: { body: { required: true, content: { 'application/json': { schema: z.object({ token: z.string().max(1000) }) } } } },
-      responses: { 200: { description: 'The introspection', content: { 'application/json': { schema: Introspection } } }, ...errorResponses(400, 401, 403, 429) },
+      responses: {
+        200: { description: 'The introspection', content: { 'application/json': { schema: Introspection } } },
+        ...errorResponses(400, 401, 403, 429),
+      },
     }),
     async (c) => c.json(await introspectUserToken(deps, c.req.valid('json').token), 200),
   );
@@ -137,7 +164,9 @@ export function serviceRoutes(deps: Deps) {
       path: '/deposits',
       tags,
       summary: `Deposit ledger rows in (at most ${MAX_DEPOSIT_BATCH}); idempotent on platform + txid; all or nothing`,
-      request: { body: { required: true, content: { 'application/json': { schema: z.object({ deposits: z.array(DepositRow).min(1).max(MAX_DEPOSIT_BATCH) }) } } } },
+      request: {
+        body: { required: true, content: { 'application/json': { schema: z.object({ deposits: z.array(DepositRow).min(1).max(MAX_DEPOSIT_BATCH) }) } } },
+      },
       responses: {
         200: { description: 'Counts: inserted, duplicates (already there, nothing added)', content: { 'application/json': { schema: DepositReport } } },
         ...errorResponses(400, 401, 403, 413, 429),
@@ -145,7 +174,12 @@ export function serviceRoutes(deps: Deps) {
     }),
     async (c) => {
       const ctx = requestContext(c, deps.config.trustProxy);
-      const report = await ingestDeposits(deps, c.req.valid('json').deposits, { actor: serviceActor(c.get('serviceAccount')!), source: 'service_api', ip: ctx.ip, requestId: ctx.requestId });
+      const report = await ingestDeposits(deps, c.req.valid('json').deposits, {
+        actor: serviceActor(c.get('serviceAccount')!),
+        source: 'service_api',
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+      });
       if (report.rejected > 0) throw new AppError('validation_failed', `${report.rejected} row(s) were rejected; nothing was recorded.`, { ...report });
       return c.json(report, 200);
     },
@@ -169,7 +203,12 @@ export function serviceRoutes(deps: Deps) {
       const result = await upsertExchangeUser(
         deps,
         c.req.valid('param').externalId,
-        { ...body, passwordChangedAt: toDate(body.passwordChangedAt), emailChangedAt: toDate(body.emailChangedAt), accountCreatedAt: toDate(body.accountCreatedAt) ?? undefined },
+        {
+          ...body,
+          passwordChangedAt: toDate(body.passwordChangedAt),
+          emailChangedAt: toDate(body.emailChangedAt),
+          accountCreatedAt: toDate(body.accountCreatedAt) ?? undefined,
+        },
         serviceActor(c.get('serviceAccount')!),
         requestContext(c, deps.config.trustProxy),
       );

@@ -17,7 +17,7 @@ export const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 export function parseUserRef(ref: string): { id: number } | { externalId: string } {
   if (/^[1-9]\d{0,15}$/.test(ref)) return { id: Number(ref) };
   if (ref.startsWith('ext:') && EXTERNAL_ID_PATTERN.test(ref.slice(4))) return { externalId: ref.slice(4) };
-  throw new AppError('validation_failed', 'The user is Rebind\'s numeric id or ext:<the exchange\'s id>.', { fields: { id: 'a number or ext:<external id>' } });
+  throw new AppError('validation_failed', "The user is Rebind's numeric id or ext:<the exchange's id>.", { fields: { id: 'a number or ext:<external id>' } });
 }
 
 /**
@@ -97,7 +97,8 @@ export async function upsertExchangeUser(
   by: AuditActor,
   ctx: Partial<RequestContext> = {},
 ): Promise<{ created: boolean; user: ExchangeUserView }> {
-  if (!EXTERNAL_ID_PATTERN.test(externalId)) throw new AppError('validation_failed', 'The external id is 1–128 letters, digits or . _ : -', { fields: { externalId: 'invalid' } });
+  if (!EXTERNAL_ID_PATTERN.test(externalId))
+    throw new AppError('validation_failed', 'The external id is 1–128 letters, digits or . _ : -', { fields: { externalId: 'invalid' } });
   const email = normaliseEmail(input.email);
   const now = deps.clock();
   try {
@@ -112,23 +113,32 @@ export async function upsertExchangeUser(
       }
       const current = byExternal ?? byEmail;
       if (!current) {
-        const row = (await tx
-          .insert(users)
-          .values({
-            email,
-            externalId,
-            displayName: input.displayName ?? '',
-            passwordHash: '!', // not an argon2 hash: no password sign-in at Rebind
-            country: input.country ?? null,
-            kycLevel: input.kycLevel ?? null,
-            valueTier: input.valueTier ?? 'retail',
-            passwordChangedAt: input.passwordChangedAt ?? null,
-            emailChangedAt: input.emailChangedAt ?? null,
-            createdAt: input.accountCreatedAt ?? now,
-            updatedAt: now,
-          })
-          .returning())[0]!;
-        await recordAuditEvent(tx, now, { actor: by, action: 'user.create', target: { type: 'user', id: row.id }, ip: ctx.ip, requestId: ctx.requestId, details: { externalId, source: 'service_api' } });
+        const row = (
+          await tx
+            .insert(users)
+            .values({
+              email,
+              externalId,
+              displayName: input.displayName ?? '',
+              passwordHash: '!', // not an argon2 hash: no password sign-in at Rebind
+              country: input.country ?? null,
+              kycLevel: input.kycLevel ?? null,
+              valueTier: input.valueTier ?? 'retail',
+              passwordChangedAt: input.passwordChangedAt ?? null,
+              emailChangedAt: input.emailChangedAt ?? null,
+              createdAt: input.accountCreatedAt ?? now,
+              updatedAt: now,
+            })
+            .returning()
+        )[0]!;
+        await recordAuditEvent(tx, now, {
+          actor: by,
+          action: 'user.create',
+          target: { type: 'user', id: row.id },
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+          details: { externalId, source: 'service_api' },
+        });
         return { created: true, user: view(row) };
       }
       const set: Partial<typeof users.$inferInsert> = {};
@@ -142,15 +152,24 @@ export async function upsertExchangeUser(
       if (input.kycLevel !== undefined && input.kycLevel !== current.kycLevel) set.kycLevel = input.kycLevel;
       if (input.valueTier !== undefined && input.valueTier !== current.valueTier) set.valueTier = input.valueTier;
       const sameTime = (a: Date | null | undefined, b: Date | null) => (a ?? null)?.getTime() === b?.getTime();
-      if (input.passwordChangedAt !== undefined && !sameTime(input.passwordChangedAt, current.passwordChangedAt)) set.passwordChangedAt = input.passwordChangedAt;
-      if (input.emailChangedAt !== undefined && set.emailChangedAt === undefined && !sameTime(input.emailChangedAt, current.emailChangedAt)) set.emailChangedAt = input.emailChangedAt;
+      if (input.passwordChangedAt !== undefined && !sameTime(input.passwordChangedAt, current.passwordChangedAt))
+        set.passwordChangedAt = input.passwordChangedAt;
+      if (input.emailChangedAt !== undefined && set.emailChangedAt === undefined && !sameTime(input.emailChangedAt, current.emailChangedAt))
+        set.emailChangedAt = input.emailChangedAt;
       if (input.accountCreatedAt !== undefined && input.accountCreatedAt.getTime() !== current.createdAt.getTime()) set.createdAt = input.accountCreatedAt;
       const changed = Object.keys(set);
       if (changed.length === 0) return { created: false, user: view(current) };
       set.updatedAt = now;
       const row = (await tx.update(users).set(set).where(eq(users.id, current.id)).returning())[0]!;
       // Field names only: the values are personal data and stay in the users table.
-      await recordAuditEvent(tx, now, { actor: by, action: 'user.update', target: { type: 'user', id: row.id }, ip: ctx.ip, requestId: ctx.requestId, details: { externalId, source: 'service_api', fields: changed.sort() } });
+      await recordAuditEvent(tx, now, {
+        actor: by,
+        action: 'user.update',
+        target: { type: 'user', id: row.id },
+        ip: ctx.ip,
+        requestId: ctx.requestId,
+        details: { externalId, source: 'service_api', fields: changed.sort() },
+      });
       return { created: false, user: view(row) };
     });
   } catch (err) {

@@ -6,7 +6,9 @@ import { staffRoute, publicStaffRoute } from './middleware.ts';
 import { signInWithPassword, signInWithTotp, signOut } from './service.ts';
 import { staffCookieName, type StaffPrincipal } from './session.ts';
 
-const StaffIdentity = z.object({ id: z.number(), email: z.string(), name: z.string(), role: z.enum(['agent', 'supervisor', 'auditor', 'admin']) }).openapi('StaffIdentity');
+const StaffIdentity = z
+  .object({ id: z.number(), email: z.string(), name: z.string(), role: z.enum(['agent', 'supervisor', 'auditor', 'admin']) })
+  .openapi('StaffIdentity');
 const SignedIn = z.object({ staff: StaffIdentity, csrfToken: z.string() }).openapi('StaffSignedIn');
 
 const identity = (p: StaffPrincipal) => ({ staff: { id: p.staffId, email: p.email, name: p.name, role: p.role }, csrfToken: p.csrfToken });
@@ -21,9 +23,17 @@ export function staffAuthRoutes(deps: Deps) {
       path: '/auth/login',
       tags: ['staff sign-in'],
       summary: 'Staff sign-in, step 1: password',
-      request: { body: { required: true, content: { 'application/json': { schema: z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) }) } } } },
+      request: {
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.object({ email: z.string().trim().min(3).max(254), password: z.string().min(1).max(1024) }) } },
+        },
+      },
       responses: {
-        200: { description: 'Password accepted; send a TOTP code next', content: { 'application/json': { schema: z.object({ status: z.literal('totp_required'), challengeId: z.string() }) } } },
+        200: {
+          description: 'Password accepted; send a TOTP code next',
+          content: { 'application/json': { schema: z.object({ status: z.literal('totp_required'), challengeId: z.string() }) } },
+        },
         ...errorResponses(400, 401, 429),
       },
     }),
@@ -39,8 +49,16 @@ export function staffAuthRoutes(deps: Deps) {
       path: '/auth/login/totp',
       tags: ['staff sign-in'],
       summary: 'Staff sign-in, step 2: TOTP code (each time step accepted once)',
-      request: { body: { required: true, content: { 'application/json': { schema: z.object({ challengeId: z.string().min(1).max(200), code: z.string().regex(/^\d{6}$/, 'six digits') }) } } } },
-      responses: { 200: { description: 'Signed in; the session cookie is set', content: { 'application/json': { schema: SignedIn } } }, ...errorResponses(400, 401, 429) },
+      request: {
+        body: {
+          required: true,
+          content: { 'application/json': { schema: z.object({ challengeId: z.string().min(1).max(200), code: z.string().regex(/^\d{6}$/, 'six digits') }) } },
+        },
+      },
+      responses: {
+        200: { description: 'Signed in; the session cookie is set', content: { 'application/json': { schema: SignedIn } } },
+        ...errorResponses(400, 401, 429),
+      },
     }),
     async (c) => {
       const { token, principal } = await signInWithTotp(deps, c.req.valid('json'), requestContext(c, deps.config.trustProxy));

@@ -32,26 +32,38 @@ async function throwIfLocked(deps: Deps, email: string, ctx: RequestContext) {
 }
 
 /** Counts a failed step (password or TOTP) against the account and the address, with its audit event. */
-async function recordSignInFailure(deps: Deps, email: string, stage: 'password' | 'totp', reason: string, staffId: number | null, ctx: RequestContext): Promise<number> {
+async function recordSignInFailure(
+  deps: Deps,
+  email: string,
+  stage: 'password' | 'totp',
+  reason: string,
+  staffId: number | null,
+  ctx: RequestContext,
+): Promise<number> {
   const now = deps.clock();
   return deps.db.transaction(async (tx) => {
-      const lock = await recordFailure(tx, accountKey(email), now, { maxFailures: deps.config.signinMaxFailures, lockMs: deps.config.signinLockMs });
-      if (ctx.ip) await recordFailure(tx, ipKey(ctx.ip), now, { maxFailures: IP_FAILURE_BUDGET, lockMs: deps.config.signinLockMs });
-      await recordAuditEvent(tx, now, {
-        actor: { type: 'system', label: 'staff sign-in' },
-        action: lock ? 'staff.login_locked' : 'staff.login_failed',
-        target: staffId ? { type: 'staff', id: staffId } : null,
-        ip: ctx.ip,
-        requestId: ctx.requestId,
-        details: { email, stage, reason },
-      });
-      return lock;
+    const lock = await recordFailure(tx, accountKey(email), now, { maxFailures: deps.config.signinMaxFailures, lockMs: deps.config.signinLockMs });
+    if (ctx.ip) await recordFailure(tx, ipKey(ctx.ip), now, { maxFailures: IP_FAILURE_BUDGET, lockMs: deps.config.signinLockMs });
+    await recordAuditEvent(tx, now, {
+      actor: { type: 'system', label: 'staff sign-in' },
+      action: lock ? 'staff.login_locked' : 'staff.login_failed',
+      target: staffId ? { type: 'staff', id: staffId } : null,
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      details: { email, stage, reason },
     });
+    return lock;
+  });
 }
 
 function failure(lockSeconds: number, code: 'invalid_credentials' | 'invalid_code'): AppError {
   if (lockSeconds > 0) {
-    return new AppError('locked', `Too many failed attempts; sign-in is locked for ${Math.ceil(lockSeconds / 60)} minute(s).`, { retryAfterSeconds: lockSeconds }, lockSeconds);
+    return new AppError(
+      'locked',
+      `Too many failed attempts; sign-in is locked for ${Math.ceil(lockSeconds / 60)} minute(s).`,
+      { retryAfterSeconds: lockSeconds },
+      lockSeconds,
+    );
   }
   return new AppError(code);
 }
@@ -74,17 +86,16 @@ export async function signInWithPassword(deps: Deps, input: { email: string; pas
   await deps.db.transaction(async (tx) => {
     // Old pending challenges of this member are dropped: one at a time.
     await tx.delete(staffSessions).where(and(eq(staffSessions.staffId, member.id), eq(staffSessions.state, 'pending_totp')));
-    await tx.insert(staffSessions)
-      .values({
-        id: sha256Hex(challengeId),
-        staffId: member.id,
-        state: 'pending_totp',
-        createdAt: now,
-        lastSeenAt: now,
-        expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS),
-        ip: ctx.ip,
-        userAgent: ctx.userAgent,
-      });
+    await tx.insert(staffSessions).values({
+      id: sha256Hex(challengeId),
+      staffId: member.id,
+      state: 'pending_totp',
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + CHALLENGE_TTL_MS),
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+    });
   });
   return { challengeId };
 }
@@ -94,15 +105,21 @@ export async function signInWithPassword(deps: Deps, input: { email: string; pas
  * session id (no fixation), saves the accepted time step so the same code
  * cannot be used again, and records `staff.login`.
  */
-export async function signInWithTotp(deps: Deps, input: { challengeId: string; code: string }, ctx: RequestContext): Promise<{ token: string; principal: StaffPrincipal }> {
+export async function signInWithTotp(
+  deps: Deps,
+  input: { challengeId: string; code: string },
+  ctx: RequestContext,
+): Promise<{ token: string; principal: StaffPrincipal }> {
   const now = deps.clock();
   const challengeHash = sha256Hex(input.challengeId);
-  const row = (await deps.db
-    .select({ session: staffSessions, member: staff })
-    .from(staffSessions)
-    .innerJoin(staff, eq(staff.id, staffSessions.staffId))
-    .where(and(eq(staffSessions.id, challengeHash), eq(staffSessions.state, 'pending_totp')))
-    .limit(1))[0];
+  const row = (
+    await deps.db
+      .select({ session: staffSessions, member: staff })
+      .from(staffSessions)
+      .innerJoin(staff, eq(staff.id, staffSessions.staffId))
+      .where(and(eq(staffSessions.id, challengeHash), eq(staffSessions.state, 'pending_totp')))
+      .limit(1)
+  )[0];
   if (!row || row.session.expiresAt <= now || row.session.revokedAt || row.member.disabledAt) throw new AppError('challenge_expired');
   const { member } = row;
   await throwIfLocked(deps, member.email, ctx);
@@ -122,18 +139,17 @@ export async function signInWithTotp(deps: Deps, input: { challengeId: string; c
       .returning({ id: staff.id });
     if (swapped.length !== 1) return false;
     await tx.delete(staffSessions).where(eq(staffSessions.id, challengeHash));
-    await tx.insert(staffSessions)
-      .values({
-        id,
-        staffId: member.id,
-        state: 'active',
-        csrfToken,
-        createdAt: now,
-        lastSeenAt: now,
-        expiresAt: new Date(now.getTime() + deps.config.staffSessionMaxMs),
-        ip: ctx.ip,
-        userAgent: ctx.userAgent,
-      });
+    await tx.insert(staffSessions).values({
+      id,
+      staffId: member.id,
+      state: 'active',
+      csrfToken,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + deps.config.staffSessionMaxMs),
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+    });
     await clearFailures(tx, accountKey(member.email));
     await recordAuditEvent(tx, now, {
       actor: { type: 'staff', id: member.id, label: member.email },
@@ -157,7 +173,10 @@ export async function signInWithTotp(deps: Deps, input: { challengeId: string; c
 export async function signOut(deps: Deps, principal: StaffPrincipal, ctx: RequestContext): Promise<void> {
   const now = deps.clock();
   await deps.db.transaction(async (tx) => {
-    await tx.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.id, principal.sessionId), isNull(staffSessions.revokedAt)));
+    await tx
+      .update(staffSessions)
+      .set({ revokedAt: now })
+      .where(and(eq(staffSessions.id, principal.sessionId), isNull(staffSessions.revokedAt)));
     await recordAuditEvent(tx, now, {
       actor: { type: 'staff', id: principal.staffId, label: principal.email },
       action: 'staff.logout',

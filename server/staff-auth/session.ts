@@ -23,14 +23,27 @@ export function staffCookieName(secure: boolean): string {
 // minute's granularity is plenty for a 30-minute idle limit.
 const TOUCH_INTERVAL_MS = 60_000;
 
-const sessionLookup = preparedQuery('staff_session_lookup', (db, name) => prepareNamed(
-  db.select({ staffId: staff.id, email: staff.email, name: staff.name, role: staff.role, userId: staff.userId, disabledAt: staff.disabledAt, csrfToken: staffSessions.csrfToken, lastSeenAt: staffSessions.lastSeenAt, expiresAt: staffSessions.expiresAt })
-    .from(staffSessions)
-    .innerJoin(staff, eq(staff.id, staffSessions.staffId))
-    .where(and(eq(staffSessions.id, sql.placeholder('id')), eq(staffSessions.state, 'active'), isNull(staffSessions.revokedAt)))
-    .limit(1),
-  name,
-));
+const sessionLookup = preparedQuery('staff_session_lookup', (db, name) =>
+  prepareNamed(
+    db
+      .select({
+        staffId: staff.id,
+        email: staff.email,
+        name: staff.name,
+        role: staff.role,
+        userId: staff.userId,
+        disabledAt: staff.disabledAt,
+        csrfToken: staffSessions.csrfToken,
+        lastSeenAt: staffSessions.lastSeenAt,
+        expiresAt: staffSessions.expiresAt,
+      })
+      .from(staffSessions)
+      .innerJoin(staff, eq(staff.id, staffSessions.staffId))
+      .where(and(eq(staffSessions.id, sql.placeholder('id')), eq(staffSessions.state, 'active'), isNull(staffSessions.revokedAt)))
+      .limit(1),
+    name,
+  ),
+);
 
 /** Looks up an active session for a cookie token, enforcing the idle and absolute limits. */
 export async function findStaffSession(deps: Deps, token: string): Promise<StaffPrincipal | 'expired' | null> {
@@ -42,7 +55,10 @@ export async function findStaffSession(deps: Deps, token: string): Promise<Staff
   const idleDeadline = row.lastSeenAt.getTime() + deps.config.staffIdleTimeoutMs;
   if (row.disabledAt !== null || row.expiresAt <= now || idleDeadline <= now.getTime()) return 'expired';
   if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
-    await deps.db.update(staffSessions).set({ lastSeenAt: now }).where(and(eq(staffSessions.id, id), gt(staffSessions.expiresAt, now)));
+    await deps.db
+      .update(staffSessions)
+      .set({ lastSeenAt: now })
+      .where(and(eq(staffSessions.id, id), gt(staffSessions.expiresAt, now)));
   }
   return { sessionId: id, staffId: row.staffId, email: row.email, name: row.name, role: row.role, userId: row.userId, csrfToken: row.csrfToken ?? '' };
 }

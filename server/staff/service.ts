@@ -64,11 +64,21 @@ export async function createStaffMember(
       throw new AppError('already_exists', 'A staff member with this email exists.', { fields: { email: 'already in use' } });
     }
     // Insert first for the id (the TOTP key's encryption context), then seal the key.
-    const inserted = (await tx
-      .insert(staff)
-      .values({ email, name: input.name.trim() || email, role: input.role, passwordHash, totpSecretEnc: 'pending', userId: input.userId ?? null, createdAt: now, updatedAt: now })
-      .returning()
-      )[0];
+    const inserted = (
+      await tx
+        .insert(staff)
+        .values({
+          email,
+          name: input.name.trim() || email,
+          role: input.role,
+          passwordHash,
+          totpSecretEnc: 'pending',
+          userId: input.userId ?? null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+    )[0];
     const sealed = deps.keyring.seal(totpSecret, totpContextForStaff(inserted.id));
     const row = (await tx.update(staff).set({ totpSecretEnc: sealed }).where(eq(staff.id, inserted.id)).returning())[0];
     await recordAuditEvent(tx, now, {
@@ -118,10 +128,19 @@ export async function updateStaffMember(
       diff.disabled = { from: !changes.disabled, to: changes.disabled };
     }
     if (Object.keys(set).length === 0) return toView(current);
-    const row = (await tx.update(staff).set({ ...set, updatedAt: now }).where(eq(staff.id, id)).returning())[0];
+    const row = (
+      await tx
+        .update(staff)
+        .set({ ...set, updatedAt: now })
+        .where(eq(staff.id, id))
+        .returning()
+    )[0];
     if (changes.disabled || diff.role) {
       // A new role or a disabled account must not ride on an old session.
-      await tx.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.staffId, id), isNull(staffSessions.revokedAt)));
+      await tx
+        .update(staffSessions)
+        .set({ revokedAt: now })
+        .where(and(eq(staffSessions.staffId, id), isNull(staffSessions.revokedAt)));
     }
     const action = diff.disabled ? (changes.disabled ? 'staff.disable' : 'staff.enable') : 'staff.update';
     await recordAuditEvent(tx, now, {
@@ -140,12 +159,26 @@ export async function updateStaffMember(
 export async function disableStaffByEmail(deps: Deps, email: string): Promise<StaffView> {
   const now = deps.clock();
   return deps.db.transaction(async (tx) => {
-    const current = (await tx.select().from(staff).where(eq(staff.email, normaliseEmail(email))).limit(1))[0];
+    const current = (
+      await tx
+        .select()
+        .from(staff)
+        .where(eq(staff.email, normaliseEmail(email)))
+        .limit(1)
+    )[0];
     if (!current) throw new AppError('not_found', `No staff member with email ${email}.`);
     if (current.disabledAt) return toView(current);
     const row = (await tx.update(staff).set({ disabledAt: now, updatedAt: now }).where(eq(staff.id, current.id)).returning())[0];
-    await tx.update(staffSessions).set({ revokedAt: now }).where(and(eq(staffSessions.staffId, current.id), isNull(staffSessions.revokedAt)));
-    await recordAuditEvent(tx, now, { actor: { type: 'system', label: 'operator cli' }, action: 'staff.disable', target: { type: 'staff', id: current.id }, details: { changes: { disabled: { from: false, to: true } } } });
+    await tx
+      .update(staffSessions)
+      .set({ revokedAt: now })
+      .where(and(eq(staffSessions.staffId, current.id), isNull(staffSessions.revokedAt)));
+    await recordAuditEvent(tx, now, {
+      actor: { type: 'system', label: 'operator cli' },
+      action: 'staff.disable',
+      target: { type: 'staff', id: current.id },
+      details: { changes: { disabled: { from: false, to: true } } },
+    });
     return toView(row);
   });
 }
@@ -162,9 +195,11 @@ export async function listStaff(deps: Deps, q: ListQuery<(typeof staffSortable)[
   if (text) conditions.push(or(dialectSql.like(deps.db.engine, staff.email, `%${text}%`), dialectSql.like(deps.db.engine, staff.name, `%${text}%`)));
   if (q.filter.disabled !== undefined) conditions.push(q.filter.disabled ? undefined : isNull(staff.disabledAt));
   const where = and(...conditions);
-  const column = { id: staff.id, email: staff.email, name: staff.name, role: staff.role, createdAt: staff.createdAt, lastLoginAt: staff.lastLoginAt }[q.sortField];
+  const column = { id: staff.id, email: staff.email, name: staff.name, role: staff.role, createdAt: staff.createdAt, lastLoginAt: staff.lastLoginAt }[
+    q.sortField
+  ];
   const dir = q.sortOrder === 'ASC' ? asc : desc;
-  const rows = (await deps.db.select().from(staff).where(where).orderBy(dir(column), dir(staff.id)).limit(q.limit).offset(q.offset));
+  const rows = await deps.db.select().from(staff).where(where).orderBy(dir(column), dir(staff.id)).limit(q.limit).offset(q.offset);
   const total = (await deps.db.select({ n: count() }).from(staff).where(where).limit(1))[0]?.n ?? 0;
   return { rows: rows.map(toView), total };
 }
@@ -182,10 +217,7 @@ export async function getStaff(deps: Deps, id: number): Promise<StaffView> {
  * false`) because history still names them. One query over a small table.
  */
 export async function staffDirectory(deps: Deps): Promise<{ id: number; name: string; role: StaffRole; active: boolean }[]> {
-  return (await deps.db
-    .select({ id: staff.id, name: staff.name, role: staff.role, disabledAt: staff.disabledAt })
-    .from(staff)
-    .orderBy(asc(staff.name), asc(staff.id))
-    )
-    .map((row) => ({ id: row.id, name: row.name, role: row.role, active: row.disabledAt === null }));
+  return (
+    await deps.db.select({ id: staff.id, name: staff.name, role: staff.role, disabledAt: staff.disabledAt }).from(staff).orderBy(asc(staff.name), asc(staff.id))
+  ).map((row) => ({ id: row.id, name: row.name, role: row.role, active: row.disabledAt === null }));
 }

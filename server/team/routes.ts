@@ -8,9 +8,23 @@ import { releaseAllClaims, sortTeam, teamOverview, teamSortable } from './servic
 
 const tags = ['review desk'];
 const TeamMember = z
-  .object({ id: z.number(), name: z.string(), role: z.enum(staffRoles), active: z.boolean(), openCases: z.number(), oldestSlaDueAt: z.string().nullable(), lastActivityAt: z.string().nullable() })
+  .object({
+    id: z.number(),
+    name: z.string(),
+    role: z.enum(staffRoles),
+    active: z.boolean(),
+    openCases: z.number(),
+    oldestSlaDueAt: z.string().nullable(),
+    lastActivityAt: z.string().nullable(),
+  })
   .openapi('TeamMember');
-const StaffIdParam = z.object({ staffId: z.coerce.number().int().positive().openapi({ param: { name: 'staffId', in: 'path' } }) });
+const StaffIdParam = z.object({
+  staffId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'staffId', in: 'path' } }),
+});
 
 /** The supervisor's view of the team: who holds which cases, and releasing an absent agent's claims. */
 export function teamRoutes(deps: Deps) {
@@ -21,9 +35,13 @@ export function teamRoutes(deps: Deps) {
       method: 'get',
       path: '/team',
       tags,
-      summary: 'Each agent and supervisor with the cases they hold, the earliest SLA among them and their last activity (simple-REST list; sort name, openCases, oldestSlaDueAt)',
+      summary:
+        'Each agent and supervisor with the cases they hold, the earliest SLA among them and their last activity (simple-REST list; sort name, openCases, oldestSlaDueAt)',
       request: { query: ListQuerySchema },
-      responses: { 200: { description: 'The team; Content-Range gives the total', content: { 'application/json': { schema: z.array(TeamMember) } } }, ...errorResponses(400, 401, 403) },
+      responses: {
+        200: { description: 'The team; Content-Range gives the total', content: { 'application/json': { schema: z.array(TeamMember) } } },
+        ...errorResponses(400, 401, 403),
+      },
     }),
     async (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: teamSortable, defaultSort: ['name', 'ASC'], defaultPage: 100 });
@@ -46,14 +64,24 @@ export function teamRoutes(deps: Deps) {
         body: { required: true, content: { 'application/json': { schema: z.object({ reason: z.string().trim().max(500).optional() }) } } },
       },
       responses: {
-        200: { description: 'The cases released and those skipped', content: { 'application/json': { schema: z.object({ staffId: z.number(), released: z.array(z.number()), skipped: z.array(z.object({ caseId: z.number(), code: z.string() })) }) } } },
+        200: {
+          description: 'The cases released and those skipped',
+          content: {
+            'application/json': {
+              schema: z.object({ staffId: z.number(), released: z.array(z.number()), skipped: z.array(z.object({ caseId: z.number(), code: z.string() })) }),
+            },
+          },
+        },
         ...errorResponses(400, 401, 403, 404, 409),
       },
     }),
     async (c) => {
       const principal = c.get('staff')!;
       const body = c.req.valid('json');
-      return c.json(await releaseAllClaims(deps, principal, c.req.valid('param').staffId, { reason: body.reason || undefined }, requestContext(c, deps.config.trustProxy)), 200);
+      return c.json(
+        await releaseAllClaims(deps, principal, c.req.valid('param').staffId, { reason: body.reason || undefined }, requestContext(c, deps.config.trustProxy)),
+        200,
+      );
     },
   );
 

@@ -30,18 +30,16 @@ export type TeamSortField = (typeof teamSortable)[number];
  * cases (the claimed-cases index; a held case is in review).
  */
 export async function teamOverview(deps: Deps): Promise<TeamMember[]> {
-  const held = (await deps.db
+  const held = await deps.db
     .select({ staffId: cases.assigneeId, openCases: count(), oldestSlaDueAt: min(cases.slaDueAt), lastActivityAt: max(cases.lastActivityAt) })
     .from(cases)
     .where(and(isNotNull(cases.assigneeId), eq(cases.status, 'in_review')))
-    .groupBy(cases.assigneeId)
-    );
+    .groupBy(cases.assigneeId);
   const byStaff = new Map(held.map((h) => [h.staffId!, h]));
-  const people = (await deps.db
+  const people = await deps.db
     .select({ id: staff.id, name: staff.name, role: staff.role, disabledAt: staff.disabledAt })
     .from(staff)
-    .orderBy(asc(staff.name), asc(staff.id))
-    );
+    .orderBy(asc(staff.name), asc(staff.id));
   return people
     .filter((p) => byStaff.has(p.id) || (p.disabledAt === null && (p.role === 'agent' || p.role === 'supervisor')))
     .map((p) => {
@@ -85,13 +83,23 @@ export interface ReleaseAllResult {
  * `case.release` audit event (so each case's timeline tells it), marked with
  * `allClaimsOf`. A case the caller may not act on is skipped and reported.
  */
-export async function releaseAllClaims(deps: Deps, principal: StaffPrincipal, staffId: number, input: { reason?: string }, ctx: RequestContext): Promise<ReleaseAllResult> {
+export async function releaseAllClaims(
+  deps: Deps,
+  principal: StaffPrincipal,
+  staffId: number,
+  input: { reason?: string },
+  ctx: RequestContext,
+): Promise<ReleaseAllResult> {
   const now = deps.clock();
   const actor = { staffId: principal.staffId, role: principal.role, userId: principal.userId };
   return deps.db.transaction(async (tx) => {
     const holder = (await tx.select({ id: staff.id }).from(staff).where(eq(staff.id, staffId)).limit(1))[0];
     if (!holder) throw new AppError('not_found', 'No such staff member.');
-    const held = (await tx.select().from(cases).where(and(eq(cases.assigneeId, staffId), eq(cases.status, 'in_review'))).orderBy(asc(cases.id)));
+    const held = await tx
+      .select()
+      .from(cases)
+      .where(and(eq(cases.assigneeId, staffId), eq(cases.status, 'in_review')))
+      .orderBy(asc(cases.id));
     const result: ReleaseAllResult = { staffId, released: [], skipped: [] };
     for (const c of held) {
       const verdict = decide('release', c, actor, now, deps.config.claimIdleMs);
@@ -99,12 +107,13 @@ export async function releaseAllClaims(deps: Deps, principal: StaffPrincipal, st
         result.skipped.push({ caseId: c.id, code: verdict.code });
         continue;
       }
-      const moved = (await tx
-        .update(cases)
-        .set({ status: 'submitted', assigneeId: null, claimedAt: null, version: c.version + 1, updatedAt: now, lastActivityAt: now })
-        .where(and(eq(cases.id, c.id), eq(cases.version, c.version)))
-        .returning({ id: cases.id })
-        )[0];
+      const moved = (
+        await tx
+          .update(cases)
+          .set({ status: 'submitted', assigneeId: null, claimedAt: null, version: c.version + 1, updatedAt: now, lastActivityAt: now })
+          .where(and(eq(cases.id, c.id), eq(cases.version, c.version)))
+          .returning({ id: cases.id })
+      )[0];
       if (!moved) throw new AppError('stale_version', 'A case changed while its claims were being released; try again.');
       await recordAuditEvent(tx, now, {
         actor: { type: 'staff', id: principal.staffId, label: principal.email },
@@ -112,7 +121,14 @@ export async function releaseAllClaims(deps: Deps, principal: StaffPrincipal, st
         target: { type: 'case', id: c.id },
         ip: ctx.ip,
         requestId: ctx.requestId,
-        details: { fromStatus: c.status, toStatus: 'submitted', version: c.version, releasedFor: staffId, allClaimsOf: staffId, ...(input.reason ? { reason: input.reason } : {}) },
+        details: {
+          fromStatus: c.status,
+          toStatus: 'submitted',
+          version: c.version,
+          releasedFor: staffId,
+          allClaimsOf: staffId,
+          ...(input.reason ? { reason: input.reason } : {}),
+        },
       });
       result.released.push(c.id);
     }

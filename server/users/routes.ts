@@ -5,9 +5,28 @@ import { staffRoute } from '../staff-auth/middleware.ts';
 import { ListQuerySchema, contentRange, parseListQuery } from '../platform/list-query.ts';
 import { listUsers, revealUserField, unfreezeUser, userDetail, userSortable } from './admin.ts';
 
-const UserSummary = z.object({ id: z.number(), externalId: z.string().nullable().openapi({ description: "The exchange's id (PUT /service/v1/users/{externalId})" }), maskedEmail: z.string(), status: z.string(), valueTier: z.string(), kycLevel: z.number().nullable(), country: z.string().nullable(), createdAt: z.string(), activeFactors: z.number(), withdrawalLockUntil: z.string().nullable() }).openapi('UserSummary');
+const UserSummary = z
+  .object({
+    id: z.number(),
+    externalId: z.string().nullable().openapi({ description: "The exchange's id (PUT /service/v1/users/{externalId})" }),
+    maskedEmail: z.string(),
+    status: z.string(),
+    valueTier: z.string(),
+    kycLevel: z.number().nullable(),
+    country: z.string().nullable(),
+    createdAt: z.string(),
+    activeFactors: z.number(),
+    withdrawalLockUntil: z.string().nullable(),
+  })
+  .openapi('UserSummary');
 const UserDetail = UserSummary.extend({}).catchall(z.any()).openapi('UserDetail');
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) });
+const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
 const tags = ['users'];
 
 export function userAdminRoutes(deps: Deps) {
@@ -19,7 +38,10 @@ export function userAdminRoutes(deps: Deps) {
       tags,
       summary: 'End users, masked (filter q: an id, an exact email or ext:<external id>; status)',
       request: { query: ListQuerySchema },
-      responses: { 200: { description: 'A page of users', content: { 'application/json': { schema: z.array(UserSummary) } } }, ...errorResponses(400, 401, 403) },
+      responses: {
+        200: { description: 'A page of users', content: { 'application/json': { schema: z.array(UserSummary) } } },
+        ...errorResponses(400, 401, 403),
+      },
     }),
     async (c) => {
       const q = parseListQuery(c.req.valid('query'), { sortable: userSortable, defaultSort: ['id', 'ASC'] });
@@ -29,8 +51,15 @@ export function userAdminRoutes(deps: Deps) {
     },
   );
   app.openapi(
-    staffRoute('users.read', { method: 'get', path: '/users/{id}', tags, summary: 'Account summary (masked), factor history, cases', request: { params: IdParam }, responses: { 200: { description: 'The user', content: { 'application/json': { schema: UserDetail } } }, ...errorResponses(401, 403, 404) } }),
-    async (c) => c.json(await userDetail(deps, c.req.valid('param').id) as z.infer<typeof UserDetail>, 200),
+    staffRoute('users.read', {
+      method: 'get',
+      path: '/users/{id}',
+      tags,
+      summary: 'Account summary (masked), factor history, cases',
+      request: { params: IdParam },
+      responses: { 200: { description: 'The user', content: { 'application/json': { schema: UserDetail } } }, ...errorResponses(401, 403, 404) },
+    }),
+    async (c) => c.json((await userDetail(deps, c.req.valid('param').id)) as z.infer<typeof UserDetail>, 200),
   );
   app.openapi(
     staffRoute('users.reveal', {
@@ -38,8 +67,25 @@ export function userAdminRoutes(deps: Deps) {
       path: '/users/{id}/reveal',
       tags,
       summary: 'Reveal one field in clear, with a justification (audited)',
-      request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: z.object({ field: z.enum(['email', 'phone']), justification: z.string().trim().min(10, 'at least 10 characters').max(500), factorId: z.number().int().positive().optional() }) } } } },
-      responses: { 200: { description: 'The value', content: { 'application/json': { schema: z.object({ field: z.string(), value: z.string() }) } } }, ...errorResponses(400, 401, 403, 404) },
+      request: {
+        params: IdParam,
+        body: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: z.object({
+                field: z.enum(['email', 'phone']),
+                justification: z.string().trim().min(10, 'at least 10 characters').max(500),
+                factorId: z.number().int().positive().optional(),
+              }),
+            },
+          },
+        },
+      },
+      responses: {
+        200: { description: 'The value', content: { 'application/json': { schema: z.object({ field: z.string(), value: z.string() }) } } },
+        ...errorResponses(400, 401, 403, 404),
+      },
     }),
     async (c) => {
       c.header('Cache-Control', 'no-store');
@@ -52,10 +98,23 @@ export function userAdminRoutes(deps: Deps) {
       path: '/users/{id}/unfreeze',
       tags,
       summary: 'Lift a freeze after review (supervisors; audited)',
-      request: { params: IdParam, body: { required: true, content: { 'application/json': { schema: z.object({ justification: z.string().trim().min(10).max(500) }) } } } },
+      request: {
+        params: IdParam,
+        body: { required: true, content: { 'application/json': { schema: z.object({ justification: z.string().trim().min(10).max(500) }) } } },
+      },
       responses: { 200: { description: 'The user', content: { 'application/json': { schema: UserDetail } } }, ...errorResponses(400, 401, 403, 404, 409) },
     }),
-    async (c) => c.json(await unfreezeUser(deps, c.get('staff')!, c.req.valid('param').id, c.req.valid('json').justification, requestContext(c, deps.config.trustProxy)) as z.infer<typeof UserDetail>, 200),
+    async (c) =>
+      c.json(
+        (await unfreezeUser(
+          deps,
+          c.get('staff')!,
+          c.req.valid('param').id,
+          c.req.valid('json').justification,
+          requestContext(c, deps.config.trustProxy),
+        )) as z.infer<typeof UserDetail>,
+        200,
+      ),
   );
   return app;
 }

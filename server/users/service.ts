@@ -21,11 +21,12 @@ export async function createUser(
     if ((await tx.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1))[0]) {
       throw new AppError('already_exists', 'A user with this email exists.', { fields: { email: 'already in use' } });
     }
-    const row = (await tx
-      .insert(users)
-      .values({ email, displayName: input.displayName ?? '', passwordHash, passwordChangedAt: now, createdAt: now, updatedAt: now })
-      .returning({ id: users.id, email: users.email })
-      )[0];
+    const row = (
+      await tx
+        .insert(users)
+        .values({ email, displayName: input.displayName ?? '', passwordHash, passwordChangedAt: now, createdAt: now, updatedAt: now })
+        .returning({ id: users.id, email: users.email })
+    )[0];
     await recordAuditEvent(tx, now, { actor: by, action: 'user.create', target: { type: 'user', id: row.id }, details: {} });
     return row;
   });

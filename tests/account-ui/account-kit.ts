@@ -39,7 +39,9 @@ export function setupAccountTests(): void {
   const realFetch = globalThis.fetch;
   beforeAll(() => {
     // The pages call relative URLs, as a page does; Node's fetch needs them absolute.
-    vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) => realFetch(typeof input === 'string' && input.startsWith('/') ? `${ORIGIN}${input}` : input, init));
+    vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) =>
+      realFetch(typeof input === 'string' && input.startsWith('/') ? `${ORIGIN}${input}` : input, init),
+    );
     window.scrollTo = () => undefined;
     server.listen({ onUnhandledRequest: 'error' });
     server.events.on('request:start', async ({ request }) => {
@@ -49,7 +51,13 @@ export function setupAccountTests(): void {
         const text = await request.clone().text();
         body = text ? JSON.parse(text) : undefined;
       }
-      apiCalls.push({ method: request.method, path: url.pathname.replace(/^\/api\/v1/, ''), body, authorization: request.headers.get('authorization'), deviceId: request.headers.get('x-device-id') });
+      apiCalls.push({
+        method: request.method,
+        path: url.pathname.replace(/^\/api\/v1/, ''),
+        body,
+        authorization: request.headers.get('authorization'),
+        deviceId: request.headers.get('x-device-id'),
+      });
     });
   });
   afterEach(() => {
@@ -79,13 +87,24 @@ export async function renderAccount(url: string, options: { locale?: Locale; ses
 }
 
 /** Calls to one path (and method), for assertions. */
-export const callsTo = (method: string, path: string | RegExp) => apiCalls.filter((c) => c.method === method && (typeof path === 'string' ? c.path === path : path.test(c.path)));
+export const callsTo = (method: string, path: string | RegExp) =>
+  apiCalls.filter((c) => c.method === method && (typeof path === 'string' ? c.path === path : path.test(c.path)));
 
 export const SESSION = 'session-token-from-sign-in-0123456789';
 
 export const overview = (patch: Record<string, unknown> = {}) => ({
   email: 'alice.martin@example.com',
-  factors: [{ id: 7, type: 'totp', name: 'Authenticator app', status: 'active', boundAt: '2026-10-01T08:00:00.000Z', lastUsedAt: '2026-11-25T09:00:00.000Z', revokedAt: null }],
+  factors: [
+    {
+      id: 7,
+      type: 'totp',
+      name: 'Authenticator app',
+      status: 'active',
+      boundAt: '2026-10-01T08:00:00.000Z',
+      lastUsedAt: '2026-11-25T09:00:00.000Z',
+      revokedAt: null,
+    },
+  ],
   protectionLevel: 'strong',
   withdrawalLock: { locked: false, until: null, reason: null },
   frozen: false,

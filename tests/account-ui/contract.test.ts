@@ -10,7 +10,8 @@ import { BUDGET_KB, formatBudgetTable, pageCosts } from '../../account-ui/build/
 import { createTestContext } from '../server/helpers.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-const sources = (dir: string): string[] => readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? sources(join(dir, name)) : [join(dir, name)]));
+const sources = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? sources(join(dir, name)) : [join(dir, name)]));
 
 describe('the account pages against the API and their own rules', () => {
   it('call only /api/v1 endpoints the OpenAPI document lists, with their methods', async () => {
@@ -42,14 +43,25 @@ describe('the account pages against the API and their own rules', () => {
   it(`ship at most ${BUDGET_KB} KB of gzip JavaScript per page, worst case (vite build --mode account)`, () => {
     const costs = pageCosts(join(ROOT, 'dist/account'));
     console.log(`\n${formatBudgetTable(costs)}\n`);
-    expect(costs.map((c) => c.page).sort()).toEqual(['CasePage', 'OperationPage', 'RebindPage', 'ResetPage', 'SecurityPage', 'SecurityQuestionsPage', 'SignInPage']);
+    expect(costs.map((c) => c.page).sort()).toEqual([
+      'CasePage',
+      'OperationPage',
+      'RebindPage',
+      'ResetPage',
+      'SecurityPage',
+      'SecurityQuestionsPage',
+      'SignInPage',
+    ]);
     for (const c of costs) expect(c.totalKb, c.page).toBeLessThanOrEqual(BUDGET_KB);
   });
 
   it('run on Preact, with no inline script in the page', () => {
     const html = readFileSync(join(ROOT, 'dist/account/index.html'), 'utf8');
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
-    const js = readdirSync(join(ROOT, 'dist/account/assets')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(join(ROOT, 'dist/account/assets', f), 'utf8')).join('\n');
+    const js = readdirSync(join(ROOT, 'dist/account/assets'))
+      .filter((f) => f.endsWith('.js'))
+      .map((f) => readFileSync(join(ROOT, 'dist/account/assets', f), 'utf8'))
+      .join('\n');
     expect(js).not.toContain('react.dev/errors'); // React's own runtime did not sneak in
   });
 });

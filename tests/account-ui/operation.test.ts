@@ -8,9 +8,26 @@ import { api, apiError, callsTo, overview, overviewHandler, pageOpened, renderAc
 setupAccountTests();
 
 const ops = '/me/security/operations';
-const sms = { id: 9, type: 'sms', name: 'Phone ending 123', status: 'active', phone: '+44 ****** 123', boundAt: '2026-09-01T08:00:00.000Z', lastUsedAt: null, revokedAt: null };
+const sms = {
+  id: 9,
+  type: 'sms',
+  name: 'Phone ending 123',
+  status: 'active',
+  phone: '+44 ****** 123',
+  boundAt: '2026-09-01T08:00:00.000Z',
+  lastUsedAt: null,
+  revokedAt: null,
+};
 const totp = overview().factors[0]!;
-const op = (patch: Record<string, unknown>) => ({ operationId: 'op_1', action: 'bind', factorType: 'totp', factorId: null, state: 'email_pending', expiresAt: '2026-12-01T10:15:00.000Z', ...patch });
+const op = (patch: Record<string, unknown>) => ({
+  operationId: 'op_1',
+  action: 'bind',
+  factorType: 'totp',
+  factorId: null,
+  state: 'email_pending',
+  expiresAt: '2026-12-01T10:15:00.000Z',
+  ...patch,
+});
 const SECRET = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 
 describe('bind, change and unbind', () => {
@@ -20,8 +37,17 @@ describe('bind, change and unbind', () => {
       overviewHandler(overview({ factors: [], protectionLevel: 'none' })),
       http.post(api(ops), () => HttpResponse.json(op({ steps: ['email', 'new_factor', 'new_factor_verify'], emailSentTo: 'a***@e***.com' }), { status: 201 })),
       http.post(api(`${ops}/op_1/email`), () => HttpResponse.json(op({ state: 'new_factor_pending' }))),
-      http.post(api(`${ops}/op_1/new-factor`), () => HttpResponse.json(op({ state: 'new_factor_verify', totp: { secret: SECRET, otpauthUri: 'otpauth://totp/x', qrDataUrl: 'data:image/png;base64,AAAA', advice: 'Store…' } }))),
-      http.post(api(`${ops}/op_1/new-factor/verify`), () => HttpResponse.json(op({ state: 'completed', factor: { ...totp, id: 11 }, withdrawalLockUntil: null }))),
+      http.post(api(`${ops}/op_1/new-factor`), () =>
+        HttpResponse.json(
+          op({
+            state: 'new_factor_verify',
+            totp: { secret: SECRET, otpauthUri: 'otpauth://totp/x', qrDataUrl: 'data:image/png;base64,AAAA', advice: 'Store…' },
+          }),
+        ),
+      ),
+      http.post(api(`${ops}/op_1/new-factor/verify`), () =>
+        HttpResponse.json(op({ state: 'completed', factor: { ...totp, id: 11 }, withdrawalLockUntil: null })),
+      ),
     );
     await renderAccount('/account/security/bind/totp', { session: SESSION });
     await pageOpened('Bind: Authenticator app (TOTP)');
@@ -31,7 +57,11 @@ describe('bind, change and unbind', () => {
     await screen.findByText('We sent a 6-digit code to a***@e***.com. It is valid for 10 minutes.');
     // A first tool: two steps, no existing-2FA check.
     const steps = screen.getByRole('list', { name: 'Steps' });
-    expect(within(steps).getAllByRole('listitem').map((li) => li.textContent)).toEqual(['1Email verification', '2Set up the new tool']);
+    expect(
+      within(steps)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual(['1Email verification', '2Set up the new tool']);
     expect(within(steps).getByText('Email verification').closest('li')!.getAttribute('aria-current')).toBe('step');
     expect((screen.getByRole('button', { name: 'New code in 1 min' }) as HTMLButtonElement).disabled).toBe(true);
     await user.type(screen.getByLabelText('Code from the email'), '246810');
@@ -54,11 +84,18 @@ describe('bind, change and unbind', () => {
     const user = userEvent.setup();
     server.use(
       overviewHandler(overview({ factors: [totp, sms] })),
-      http.post(api(ops), () => HttpResponse.json(op({ action: 'change', factorType: 'sms', factorId: 9, emailSentTo: 'a***@e***.com', steps: ['email', '2fa', 'new_factor', 'new_factor_verify'] }), { status: 201 })),
+      http.post(api(ops), () =>
+        HttpResponse.json(
+          op({ action: 'change', factorType: 'sms', factorId: 9, emailSentTo: 'a***@e***.com', steps: ['email', '2fa', 'new_factor', 'new_factor_verify'] }),
+          { status: 201 },
+        ),
+      ),
       http.post(api(`${ops}/op_1/email`), () => HttpResponse.json(op({ state: 'twofa_pending' }))),
       http.post(api(`${ops}/op_1/2fa`), () => HttpResponse.json(op({ state: 'new_factor_pending', status: 'verified' }))),
       http.post(api(`${ops}/op_1/new-factor`), () => HttpResponse.json(op({ state: 'new_factor_verify', sms: { sentTo: '+44 ****** 123' } }))),
-      http.post(api(`${ops}/op_1/new-factor/verify`), () => HttpResponse.json(op({ state: 'completed', factor: { ...sms, id: 12 }, withdrawalLockUntil: '2026-12-02T10:00:00.000Z' }))),
+      http.post(api(`${ops}/op_1/new-factor/verify`), () =>
+        HttpResponse.json(op({ state: 'completed', factor: { ...sms, id: 12 }, withdrawalLockUntil: '2026-12-02T10:00:00.000Z' })),
+      ),
     );
     await renderAccount('/account/security/change/9', { session: SESSION });
     await pageOpened('Change Phone ending 123');
@@ -96,7 +133,11 @@ describe('bind, change and unbind', () => {
       http.post(api(ops), () => HttpResponse.json(op({ factorType: 'sms', emailSentTo: 'a***@e***.com' }), { status: 201 })),
       http.post(api(`${ops}/op_1/email`), () => HttpResponse.json(op({ state: 'twofa_pending' }))),
       http.post(api(`${ops}/op_1/2fa`), () => HttpResponse.json(op({ state: 'new_factor_pending', status: 'verified' }))),
-      http.post(api(`${ops}/op_1/new-factor`), () => apiError(400, 'validation_failed', 'Enter the phone number in international format…', { fields: { phone: 'not a valid international (E.164) number' } })),
+      http.post(api(`${ops}/op_1/new-factor`), () =>
+        apiError(400, 'validation_failed', 'Enter the phone number in international format…', {
+          fields: { phone: 'not a valid international (E.164) number' },
+        }),
+      ),
     );
     await renderAccount('/account/security/bind/sms', { session: SESSION });
     await pageOpened('Bind: SMS');

@@ -13,15 +13,25 @@ vi.mock('@simplewebauthn/browser', () => ({
 setupAccountTests();
 
 const TOKEN = 'rebind-token-0123456789abcdefghijklmnopqrs';
-const link = { caseId: 42, account: 'a***@e***.com', expiresAt: '2026-11-29T09:00:00.000Z', withdrawalLockUntil: '2026-11-28T09:00:00.000Z', factorTypes: ['totp', 'passkey', 'sms'] };
+const link = {
+  caseId: 42,
+  account: 'a***@e***.com',
+  expiresAt: '2026-11-29T09:00:00.000Z',
+  withdrawalLockUntil: '2026-11-28T09:00:00.000Z',
+  factorTypes: ['totp', 'passkey', 'sms'],
+};
 
 describe('the rebind page (approval email link)', () => {
   it('hides the token, says whose account and until when, and binds a passkey under a name, then leads to sign-in', async () => {
     const user = userEvent.setup();
     server.use(
       http.get(api('/recovery/rebind'), () => HttpResponse.json(link)),
-      http.post(api('/recovery/rebind/new-factor'), () => HttpResponse.json({ state: 'new_factor_verify', passkeyOptions: { challenge: 'xyz', rp: { id: 'localhost' } } })),
-      http.post(api('/recovery/rebind/new-factor/verify'), () => HttpResponse.json({ state: 'completed', factor: { id: 3, type: 'passkey', name: 'My laptop' }, withdrawalLockUntil: link.withdrawalLockUntil })),
+      http.post(api('/recovery/rebind/new-factor'), () =>
+        HttpResponse.json({ state: 'new_factor_verify', passkeyOptions: { challenge: 'xyz', rp: { id: 'localhost' } } }),
+      ),
+      http.post(api('/recovery/rebind/new-factor/verify'), () =>
+        HttpResponse.json({ state: 'completed', factor: { id: 3, type: 'passkey', name: 'My laptop' }, withdrawalLockUntil: link.withdrawalLockUntil }),
+      ),
     );
     await renderAccount(`/account/rebind#token=${TOKEN}`);
     await pageOpened('Bind a new 2FA tool');
@@ -38,7 +48,10 @@ describe('the rebind page (approval email link)', () => {
     await pageOpened('Your account is protected again');
     expect(screen.getByText('My laptop is bound.')).toBeTruthy();
     expect(callsTo('POST', '/recovery/rebind/new-factor')[0]!.body).toEqual({ factorType: 'passkey' });
-    expect(callsTo('POST', '/recovery/rebind/new-factor/verify')[0]!.body).toEqual({ response: { id: 'new-cred', type: 'public-key', response: { attestationObject: 'att' } }, name: 'My laptop' });
+    expect(callsTo('POST', '/recovery/rebind/new-factor/verify')[0]!.body).toEqual({
+      response: { id: 'new-cred', type: 'public-key', response: { attestationObject: 'att' } },
+      name: 'My laptop',
+    });
     expect(sessionStorage.getItem('rebind.rebind')).toBeNull(); // spent: forgotten
     expect(screen.getByRole('link', { name: 'Sign in' }).getAttribute('href')).toBe('/account/sign-in');
   });

@@ -32,14 +32,22 @@ describe('the reset wizard', () => {
     const user = userEvent.setup();
     let evidence: { method: string; received: boolean; at: string }[] = [];
     server.use(
-      http.post(api('/recovery/cases'), () => HttpResponse.json({ caseId: 42, caseToken: TOKEN, status: 'draft', emailSentTo: 'a***@e***.com', next: 'verify_email' }, { status: 201 })),
+      http.post(api('/recovery/cases'), () =>
+        HttpResponse.json({ caseId: 42, caseToken: TOKEN, status: 'draft', emailSentTo: 'a***@e***.com', next: 'verify_email' }, { status: 201 }),
+      ),
       http.post(api('/recovery/cases/42/email'), () => HttpResponse.json(status())),
       http.post(api('/recovery/cases/42/evidence'), async ({ request }) => {
         const body = (await request.json()) as { method: string };
         evidence = [...evidence, { method: body.method, received: true, at: '2026-11-26T09:05:00.000Z' }];
-        return HttpResponse.json(body.method === 'security_questions' ? { received: true, method: body.method, questionAttemptsLeft: 2 } : { received: true, method: body.method });
+        return HttpResponse.json(
+          body.method === 'security_questions' ? { received: true, method: body.method, questionAttemptsLeft: 2 } : { received: true, method: body.method },
+        );
       }),
-      http.get(api('/recovery/cases/42'), () => HttpResponse.json(status({ evidence, canSubmit: evidence.length > 0, questionAttemptsLeft: 3 - evidence.filter((e) => e.method === 'security_questions').length }))),
+      http.get(api('/recovery/cases/42'), () =>
+        HttpResponse.json(
+          status({ evidence, canSubmit: evidence.length > 0, questionAttemptsLeft: 3 - evidence.filter((e) => e.method === 'security_questions').length }),
+        ),
+      ),
       http.post(api('/recovery/cases/42/submit'), () => {
         evidence = evidence.slice();
         return HttpResponse.json(status({ status: 'submitted', evidence, submittedAt: '2026-11-26T09:06:00.000Z' }));
@@ -76,7 +84,9 @@ describe('the reset wizard', () => {
     await user.click(screen.getByText('Transfer record from another platform'));
     expect(screen.getByText('The chain it travelled on, as the platform names it, e.g. TRC20 or ERC20.')).toBeTruthy();
     const txid = screen.getByLabelText('Transaction id (txid / hash)');
-    expect(document.getElementById(txid.getAttribute('aria-describedby')!)!.textContent).toBe("The transaction's id on the chain, from the platform's withdrawal details.");
+    expect(document.getElementById(txid.getAttribute('aria-describedby')!)!.textContent).toBe(
+      "The transaction's id on the chain, from the platform's withdrawal details.",
+    );
     await user.type(screen.getByLabelText('Email of this account'), 'alice.martin@example.com');
     await user.type(screen.getByLabelText('Platform you sent from'), 'Kraken');
     await user.type(screen.getByLabelText('Asset'), 'USDT');
@@ -104,7 +114,11 @@ describe('the reset wizard', () => {
     await waitFor(() => expect((screen.getByRole('button', { name: 'Review the request' }) as HTMLButtonElement).disabled).toBe(false));
     await user.click(screen.getByRole('button', { name: 'Review the request' }));
     const review = await screen.findByRole('heading', { level: 2, name: 'Review and submit' });
-    expect(within(review.parentElement!).getAllByRole('listitem').map((li) => li.textContent?.split(':')[0])).toEqual(['Security questions', 'Transfer record']);
+    expect(
+      within(review.parentElement!)
+        .getAllByRole('listitem')
+        .map((li) => li.textContent?.split(':')[0]),
+    ).toEqual(['Security questions', 'Transfer record']);
     await user.click(screen.getByRole('button', { name: 'Submit for review' }));
     await pageOpened('Reset request #42');
     expect(location.pathname).toBe('/account/case/42');
@@ -138,7 +152,18 @@ describe('the reset wizard', () => {
 
 describe('the case status page', () => {
   it('takes the token from the emailed link, hides it, and shows status and the expected decision time', async () => {
-    server.use(http.get(api('/recovery/cases/42'), () => HttpResponse.json(status({ status: 'in_review', evidence: [{ method: 'transfer_record', received: true, at: '2026-11-26T09:05:00.000Z' }], submittedAt: '2026-11-26T09:06:00.000Z', expectedDecision: { by: '2026-11-26T15:06:00.000Z', basis: 'queue_median', medianHours: 6 } }))));
+    server.use(
+      http.get(api('/recovery/cases/42'), () =>
+        HttpResponse.json(
+          status({
+            status: 'in_review',
+            evidence: [{ method: 'transfer_record', received: true, at: '2026-11-26T09:05:00.000Z' }],
+            submittedAt: '2026-11-26T09:06:00.000Z',
+            expectedDecision: { by: '2026-11-26T15:06:00.000Z', basis: 'queue_median', medianHours: 6 },
+          }),
+        ),
+      ),
+    );
     await renderAccount(`/account/case/42#token=${TOKEN}`);
     await pageOpened('Reset request #42');
     expect(location.hash).toBe('');
@@ -155,8 +180,29 @@ describe('the case status page', () => {
   it('shows what support asks, takes new evidence and a reply, and puts the case back in the queue', async () => {
     const user = userEvent.setup();
     server.use(
-      http.get(api('/recovery/cases/42'), () => HttpResponse.json(status({ status: 'info_requested', canReply: true, availableMethods: ['transfer_record'], requestedInformation: 'Please send the exact amount of your last deposit.', notes: [{ from: 'support', body: 'The amount differs from our records.', at: '2026-11-26T10:00:00.000Z' }] }))),
-      http.post(api('/recovery/cases/42/reply'), () => HttpResponse.json(status({ status: 'submitted', canReply: false, notes: [{ from: 'support', body: 'The amount differs from our records.', at: '2026-11-26T10:00:00.000Z' }, { from: 'you', body: 'It was 250.00 USDT.', at: '2026-11-26T10:05:00.000Z' }] }))),
+      http.get(api('/recovery/cases/42'), () =>
+        HttpResponse.json(
+          status({
+            status: 'info_requested',
+            canReply: true,
+            availableMethods: ['transfer_record'],
+            requestedInformation: 'Please send the exact amount of your last deposit.',
+            notes: [{ from: 'support', body: 'The amount differs from our records.', at: '2026-11-26T10:00:00.000Z' }],
+          }),
+        ),
+      ),
+      http.post(api('/recovery/cases/42/reply'), () =>
+        HttpResponse.json(
+          status({
+            status: 'submitted',
+            canReply: false,
+            notes: [
+              { from: 'support', body: 'The amount differs from our records.', at: '2026-11-26T10:00:00.000Z' },
+              { from: 'you', body: 'It was 250.00 USDT.', at: '2026-11-26T10:05:00.000Z' },
+            ],
+          }),
+        ),
+      ),
     );
     sessionStorage.setItem('rebind.case.42', TOKEN);
     await renderAccount('/account/case/42');
@@ -197,7 +243,11 @@ describe('the case status page', () => {
   });
 
   it('tells a rejected requester the reason category', async () => {
-    server.use(http.get(api('/recovery/cases/42'), () => HttpResponse.json(status({ status: 'rejected', canCancel: false, decision: { reasonCategory: 'We could not verify your identity.' } }))));
+    server.use(
+      http.get(api('/recovery/cases/42'), () =>
+        HttpResponse.json(status({ status: 'rejected', canCancel: false, decision: { reasonCategory: 'We could not verify your identity.' } })),
+      ),
+    );
     sessionStorage.setItem('rebind.case.42', TOKEN);
     await renderAccount('/account/case/42');
     await pageOpened('Reset request #42');
@@ -212,7 +262,9 @@ describe('security questions', () => {
     server.use(
       overviewHandler(overview()),
       http.post(api('/me/security/verify'), () => HttpResponse.json({ status: 'verified', validUntil: '2026-11-26T09:10:00.000Z' })),
-      http.put(api('/me/security-questions'), async ({ request }) => HttpResponse.json({ securityQuestions: ((await request.json()) as { questions: { prompt: string }[] }).questions.map((q) => q.prompt) })),
+      http.put(api('/me/security-questions'), async ({ request }) =>
+        HttpResponse.json({ securityQuestions: ((await request.json()) as { questions: { prompt: string }[] }).questions.map((q) => q.prompt) }),
+      ),
     );
     await renderAccount('/account/security/questions', { session: SESSION });
     await pageOpened('Security questions');
@@ -226,7 +278,8 @@ describe('security questions', () => {
     expect(screen.getAllByText('An answer needs at least 2 characters.')).toHaveLength(3);
     await user.selectOptions(within(second).getByLabelText('Question'), 'custom');
     await user.type(within(second).getByLabelText('Your question'), 'Name of my first bike?');
-    for (const [i, answer] of ['Rex', 'Bluey', 'Ms Okafor'].entries()) await user.type(within(screen.getByRole('group', { name: `Question ${i + 1}` })).getByLabelText('Answer'), answer);
+    for (const [i, answer] of ['Rex', 'Bluey', 'Ms Okafor'].entries())
+      await user.type(within(screen.getByRole('group', { name: `Question ${i + 1}` })).getByLabelText('Answer'), answer);
     await user.click(screen.getByRole('button', { name: 'Save the questions' }));
     await screen.findByText('Security questions saved');
     expect(callsTo('POST', '/me/security/verify')[0]!.body).toEqual({ method: 'totp', code: '123456' });

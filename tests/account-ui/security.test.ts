@@ -8,7 +8,16 @@ import { api, apiError, callsTo, overview, overviewHandler, pageOpened, renderAc
 setupAccountTests();
 
 const HOUR = 3_600_000;
-const sms = { id: 9, type: 'sms', name: 'Phone ending 123', status: 'active', phone: '+44 ****** 123', boundAt: '2026-09-01T08:00:00.000Z', lastUsedAt: null, revokedAt: null };
+const sms = {
+  id: 9,
+  type: 'sms',
+  name: 'Phone ending 123',
+  status: 'active',
+  phone: '+44 ****** 123',
+  boundAt: '2026-09-01T08:00:00.000Z',
+  lastUsedAt: null,
+  revokedAt: null,
+};
 const totp = overview().factors[0]!;
 
 describe('the Security page', () => {
@@ -44,7 +53,9 @@ describe('the Security page', () => {
     // The only tool: Unbind is disabled and says why, before anything starts.
     const unbind = within(tools).getByRole('button', { name: 'Unbind' }) as HTMLButtonElement;
     expect(unbind.disabled).toBe(true);
-    expect(document.getElementById(unbind.getAttribute('aria-describedby')!)!.textContent).toBe('Your only 2FA tool cannot be unbound: bind another one first, or use Change.');
+    expect(document.getElementById(unbind.getAttribute('aria-describedby')!)!.textContent).toBe(
+      'Your only 2FA tool cannot be unbound: bind another one first, or use Change.',
+    );
     expect(within(tools).getByRole('link', { name: 'Change Phone ending 123' }).getAttribute('href')).toBe('/account/security/change/9');
   });
 
@@ -73,7 +84,10 @@ describe('the Security page', () => {
   });
 
   it('ends an expired session and says so', async () => {
-    server.use(http.get(api('/me/security'), () => apiError(401, 'unauthenticated', 'The session has ended; sign in again.')), http.post(api('/auth/logout'), () => new HttpResponse(null, { status: 204 })));
+    server.use(
+      http.get(api('/me/security'), () => apiError(401, 'unauthenticated', 'The session has ended; sign in again.')),
+      http.post(api('/auth/logout'), () => new HttpResponse(null, { status: 204 })),
+    );
     await renderAccount('/account/security', { session: SESSION });
     await pageOpened('Sign in');
     expect(screen.getByText('Your session has ended. Sign in again.')).toBeTruthy();
@@ -82,7 +96,10 @@ describe('the Security page', () => {
 
   it('signs out on the server and here', async () => {
     const user = userEvent.setup();
-    server.use(overviewHandler(overview()), http.post(api('/auth/logout'), () => new HttpResponse(null, { status: 204 })));
+    server.use(
+      overviewHandler(overview()),
+      http.post(api('/auth/logout'), () => new HttpResponse(null, { status: 204 })),
+    );
     await renderAccount('/account/security', { session: SESSION });
     await pageOpened('Security');
     await user.click(screen.getByRole('button', { name: 'Sign out' }));

@@ -18,12 +18,17 @@ const typePassword = async (user: ReturnType<typeof userEvent.setup>) => {
   await user.type(screen.getByLabelText('Password'), 'demo-user-password-2026');
   await user.click(screen.getByRole('button', { name: 'Continue' }));
 };
-const twofaRequired = (methods: string[]) => http.post(api('/auth/login'), () => HttpResponse.json({ status: '2fa_required', challengeId: 'challenge-1', methods }));
+const twofaRequired = (methods: string[]) =>
+  http.post(api('/auth/login'), () => HttpResponse.json({ status: '2fa_required', challengeId: 'challenge-1', methods }));
 
 describe('sign-in', () => {
   it('takes the password, then an authenticator code, and opens the Security page', async () => {
     const user = userEvent.setup();
-    server.use(twofaRequired(['totp']), http.post(api('/auth/login/2fa'), () => HttpResponse.json({ status: 'verified', token: 'session-abc' })), overviewHandler(overview()));
+    server.use(
+      twofaRequired(['totp']),
+      http.post(api('/auth/login/2fa'), () => HttpResponse.json({ status: 'verified', token: 'session-abc' })),
+      overviewHandler(overview()),
+    );
     await renderAccount('/account/sign-in');
     // The page's heading takes the focus, so a screen reader starts there.
     await pageOpened('Sign in');
@@ -52,7 +57,11 @@ describe('sign-in', () => {
     await typePassword(user);
     expect((await screen.findByRole('alert')).textContent).toBe('The email or password is not correct.');
 
-    server.use(http.post(api('/auth/login'), () => apiError(429, 'locked', 'Too many failed attempts; try again in 14 minute(s).', { retryAfterSeconds: 840 }, { 'Retry-After': '840' })));
+    server.use(
+      http.post(api('/auth/login'), () =>
+        apiError(429, 'locked', 'Too many failed attempts; try again in 14 minute(s).', { retryAfterSeconds: 840 }, { 'Retry-After': '840' }),
+      ),
+    );
     await user.click(screen.getByRole('button', { name: 'Continue' }));
     const alert = await screen.findByRole('alert');
     await waitFor(() => expect(alert.textContent).toContain('Sign-in is locked for now'));
@@ -61,7 +70,9 @@ describe('sign-in', () => {
 
   it('explains a frozen account and what happens next', async () => {
     const user = userEvent.setup();
-    server.use(http.post(api('/auth/login'), () => apiError(403, 'account_frozen', 'This account is frozen until our support team has reviewed it. Contact support.')));
+    server.use(
+      http.post(api('/auth/login'), () => apiError(403, 'account_frozen', 'This account is frozen until our support team has reviewed it. Contact support.')),
+    );
     await renderAccount('/account/sign-in');
     await typePassword(user);
     const alert = await screen.findByRole('alert');
@@ -102,7 +113,9 @@ describe('sign-in', () => {
       twofaRequired(['passkey', 'totp']),
       http.post(api('/auth/login/2fa'), async ({ request }) => {
         const body = (await request.json()) as { response?: unknown };
-        return HttpResponse.json(body.response ? { status: 'verified', token: 'session-passkey' } : { status: 'challenge', method: 'passkey', passkeyOptions: options });
+        return HttpResponse.json(
+          body.response ? { status: 'verified', token: 'session-passkey' } : { status: 'challenge', method: 'passkey', passkeyOptions: options },
+        );
       }),
       overviewHandler(overview()),
     );
@@ -115,12 +128,19 @@ describe('sign-in', () => {
     await screen.findByRole('heading', { level: 1, name: 'Security' });
     const { startAuthentication } = await import('@simplewebauthn/browser');
     expect(startAuthentication).toHaveBeenCalledWith({ optionsJSON: options });
-    expect(callsTo('POST', '/auth/login/2fa')[1]!.body).toEqual({ challengeId: 'challenge-1', method: 'passkey', response: { id: 'cred-1', type: 'public-key', response: { signature: 'sig' } } });
+    expect(callsTo('POST', '/auth/login/2fa')[1]!.body).toEqual({
+      challengeId: 'challenge-1',
+      method: 'passkey',
+      response: { id: 'cred-1', type: 'public-key', response: { signature: 'sig' } },
+    });
   });
 
   it('goes back to the password when the 2FA step expired, and offers the reset link', async () => {
     const user = userEvent.setup();
-    server.use(twofaRequired(['totp']), http.post(api('/auth/login/2fa'), () => apiError(401, 'challenge_expired', 'This sign-in attempt has expired; start again.')));
+    server.use(
+      twofaRequired(['totp']),
+      http.post(api('/auth/login/2fa'), () => apiError(401, 'challenge_expired', 'This sign-in attempt has expired; start again.')),
+    );
     await renderAccount('/account/sign-in');
     await typePassword(user);
     expect((await screen.findByRole('link', { name: 'Security verification unavailable?' })).getAttribute('href')).toBe('/account/reset');

@@ -19,7 +19,9 @@ const isCatalog = (file: string, locale: string) => new RegExp(`^assets/${locale
 
 describe('desk bundle budgets (vite build, gzip)', () => {
   const html = readFileSync(join(DIST, 'index.html'), 'utf8');
-  const entry = [...html.matchAll(/<script[^>]+src="\/([^"]+\.js)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="\/([^"]+\.js)"/g)].map((m) => m[1]);
+  const entry = [...html.matchAll(/<script[^>]+src="\/([^"]+\.js)"/g), ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="\/([^"]+\.js)"/g)].map(
+    (m) => m[1],
+  );
   const allJs = readdirSync(join(DIST, 'assets'))
     .filter((name) => name.endsWith('.js'))
     .map((name) => `assets/${name}`);

@@ -21,34 +21,34 @@ const ORIGIN = 'http://desk.test';
 
 /** jsdom lacks what MUI and react-admin use for layout; the desk renders at `width`. */
 const installBrowserShims = (width: number) => {
-    window.matchMedia = (query: string) => {
-        const min = /min-width:\s*([\d.]+)px/.exec(query);
-        const max = /max-width:\s*([\d.]+)px/.exec(query);
-        const matches = (!min || width >= Number(min[1])) && (!max || width <= Number(max[1]));
-        return {
-            matches,
-            media: query,
-            onchange: null,
-            addListener: () => {},
-            removeListener: () => {},
-            addEventListener: () => {},
-            removeEventListener: () => {},
-            dispatchEvent: () => false,
-        } as MediaQueryList;
-    };
-    window.scrollTo = () => {};
-    globalThis.ResizeObserver ??= class {
-        observe() {}
-        unobserve() {}
-        disconnect() {}
-    } as unknown as typeof ResizeObserver;
+  window.matchMedia = (query: string) => {
+    const min = /min-width:\s*([\d.]+)px/.exec(query);
+    const max = /max-width:\s*([\d.]+)px/.exec(query);
+    const matches = (!min || width >= Number(min[1])) && (!max || width <= Number(max[1]));
+    return {
+      matches,
+      media: query,
+      onchange: null,
+      addListener: () => {},
+      removeListener: () => {},
+      addEventListener: () => {},
+      removeEventListener: () => {},
+      dispatchEvent: () => false,
+    } as MediaQueryList;
+  };
+  window.scrollTo = () => {};
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  } as unknown as typeof ResizeObserver;
 };
 
 export interface ApiCall {
-    method: string;
-    path: string;
-    search: URLSearchParams;
-    body: unknown;
+  method: string;
+  path: string;
+  search: URLSearchParams;
+  body: unknown;
 }
 
 export const server = setupServer();
@@ -56,8 +56,8 @@ export const server = setupServer();
 export const apiCalls: ApiCall[] = [];
 
 export const staffSession = (staff: { id: number; email: string; name: string; role: string }) => ({
-    staff,
-    csrfToken: 'csrf-test-token',
+  staff,
+  csrfToken: 'csrf-test-token',
 });
 
 /**
@@ -66,88 +66,86 @@ export const staffSession = (staff: { id: number; email: string; name: string; r
  * handlers can be passed with server.use() in a test.
  */
 export const deskHandlers = (options: {
-    staff: { id: number; email: string; name: string; role: string };
-    rows?: CaseSummary[];
-    details?: CaseDetail[];
+  staff: { id: number; email: string; name: string; role: string };
+  rows?: CaseSummary[];
+  details?: CaseDetail[];
 }): HttpHandler[] => [
-    http.get('*/admin/api/auth/me', () => HttpResponse.json(staffSession(options.staff))),
-    http.post('*/admin/api/auth/logout', () => new HttpResponse(null, { status: 204 })),
-    http.get('*/admin/api/stats', () => HttpResponse.json(stats)),
-    http.get('*/admin/api/staff-directory', () => HttpResponse.json(staffDirectory)),
-    http.get('*/admin/api/reason-codes', () =>
-        HttpResponse.json(reasonCodes, { headers: { 'Content-Range': `reason-codes 0-${reasonCodes.length - 1}/${reasonCodes.length}` } })
-    ),
-    http.get('*/admin/api/cases', () => {
-        const rows = options.rows ?? [];
-        return HttpResponse.json(rows, { headers: { 'Content-Range': `cases 0-${Math.max(0, rows.length - 1)}/${rows.length}` } });
-    }),
-    http.get('*/admin/api/cases/:id', ({ params }) => {
-        const detail = options.details?.find(d => String(d.id) === params.id);
-        return detail
-            ? HttpResponse.json(detail)
-            : HttpResponse.json({ code: 'not_found', message: 'No such case.' }, { status: 404 });
-    }),
+  http.get('*/admin/api/auth/me', () => HttpResponse.json(staffSession(options.staff))),
+  http.post('*/admin/api/auth/logout', () => new HttpResponse(null, { status: 204 })),
+  http.get('*/admin/api/stats', () => HttpResponse.json(stats)),
+  http.get('*/admin/api/staff-directory', () => HttpResponse.json(staffDirectory)),
+  http.get('*/admin/api/reason-codes', () =>
+    HttpResponse.json(reasonCodes, { headers: { 'Content-Range': `reason-codes 0-${reasonCodes.length - 1}/${reasonCodes.length}` } }),
+  ),
+  http.get('*/admin/api/cases', () => {
+    const rows = options.rows ?? [];
+    return HttpResponse.json(rows, { headers: { 'Content-Range': `cases 0-${Math.max(0, rows.length - 1)}/${rows.length}` } });
+  }),
+  http.get('*/admin/api/cases/:id', ({ params }) => {
+    const detail = options.details?.find((d) => String(d.id) === params.id);
+    return detail ? HttpResponse.json(detail) : HttpResponse.json({ code: 'not_found', message: 'No such case.' }, { status: 404 });
+  }),
 ];
 
 /** The flat error body of the API. */
 export const apiError = (status: number, code: string, message: string, details?: Record<string, unknown>) =>
-    HttpResponse.json({ code, message, details, requestId: 'req-test' }, { status });
+  HttpResponse.json({ code, message, details, requestId: 'req-test' }, { status });
 
 /** Wires msw, the shims and cleanup for a test file. */
 export const setupDeskTests = ({ width = 1280 }: { width?: number } = {}) => {
-    const realFetch = globalThis.fetch;
-    beforeAll(() => {
-        // findBy*/waitFor give up after 1 s by default: too short for the whole
-        // desk rendering in jsdom on a busy 2-core machine (other test files run beside).
-        configure({ asyncUtilTimeout: 10_000 });
-        installBrowserShims(width);
-        // The desk calls relative URLs, as a page does; Node's fetch needs them absolute.
-        vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) =>
-            realFetch(typeof input === 'string' && input.startsWith('/') ? `${ORIGIN}${input}` : input, init)
-        );
-        server.listen({ onUnhandledRequest: 'error' });
-        server.events.on('request:start', async ({ request }) => {
-            const url = new URL(request.url);
-            let body: unknown;
-            if (request.method !== 'GET') {
-                const text = await request.clone().text();
-                body = text ? JSON.parse(text) : undefined;
-            }
-            apiCalls.push({ method: request.method, path: url.pathname, search: url.searchParams, body });
-        });
+  const realFetch = globalThis.fetch;
+  beforeAll(() => {
+    // findBy*/waitFor give up after 1 s by default: too short for the whole
+    // desk rendering in jsdom on a busy 2-core machine (other test files run beside).
+    configure({ asyncUtilTimeout: 10_000 });
+    installBrowserShims(width);
+    // The desk calls relative URLs, as a page does; Node's fetch needs them absolute.
+    vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) =>
+      realFetch(typeof input === 'string' && input.startsWith('/') ? `${ORIGIN}${input}` : input, init),
+    );
+    server.listen({ onUnhandledRequest: 'error' });
+    server.events.on('request:start', async ({ request }) => {
+      const url = new URL(request.url);
+      let body: unknown;
+      if (request.method !== 'GET') {
+        const text = await request.clone().text();
+        body = text ? JSON.parse(text) : undefined;
+      }
+      apiCalls.push({ method: request.method, path: url.pathname, search: url.searchParams, body });
     });
-    afterEach(() => {
-        cleanup();
-        server.resetHandlers();
-        apiCalls.length = 0;
-        forgetStaffSession();
-        window.localStorage.clear();
-    });
-    afterAll(() => {
-        server.close();
-        vi.unstubAllGlobals();
-    });
+  });
+  afterEach(() => {
+    cleanup();
+    server.resetHandlers();
+    apiCalls.length = 0;
+    forgetStaffSession();
+    window.localStorage.clear();
+  });
+  afterAll(() => {
+    server.close();
+    vi.unstubAllGlobals();
+  });
 };
 
 /** The desk at `path`, signed in as whoever /auth/me answers, in `locale`. */
 export const renderDesk = async (path: string, { locale = 'en' as Locale } = {}) => {
-    await loadCatalog(locale);
-    const i18nProvider = createI18nProvider(locale);
-    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-    const store = memoryStore({ locale });
-    return render(
-        <TestMemoryRouter initialEntries={[path]}>
-            <Desk
-                authProvider={withTranslatedRole(authProvider, i18nProvider)}
-                dataProvider={dataProvider}
-                i18nProvider={i18nProvider}
-                queryClient={queryClient}
-                store={store}
-            />
-        </TestMemoryRouter>
-    );
+  await loadCatalog(locale);
+  const i18nProvider = createI18nProvider(locale);
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  const store = memoryStore({ locale });
+  return render(
+    <TestMemoryRouter initialEntries={[path]}>
+      <Desk
+        authProvider={withTranslatedRole(authProvider, i18nProvider)}
+        dataProvider={dataProvider}
+        i18nProvider={i18nProvider}
+        queryClient={queryClient}
+        store={store}
+      />
+    </TestMemoryRouter>,
+  );
 };
 
 /** Calls to one path (and method), for assertions. */
 export const callsTo = (method: string, path: string | RegExp) =>
-    apiCalls.filter(call => call.method === method && (typeof path === 'string' ? call.path === path : path.test(call.path)));
+  apiCalls.filter((call) => call.method === method && (typeof path === 'string' ? call.path === path : path.test(call.path)));

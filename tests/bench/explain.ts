@@ -19,7 +19,9 @@ for (let i = 0; i < 5; i++) await listCases(database, q, now, 1); // warm: state
 const trace: { sql: string; params: unknown[] }[] = [];
 const started = performance.now();
 const result = await listCases(database, q, now, 1, { trace });
-console.log(`listCases ${(performance.now() - started).toFixed(3)} ms, total ${result.total}${result.totalIsEstimate ? ' (estimate)' : ''}, ${result.rows.length} rows`);
+console.log(
+  `listCases ${(performance.now() - started).toFixed(3)} ms, total ${result.total}${result.totalIsEstimate ? ' (estimate)' : ''}, ${result.rows.length} rows`,
+);
 for (const s of trace) {
   console.log(`SQL ${s.sql.length > 400 ? `${s.sql.slice(0, 400)}… (${s.sql.length} chars)` : s.sql}`);
   const plan = sqlite.prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...s.params) as { detail: string }[];

@@ -51,7 +51,8 @@ export function printTop(file: string, n = 15, title = file, inclusive = false):
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const total = profile.timeDeltas.reduce((a, b) => a + b, 0) / 1000;
   console.log(`\n${title}: top ${n} by ${inclusive ? 'total (inclusive)' : 'self'} time (of ${total.toFixed(0)} ms sampled)`);
-  for (const row of topSelfTime(profile, n, inclusive)) console.log(`  ${(row.share * 100).toFixed(1).padStart(5)} %  ${row.ms.toFixed(0).padStart(6)} ms  ${row.name}`);
+  for (const row of topSelfTime(profile, n, inclusive))
+    console.log(`  ${(row.share * 100).toFixed(1).padStart(5)} %  ${row.ms.toFixed(0).padStart(6)} ms  ${row.name}`);
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()!)) {

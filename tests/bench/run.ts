@@ -70,7 +70,18 @@ async function makeDeps(path: string, clock: () => Date, url?: string): Promise<
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: path, REBIND_MASTER_KEY: MASTER_KEY, LOG_LEVEL: 'silent' });
   const database = await openDatabase({ path, url });
   const random = (n: number) => randomBytes(n);
-  return { config, db: database.db, database, keyring: createKeyring(MASTER_KEY), clock, random, logger: createLogger('silent'), transports: {}, biometric: simulatedBiometricProvider(config.origin, random), lifecycle: { draining: false } };
+  return {
+    config,
+    db: database.db,
+    database,
+    keyring: createKeyring(MASTER_KEY),
+    clock,
+    random,
+    logger: createLogger('silent'),
+    transports: {},
+    biometric: simulatedBiometricProvider(config.origin, random),
+    lifecycle: { draining: false },
+  };
 }
 
 /** Reuses data/bench/cases-<n>.db when its generation finished (the .json beside it), else builds it. */
@@ -84,7 +95,11 @@ async function ensureDatabase(n: number): Promise<{ path: string; meta: Meta }> 
   const deps = await makeDeps(path, () => new Date(T0));
   const staffIds: number[] = [];
   for (const [i, role] of (['agent', 'agent', 'agent', 'supervisor', 'supervisor'] as const).entries()) {
-    const created = await createStaffMember(deps, { email: `bench-${role}-${i}@staff.test`, name: `Bench ${role} ${i}`, role }, { type: 'system', label: 'bench' });
+    const created = await createStaffMember(
+      deps,
+      { email: `bench-${role}-${i}@staff.test`, name: `Bench ${role} ${i}`, role },
+      { type: 'system', label: 'bench' },
+    );
     staffIds.push(created.member.id);
   }
   let lastPrint = 0;
@@ -101,7 +116,9 @@ async function ensureDatabase(n: number): Promise<{ path: string; meta: Meta }> 
   await deps.database.close();
   const meta: Meta = { ...result, generatedFor: new Date(T0).toISOString(), staffIds };
   writeFileSync(metaPath, JSON.stringify(meta, null, 2));
-  console.error(`generated ${n.toLocaleString('en')} cases (${result.users.toLocaleString('en')} users) in ${(result.ms / 1000).toFixed(1)} s = ${Math.round(n / (result.ms / 1000)).toLocaleString('en')} cases/s; phases ms ${JSON.stringify(result.phases)}`);
+  console.error(
+    `generated ${n.toLocaleString('en')} cases (${result.users.toLocaleString('en')} users) in ${(result.ms / 1000).toFixed(1)} s = ${Math.round(n / (result.ms / 1000)).toLocaleString('en')} cases/s; phases ms ${JSON.stringify(result.phases)}`,
+  );
   return { path, meta };
 }
 
@@ -149,7 +166,15 @@ async function openTarget(n: number): Promise<Target> {
   const me = meta.staffIds[0]!;
   // A session row for the bench's agent (the sign-in flow has its own tests).
   const token = randomBytes(32).toString('base64url');
-  await deps.db.insert(staffSessions).values({ id: sha256Hex(token), staffId: me, state: 'active', csrfToken: 'bench', createdAt: new Date(T0), lastSeenAt: new Date(T0), expiresAt: new Date(T0 + 86_400_000) });
+  await deps.db.insert(staffSessions).values({
+    id: sha256Hex(token),
+    staffId: me,
+    state: 'active',
+    csrfToken: 'bench',
+    createdAt: new Date(T0),
+    lastSeenAt: new Date(T0),
+    expiresAt: new Date(T0 + 86_400_000),
+  });
   const maxId = Number((await deps.db.rows<{ m: number }>(sql`SELECT max(id) AS m FROM cases`))[0]!.m);
   const caseIds = Array.from({ length: 8 }, (_, i) => Math.max(1, Math.floor((maxId * (i + 1)) / 9)));
   const userId = Number((await deps.db.rows<{ user_id: number }>(sql`SELECT user_id FROM cases WHERE id = ${caseIds[3]!}`))[0]!.user_id);
@@ -213,7 +238,18 @@ async function measure(small: Target, t: Target, f: NamedFilter, sort: CaseSortF
     smallTimes.push(...(await sample(small, smallPath, Math.ceil(n / rounds))));
     bigTimes.push(...(await sample(t, path, Math.ceil(n / rounds))));
   }
-  const row: Row = { filter: f.name, sort: `${sort} ${dir}`, small: p95(smallTimes), big: p95(bigTimes), total: first.total, estimate: first.estimate, withTotal: 0, withoutTotal: 0, fn: 0, raw: 0 };
+  const row: Row = {
+    filter: f.name,
+    sort: `${sort} ${dir}`,
+    small: p95(smallTimes),
+    big: p95(bigTimes),
+    total: first.total,
+    estimate: first.estimate,
+    withTotal: 0,
+    withoutTotal: 0,
+    fn: 0,
+    raw: 0,
+  };
 
   if (Number(first.total) >= DEEP + PAGE) {
     const deepPath = url(filter, sort, dir, DEEP);
@@ -270,7 +306,27 @@ const fmt = (x: number | undefined, digits = 2) => (x === undefined ? '–' : x.
 const mark = (ok: boolean) => (ok ? ' ' : '✗');
 
 function printTable(rows: Row[]) {
-  const head = ['filter', 'sort', 'p95 10k', `p95 ${short(BIG)}`, 'ratio', '', 'total', `@100k cold`, '@100k p95', '÷p1', '', 'req/s total', 'req/s none', 'ratio', '', 'fn p95', 'raw p95', 'endp÷raw', ''];
+  const head = [
+    'filter',
+    'sort',
+    'p95 10k',
+    `p95 ${short(BIG)}`,
+    'ratio',
+    '',
+    'total',
+    `@100k cold`,
+    '@100k p95',
+    '÷p1',
+    '',
+    'req/s total',
+    'req/s none',
+    'ratio',
+    '',
+    'fn p95',
+    'raw p95',
+    'endp÷raw',
+    '',
+  ];
   const widths = [20, 16, 8, 9, 6, 1, 12, 10, 9, 6, 1, 11, 10, 6, 1, 7, 8, 8, 1];
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 || i === 6 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' ');
   console.log(line(head));
@@ -281,22 +337,41 @@ function printTable(rows: Row[]) {
     const endpoint = r.big / r.raw;
     console.log(
       line([
-        r.filter, r.sort, fmt(r.small), fmt(r.big), fmt(ratio), mark(ratio <= 1.5),
-        `${r.total}${r.estimate ? '~' : ''}`, fmt(r.deepCold, 1), fmt(r.deep), fmt(deepRatio), mark(deepRatio === undefined || deepRatio <= 2),
-        r.withTotal.toFixed(0), r.withoutTotal.toFixed(0), fmt(thr), mark(thr >= 0.7),
-        fmt(r.fn, 3), fmt(r.raw, 3), fmt(endpoint), mark(endpoint <= 1.15),
+        r.filter,
+        r.sort,
+        fmt(r.small),
+        fmt(r.big),
+        fmt(ratio),
+        mark(ratio <= 1.5),
+        `${r.total}${r.estimate ? '~' : ''}`,
+        fmt(r.deepCold, 1),
+        fmt(r.deep),
+        fmt(deepRatio),
+        mark(deepRatio === undefined || deepRatio <= 2),
+        r.withTotal.toFixed(0),
+        r.withoutTotal.toFixed(0),
+        fmt(thr),
+        mark(thr >= 0.7),
+        fmt(r.fn, 3),
+        fmt(r.raw, 3),
+        fmt(endpoint),
+        mark(endpoint <= 1.15),
       ]),
     );
   }
   const deepRows = rows.filter((r) => r.deep !== undefined);
   const met = (xs: boolean[]) => `${xs.filter(Boolean).length}/${xs.length}`;
   console.log('');
-  console.log(`goals met: page-1 ${short(BIG)}÷10k ≤ 1.5: ${met(rows.map((r) => r.big / r.small <= 1.5))}; @100k÷page-1 ≤ 2: ${met(deepRows.map((r) => r.deep! / r.big <= 2))}; with÷without total ≥ 0.7: ${met(rows.map((r) => r.withTotal / r.withoutTotal >= 0.7))}; endpoint÷raw ≤ 1.15: ${met(rows.map((r) => r.big / r.raw <= 1.15))}`);
+  console.log(
+    `goals met: page-1 ${short(BIG)}÷10k ≤ 1.5: ${met(rows.map((r) => r.big / r.small <= 1.5))}; @100k÷page-1 ≤ 2: ${met(deepRows.map((r) => r.deep! / r.big <= 2))}; with÷without total ≥ 0.7: ${met(rows.map((r) => r.withTotal / r.withoutTotal >= 0.7))}; endpoint÷raw ≤ 1.15: ${met(rows.map((r) => r.big / r.raw <= 1.15))}`,
+  );
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   console.log(
     `medians: page-1 ratio ${fmt(med(rows.map((r) => r.big / r.small)))}, deep ratio ${deepRows.length ? fmt(med(deepRows.map((r) => r.deep! / r.big))) : '–'}, throughput ratio ${fmt(med(rows.map((r) => r.withTotal / r.withoutTotal)))}, endpoint÷raw ${fmt(med(rows.map((r) => r.big / r.raw)))}, fn÷raw ${fmt(med(rows.map((r) => r.fn / r.raw)))}`,
   );
-  console.log('(~ after a total: estimated, X-Total-Is-Estimate; times in ms; "none" = Prefer: count=none; fn = await listCases() called directly; raw = its statements as prepared SQL)');
+  console.log(
+    '(~ after a total: estimated, X-Total-Is-Estimate; times in ms; "none" = Prefer: count=none; fn = await listCases() called directly; raw = its statements as prepared SQL)',
+  );
 }
 
 /** The statements listCasesPg runs for a page, as SQL text and parameters. */
@@ -312,7 +387,9 @@ async function main() {
   const big = await openTarget(BIG);
   // Warm-up: JIT, statement caches, page cache, so the first rows measured are not the slowest.
   for (const t of [small, big]) for (const f of filters) for (const sort of queueSorts) await sample(t, url(f.filter(t.fc), sort, 'ASC', 0), 2);
-  console.error(`measuring ${filters.length} filters × ${queueSorts.length} sorts × 2 directions at ${short(SMALL)} and ${short(BIG)} (app.request, ${SAMPLES} samples each) …`);
+  console.error(
+    `measuring ${filters.length} filters × ${queueSorts.length} sorts × 2 directions at ${short(SMALL)} and ${short(BIG)} (app.request, ${SAMPLES} samples each) …`,
+  );
   const rows: Row[] = [];
   const started = performance.now();
   for (const f of filters) {
@@ -324,13 +401,20 @@ async function main() {
     process.stderr.write(`  ${f.name} done (${((performance.now() - started) / 1000).toFixed(0)} s)\n`);
   }
   const cube = (await big.deps.db.rows<{ n: number }>(sql`SELECT count(*) AS n FROM case_counts`))[0]!;
-  console.log(`\nqueue list on ${big.deps.database.engine === 'pg' ? 'PostgreSQL' : 'SQLite'}, ${short(SMALL)} vs ${short(BIG)} cases (case_counts rows: ${cube.n}); Node ${process.version}`);
+  console.log(
+    `\nqueue list on ${big.deps.database.engine === 'pg' ? 'PostgreSQL' : 'SQLite'}, ${short(SMALL)} vs ${short(BIG)} cases (case_counts rows: ${cube.n}); Node ${process.version}`,
+  );
   for (const t of [small, big]) {
-    console.log(`  ${short(t.n)}: generated (when built) in ${(t.meta.ms / 1000).toFixed(1)} s = ${Math.round(t.n / (t.meta.ms / 1000)).toLocaleString('en')} cases/s, phases ms ${JSON.stringify(t.meta.phases)}`);
+    console.log(
+      `  ${short(t.n)}: generated (when built) in ${(t.meta.ms / 1000).toFixed(1)} s = ${Math.round(t.n / (t.meta.ms / 1000)).toLocaleString('en')} cases/s, phases ms ${JSON.stringify(t.meta.phases)}`,
+    );
   }
   console.log('');
   printTable(rows);
-  writeFileSync(`${DIR}/results-${PG ? 'pg-' : ''}${short(BIG)}${onlyFilters ? '-partial' : ''}.json`, JSON.stringify({ big: BIG, samples: SAMPLES, rows }, null, 2));
+  writeFileSync(
+    `${DIR}/results-${PG ? 'pg-' : ''}${short(BIG)}${onlyFilters ? '-partial' : ''}.json`,
+    JSON.stringify({ big: BIG, samples: SAMPLES, rows }, null, 2),
+  );
   await small.deps.database.close();
   await big.deps.database.close();
 }

@@ -88,8 +88,14 @@ export const stackRoutes: StackRoute[] = [
   { name: '/healthz (the middleware stack)', goal: 0.8, request: () => ({ method: 'GET', path: '/healthz' }) },
   { name: 'queue list, 25 rows (staff)', goal: 0.5, request: (f) => ({ method: 'GET', path: queuePath, headers: { cookie: f.staffCookie } }) },
   { name: 'case detail (staff, audited)', request: (f) => ({ method: 'GET', path: `/admin/api/cases/${f.caseId}`, headers: { cookie: f.staffCookie } }) },
-  { name: 'withdrawal gate (service key)', request: (f) => ({ method: 'GET', path: `/service/v1/users/${f.gateUserId}/withdrawal-status`, headers: { authorization: `Bearer ${f.serviceKey}` } }) },
-  { name: 'end-user sign-in (password)', request: (f) => ({ method: 'POST', path: '/api/v1/auth/login', ...json({ email: f.signInEmail, password: PASSWORD }) }) },
+  {
+    name: 'withdrawal gate (service key)',
+    request: (f) => ({ method: 'GET', path: `/service/v1/users/${f.gateUserId}/withdrawal-status`, headers: { authorization: `Bearer ${f.serviceKey}` } }),
+  },
+  {
+    name: 'end-user sign-in (password)',
+    request: (f) => ({ method: 'POST', path: '/api/v1/auth/login', ...json({ email: f.signInEmail, password: PASSWORD }) }),
+  },
 ];
 
 /**
@@ -114,9 +120,20 @@ interface LoadResult {
   busyMs: number;
 }
 
-function load(port: number, requests: BenchRequest[], options: { concurrency: number; seconds?: number; once?: boolean }): { done: Promise<LoadResult>; stop: () => void } {
+function load(
+  port: number,
+  requests: BenchRequest[],
+  options: { concurrency: number; seconds?: number; once?: boolean },
+): { done: Promise<LoadResult>; stop: () => void } {
   const worker = new Worker(new URL('./load-client.mjs', import.meta.url), {
-    workerData: { port, requests, concurrency: options.concurrency, durationMs: (options.seconds ?? SECONDS) * 1000, warmupMs: options.once ? 0 : 300, once: Boolean(options.once) },
+    workerData: {
+      port,
+      requests,
+      concurrency: options.concurrency,
+      durationMs: (options.seconds ?? SECONDS) * 1000,
+      warmupMs: options.once ? 0 : 300,
+      once: Boolean(options.once),
+    },
   });
   const cpu = loopCpuMs();
   const done = new Promise<LoadResult>((resolve, reject) => {
@@ -142,9 +159,21 @@ const p95 = (xs: number[]) => {
 function bareApp() {
   const t = Date.parse('2026-11-26T09:00:00Z');
   const rows = Array.from({ length: 25 }, (_, i) => ({
-    id: 1000 + i, status: 'submitted', version: 3, userId: 500 + i, maskedEmail: `a***${i}@gmail.com`, methods: ['questions', 'transfer'],
-    riskScore: 40 + i, riskBand: 'medium', slaDueAt: new Date(t + i * 60_000).toISOString(), slaBreached: false, assigneeId: null,
-    firstApproverId: null, createdAt: new Date(t - i * 3_600_000).toISOString(), submittedAt: new Date(t - i * 3_500_000).toISOString(), decidedAt: null,
+    id: 1000 + i,
+    status: 'submitted',
+    version: 3,
+    userId: 500 + i,
+    maskedEmail: `a***${i}@gmail.com`,
+    methods: ['questions', 'transfer'],
+    riskScore: 40 + i,
+    riskBand: 'medium',
+    slaDueAt: new Date(t + i * 60_000).toISOString(),
+    slaBreached: false,
+    assigneeId: null,
+    firstApproverId: null,
+    createdAt: new Date(t - i * 3_600_000).toISOString(),
+    submittedAt: new Date(t - i * 3_500_000).toISOString(),
+    decidedAt: null,
   }));
   const app = new Hono();
   app.get('/bare', (c) => c.json(rows));
@@ -154,20 +183,48 @@ function bareApp() {
 async function setUp(dir: string) {
   const path = join(dir, 'stack.db');
   // The server's own settings (ARGON2_THREADS, ARGON2_NICE from the environment), a sign-in budget the load cannot exhaust.
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test', DATABASE_PATH: path, DATABASE_URL: '', REBIND_MASTER_KEY: MASTER_KEY, LOG_LEVEL: 'info', USER_SIGNIN_IP_LIMIT_PER_MINUTE: '100000000', SERVICE_RATE_LIMIT_PER_MINUTE: '100000000' });
+  const config = loadConfig({
+    ...process.env,
+    NODE_ENV: 'test',
+    DATABASE_PATH: path,
+    DATABASE_URL: '',
+    REBIND_MASTER_KEY: MASTER_KEY,
+    LOG_LEVEL: 'info',
+    USER_SIGNIN_IP_LIMIT_PER_MINUTE: '100000000',
+    SERVICE_RATE_LIMIT_PER_MINUTE: '100000000',
+  });
   configureArgon2({ threads: config.argon2Threads, nice: config.argon2Nice });
   const database = await openDatabase({ path });
   const random = (n: number) => randomBytes(n);
   // Logs go where a server's go (here /dev/null, asynchronously as pino writes stdout), not into the output.
   const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: false }));
-  const deps: Deps = { config, db: database.db, database, keyring: createKeyring(MASTER_KEY), clock: systemClock, random, logger, transports: {}, biometric: simulatedBiometricProvider(config.origin, random), lifecycle: { draining: false } };
+  const deps: Deps = {
+    config,
+    db: database.db,
+    database,
+    keyring: createKeyring(MASTER_KEY),
+    clock: systemClock,
+    random,
+    logger,
+    transports: {},
+    biometric: simulatedBiometricProvider(config.origin, random),
+    lifecycle: { draining: false },
+  };
 
   const agent = await createStaffMember(deps, { email: 'bench-agent@staff.test', name: 'Bench agent', role: 'agent' }, { type: 'system', label: 'bench' });
   await createStaffMember(deps, { email: 'bench-supervisor@staff.test', name: 'Bench supervisor', role: 'supervisor' }, { type: 'system', label: 'bench' });
   await generateBigFixtures(deps, { cases: CASES });
   const token = randomBytes(32).toString('base64url');
   const now = deps.clock();
-  await deps.db.insert(staffSessions).values({ id: sha256Hex(token), staffId: agent.member.id, state: 'active', csrfToken: 'bench', createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + 86_400_000) });
+  await deps.db.insert(staffSessions).values({
+    id: sha256Hex(token),
+    staffId: agent.member.id,
+    state: 'active',
+    csrfToken: 'bench',
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + 86_400_000),
+  });
 
   // End users with an authenticator: one signs in again and again; each of the others answers one TOTP step
   // (a code's time step is accepted once per tool).
@@ -176,18 +233,30 @@ async function setUp(dir: string) {
   const needed = 1 + 2 * ROUNDS * TOTP_SAMPLES;
   await deps.db.transaction(async (tx) => {
     for (let i = 0; i < needed; i++) {
-      const [user] = await tx.insert(users).values({ email: `bench-user-${i}@example.net`, passwordHash, createdAt: now, updatedAt: now }).returning();
+      const [user] = await tx
+        .insert(users)
+        .values({ email: `bench-user-${i}@example.net`, passwordHash, createdAt: now, updatedAt: now })
+        .returning();
       const secret = generateTotpSecret(random);
       await insertFactor(tx, deps, user!.id, { type: 'totp', name: 'Authenticator', totpSecret: secret }, {});
       if (i === 0) continue;
       const challengeId = randomBytes(32).toString('base64url');
-      await tx.insert(loginChallenges).values({ id: sha256Hex(challengeId), userId: user!.id, createdAt: now, expiresAt: new Date(now.getTime() + 3_600_000), ip: '127.0.0.1', userAgent: 'bench' });
+      await tx.insert(loginChallenges).values({
+        id: sha256Hex(challengeId),
+        userId: user!.id,
+        createdAt: now,
+        expiresAt: new Date(now.getTime() + 3_600_000),
+        ip: '127.0.0.1',
+        userAgent: 'bench',
+      });
       totpUsers.push({ challengeId, secret });
     }
   });
-  const caseId = Number((await deps.database.sqlite!.reader.prepare(`SELECT max(id) AS id FROM cases WHERE status = 'in_review'`).get() as { id: number }).id);
+  const caseId = Number(
+    ((await deps.database.sqlite!.reader.prepare(`SELECT max(id) AS id FROM cases WHERE status = 'in_review'`).get()) as { id: number }).id,
+  );
   const service = await createServiceAccount(deps, { name: 'bench wallet', scopes: ['withdrawals:read'] }, { type: 'system', label: 'bench' });
-  const gateUserId = Number((await deps.database.sqlite!.reader.prepare(`SELECT min(id) AS id FROM users`).get() as { id: number }).id);
+  const gateUserId = Number(((await deps.database.sqlite!.reader.prepare(`SELECT min(id) AS id FROM users`).get()) as { id: number }).id);
   return {
     deps,
     passwordHash,
@@ -204,12 +273,14 @@ async function argon2Rate(hash: string, seconds: number): Promise<{ perSecond: n
   const started = performance.now();
   const stopAt = started + seconds * 1000;
   let completed = 0;
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (performance.now() < stopAt) {
-      if (!(await verify(hash, PASSWORD))) throw new Error('argon2 verify failed');
-      if (performance.now() <= stopAt) completed++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (performance.now() < stopAt) {
+        if (!(await verify(hash, PASSWORD))) throw new Error('argon2 verify failed');
+        if (performance.now() <= stopAt) completed++;
+      }
+    }),
+  );
   return { perSecond: completed / seconds, busyMs: loopCpuMs() - cpu, completed };
 }
 
@@ -306,12 +377,18 @@ export async function runStackBench(): Promise<void> {
     const rate = (name: string) => totals.get(name)!.completed / totals.get(name)!.seconds;
     const perRequestUs = (name: string) => (totals.get(name)!.busyMs * 1000) / totals.get(name)!.completed;
     const bareRate = rate('bare');
-    console.log(`\nrequest stack over HTTP on SQLite; Node ${process.version}, concurrency ${CONCURRENCY}, ${ROUNDS} × ${SECONDS} s per route (load from a worker thread)`);
-    console.log(`${'route'.padEnd(34)} ${'req/s'.padStart(8)} ${'÷ bare'.padStart(7)} ${'goal'.padStart(6)}   ${'loop CPU µs'.padStart(11)} ${'p95 ms'.padStart(7)}`);
+    console.log(
+      `\nrequest stack over HTTP on SQLite; Node ${process.version}, concurrency ${CONCURRENCY}, ${ROUNDS} × ${SECONDS} s per route (load from a worker thread)`,
+    );
+    console.log(
+      `${'route'.padEnd(34)} ${'req/s'.padStart(8)} ${'÷ bare'.padStart(7)} ${'goal'.padStart(6)}   ${'loop CPU µs'.padStart(11)} ${'p95 ms'.padStart(7)}`,
+    );
     const line = (name: string, ratio: number | null, goal: string, ok: boolean | null) => {
       const t = totals.get(name)!;
       const p = t.p95s.length ? Math.max(...t.p95s).toFixed(2) : '–';
-      console.log(`${name.padEnd(34)} ${rate(name).toFixed(0).padStart(8)} ${(ratio === null ? '' : ratio.toFixed(2)).padStart(7)} ${goal.padStart(6)} ${ok === null ? ' ' : ok ? ' ' : '✗'} ${perRequestUs(name).toFixed(0).padStart(11)} ${p.padStart(7)}`);
+      console.log(
+        `${name.padEnd(34)} ${rate(name).toFixed(0).padStart(8)} ${(ratio === null ? '' : ratio.toFixed(2)).padStart(7)} ${goal.padStart(6)} ${ok === null ? ' ' : ok ? ' ' : '✗'} ${perRequestUs(name).toFixed(0).padStart(11)} ${p.padStart(7)}`,
+      );
     };
     line('bare', null, '', null);
     for (const route of routes) {
@@ -321,10 +398,16 @@ export async function runStackBench(): Promise<void> {
     if (signIn) {
       const signInRatio = rate(signIn.name) / rate('argon2 verify');
       console.log('');
-      console.log(`sign-in ÷ raw argon2 verify (${rate('argon2 verify').toFixed(1)} verify/s at concurrency ${CONCURRENCY}): ${signInRatio.toFixed(2)}  goal ≥ 0.8 ${signInRatio >= 0.8 ? '' : '✗'}`);
-      console.log(`  event-loop CPU per sign-in: ${(perRequestUs(signIn.name) / 1000).toFixed(2)} ms (goal: ≤ 2 ms beyond the verify, which runs off the loop)`);
+      console.log(
+        `sign-in ÷ raw argon2 verify (${rate('argon2 verify').toFixed(1)} verify/s at concurrency ${CONCURRENCY}): ${signInRatio.toFixed(2)}  goal ≥ 0.8 ${signInRatio >= 0.8 ? '' : '✗'}`,
+      );
+      console.log(
+        `  event-loop CPU per sign-in: ${(perRequestUs(signIn.name) / 1000).toFixed(2)} ms (goal: ≤ 2 ms beyond the verify, which runs off the loop)`,
+      );
       const totpRatio = p95(busyLatencies) / p95(idleLatencies);
-      console.log(`TOTP step p95 with sign-in saturated ÷ idle: ${p95(busyLatencies).toFixed(2)} ms ÷ ${p95(idleLatencies).toFixed(2)} ms = ${totpRatio.toFixed(2)}  goal ≤ 1.5 ${totpRatio <= 1.5 ? '' : '✗'}  (per round: ${busyP95.map((b, i) => (b / idleP95[i]!).toFixed(2)).join(', ')}; event-loop CPU ${(perRequestUs('TOTP step idle') / 1000).toFixed(2)} ms per step idle)`);
+      console.log(
+        `TOTP step p95 with sign-in saturated ÷ idle: ${p95(busyLatencies).toFixed(2)} ms ÷ ${p95(idleLatencies).toFixed(2)} ms = ${totpRatio.toFixed(2)}  goal ≤ 1.5 ${totpRatio <= 1.5 ? '' : '✗'}  (per round: ${busyP95.map((b, i) => (b / idleP95[i]!).toFixed(2)).join(', ')}; event-loop CPU ${(perRequestUs('TOTP step idle') / 1000).toFixed(2)} ms per step idle)`,
+      );
     }
     console.log(`(req/s ÷ bare: higher is better; loop CPU µs: the server's event-loop ${hasProc ? 'CPU' : 'busy'} time per request; p95: worst round)`);
 

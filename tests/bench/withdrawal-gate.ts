@@ -85,7 +85,13 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 function summarise(phases: PhaseResult[]) {
   const latencies = phases.flatMap((p) => p.latencies).sort((a, b) => a - b);
   const seconds = phases.reduce((s, p) => s + p.seconds, 0);
-  return { requests: latencies.length, errors: phases.reduce((s, p) => s + p.errors, 0), p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99), rps: latencies.length / seconds };
+  return {
+    requests: latencies.length,
+    errors: phases.reduce((s, p) => s + p.errors, 0),
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    rps: latencies.length / seconds,
+  };
 }
 
 /** A fresh database of the engine under test: a temp SQLite file, or a new database on the PostgreSQL server. */
@@ -119,9 +125,26 @@ async function freshDatabase(pgUrl?: string) {
 
 export async function benchWithdrawalGate(pgUrl?: string): Promise<void> {
   const fresh = await freshDatabase(pgUrl);
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: fresh.path, REBIND_MASTER_KEY: MASTER_KEY, LOG_LEVEL: 'silent', SERVICE_RATE_LIMIT_PER_MINUTE: '100000000' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_PATH: fresh.path,
+    REBIND_MASTER_KEY: MASTER_KEY,
+    LOG_LEVEL: 'silent',
+    SERVICE_RATE_LIMIT_PER_MINUTE: '100000000',
+  });
   const random = (n: number) => randomBytes(n);
-  const deps: Deps = { config, db: fresh.database.db, database: fresh.database, keyring: createKeyring(MASTER_KEY), clock: () => new Date(), random, logger: createLogger('silent'), transports: {}, biometric: simulatedBiometricProvider(config.origin, random), lifecycle: { draining: false } };
+  const deps: Deps = {
+    config,
+    db: fresh.database.db,
+    database: fresh.database,
+    keyring: createKeyring(MASTER_KEY),
+    clock: () => new Date(),
+    random,
+    logger: createLogger('silent'),
+    transports: {},
+    biometric: simulatedBiometricProvider(config.origin, random),
+    lifecycle: { draining: false },
+  };
 
   // Users, a tenth of them locked and a few frozen, so the answers vary.
   const now = new Date();
@@ -140,7 +163,9 @@ export async function benchWithdrawalGate(pgUrl?: string): Promise<void> {
   const hello = new Hono().get('/hello', (c) => c.json({ hello: 'world' }));
   const listen = (fetch: (req: Request) => Response | Promise<Response>) =>
     new Promise<{ port: number; close: () => Promise<void> }>((resolve) => {
-      const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve({ port: info.port, close: () => new Promise((r) => server.close(() => r())) }));
+      const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
+        resolve({ port: info.port, close: () => new Promise((r) => server.close(() => r())) }),
+      );
     });
   const app = createApp(deps);
   const gateServer = await listen(app.fetch);
@@ -153,7 +178,9 @@ export async function benchWithdrawalGate(pgUrl?: string): Promise<void> {
   });
   const auth = { authorization: `Bearer ${key}` };
 
-  console.error(`withdrawal gate on ${fresh.database.engine === 'pg' ? 'PostgreSQL' : 'SQLite'}: ${USERS} users, ${CONCURRENCY} connections, ${PHASE_MS / 1000} s phases …`);
+  console.error(
+    `withdrawal gate on ${fresh.database.engine === 'pg' ? 'PostgreSQL' : 'SQLite'}: ${USERS} users, ${CONCURRENCY} connections, ${PHASE_MS / 1000} s phases …`,
+  );
   await runLoad(helloUrls, {}, 1000); // warm-up: JIT, connections, statement caches
   await runLoad(gateUrls, auth, 1000);
   const helloPhases: PhaseResult[] = [];
@@ -165,12 +192,21 @@ export async function benchWithdrawalGate(pgUrl?: string): Promise<void> {
   const h = summarise(helloPhases);
   const g = summarise(gatePhases);
   const fmt = (x: number) => x.toFixed(2);
-  console.log(`\nwithdrawal gate vs Hono hello-world, real HTTP (node:http), ${CONCURRENCY} concurrent keep-alive connections, ${fresh.database.engine === 'pg' ? 'PostgreSQL' : 'SQLite'}, Node ${process.version}`);
+  console.log(
+    `\nwithdrawal gate vs Hono hello-world, real HTTP (node:http), ${CONCURRENCY} concurrent keep-alive connections, ${fresh.database.engine === 'pg' ? 'PostgreSQL' : 'SQLite'}, Node ${process.version}`,
+  );
   console.log('  route                                   requests   errors   p50 ms   p99 ms      req/s');
-  for (const [name, s] of [['GET /hello (bare Hono)', h], ['GET /service/v1/users/{id}/withdrawal-status', g]] as const) {
-    console.log(`  ${name.padEnd(40)}${String(s.requests).padStart(8)}${String(s.errors).padStart(9)}${fmt(s.p50).padStart(9)}${fmt(s.p99).padStart(9)}${Math.round(s.rps).toString().padStart(11)}`);
+  for (const [name, s] of [
+    ['GET /hello (bare Hono)', h],
+    ['GET /service/v1/users/{id}/withdrawal-status', g],
+  ] as const) {
+    console.log(
+      `  ${name.padEnd(40)}${String(s.requests).padStart(8)}${String(s.errors).padStart(9)}${fmt(s.p50).padStart(9)}${fmt(s.p99).padStart(9)}${Math.round(s.rps).toString().padStart(11)}`,
+    );
   }
-  console.log(`  ratio gate ÷ hello: p50 ×${fmt(g.p50 / h.p50)}, p99 ×${fmt(g.p99 / h.p99)}, throughput ×${fmt(g.rps / h.rps)} (shared 2-core machine: read the ratios, not the absolute figures)`);
+  console.log(
+    `  ratio gate ÷ hello: p50 ×${fmt(g.p50 / h.p50)}, p99 ×${fmt(g.p99 / h.p99)}, throughput ×${fmt(g.rps / h.rps)} (shared 2-core machine: read the ratios, not the absolute figures)`,
+  );
   await gateServer.close();
   await helloServer.close();
   await fresh.database.close();

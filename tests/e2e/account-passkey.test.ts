@@ -68,7 +68,10 @@ describe('a passkey through the account pages', () => {
       await shot('01-bind');
       await page.getByRole('button', { name: 'Create the passkey' }).click();
       await page.getByText(`Phone ${width} is bound`).waitFor();
-      const bound = await ctx.deps.db.select().from(userFactors).where(and(eq(userFactors.userId, user.id), eq(userFactors.status, 'active')));
+      const bound = await ctx.deps.db
+        .select()
+        .from(userFactors)
+        .where(and(eq(userFactors.userId, user.id), eq(userFactors.status, 'active')));
       expect(bound).toMatchObject([{ type: 'passkey', name: `Phone ${width}` }]);
 
       // The overview: the only tool's Unbind is disabled and says why.

@@ -166,7 +166,9 @@ describe('the reset story through the account pages', () => {
       await approveInDesk(caseId);
 
       // The submission email's link shows the decision (no password).
-      const statusLink = new RegExp(`${desk.origin}/account/case/${caseId}#token=[A-Za-z0-9_-]+`).exec(await lastMessageTo(user.email, /submitted for review/))![0];
+      const statusLink = new RegExp(`${desk.origin}/account/case/${caseId}#token=[A-Za-z0-9_-]+`).exec(
+        await lastMessageTo(user.email, /submitted for review/),
+      )![0];
       const mailbox = await context.newPage();
       await mailbox.goto(statusLink);
       await mailbox.getByText('Approved', { exact: true }).waitFor();

@@ -51,20 +51,26 @@ const roles = [
   { key: 'ana', role: 'agent', menu: ['Dashboard', 'Queue', 'Users'] },
   { key: 'sam', role: 'supervisor', menu: ['Dashboard', 'Queue', 'Team', 'Users', 'Insider signals'] },
   { key: 'ada', role: 'auditor', menu: ['Dashboard', 'Queue', 'Users', 'Audit log'] },
-  { key: 'root', role: 'admin', menu: ['Dashboard', 'Queue', 'Users', 'Audit log', 'Insider signals', 'Reason codes', 'Staff', 'Service accounts', 'Webhooks', 'Outbox'] },
+  {
+    key: 'root',
+    role: 'admin',
+    menu: ['Dashboard', 'Queue', 'Users', 'Audit log', 'Insider signals', 'Reason codes', 'Staff', 'Service accounts', 'Webhooks', 'Outbox'],
+  },
 ] as const;
 
 describe('a walk of the whole desk by clicking, in Chromium', () => {
   for (const { key, role, menu } of roles) {
     it(`as the ${role}: every menu entry, list row, dialog, back, language and theme`, async () => {
-      const walker = await signIn(key, (page) =>
-        new DeskWalker(page, desk.origin, {
-          directActions: DIRECT_ACTIONS,
-          rowsPerList: 2,
-          onScreen: async (shot, name) => {
-            await shot.screenshot({ path: join(ARTIFACTS, `${role}-${name.replace(/[^\w-]+/g, '_')}.png`) });
-          },
-        }),
+      const walker = await signIn(
+        key,
+        (page) =>
+          new DeskWalker(page, desk.origin, {
+            directActions: DIRECT_ACTIONS,
+            rowsPerList: 2,
+            onScreen: async (shot, name) => {
+              await shot.screenshot({ path: join(ARTIFACTS, `${role}-${name.replace(/[^\w-]+/g, '_')}.png`) });
+            },
+          }),
       );
       const entries = await walker.menuEntries();
       // The menu offers at least what the role needs (new entries are walked too).

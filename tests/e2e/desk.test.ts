@@ -112,7 +112,13 @@ describe('the desk in Chromium', () => {
     await page.getByRole('toolbar', { name: 'Case actions' }).waitFor();
     desk.ctx.clock.advance(30_000); // a TOTP code is accepted once: the next step
     const otherSession = new StaffClient(desk.ctx);
-    const signedIn = await otherSession.signIn({ id: 0, email: person('ana').email, password: person('ana').password, totpSecret: demoTotpSecret('ana'), role: 'agent' });
+    const signedIn = await otherSession.signIn({
+      id: 0,
+      email: person('ana').email,
+      password: person('ana').password,
+      totpSecret: demoTotpSecret('ana'),
+      role: 'agent',
+    });
     expect(signedIn.status).toBe(200);
     const { version } = (await (await otherSession.get(`/admin/api/cases/${bruno}`)).json()) as { version: number };
     expect((await otherSession.post(`/admin/api/cases/${bruno}/approve`, { version })).status).toBe(200);

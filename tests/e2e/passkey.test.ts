@@ -38,7 +38,14 @@ beforeAll(async () => {
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
 }, 60_000);
 
@@ -96,10 +103,13 @@ describe('passkeys in Chromium', () => {
     expect(factor.lastUsedAt).not.toBeNull();
 
     // A stored counter ahead of the authenticator's means a clone: refused and flagged.
-    await ctx.deps.db.update(userFactors).set({ signCount: factor.signCount! + 1000 }).where(eq(userFactors.id, factor.id));
+    await ctx.deps.db
+      .update(userFactors)
+      .set({ signCount: factor.signCount! + 1000 })
+      .where(eq(userFactors.id, factor.id));
     const cloned = await signIn();
     expect(cloned.status).toBe(401);
-    expect((await ctx.deps.db.select().from(factorHistory).where(eq(factorHistory.event, 'counter_regression')))).toHaveLength(1);
-    expect((await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'passkey.counter_regression')))).toHaveLength(1);
+    expect(await ctx.deps.db.select().from(factorHistory).where(eq(factorHistory.event, 'counter_regression'))).toHaveLength(1);
+    expect(await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'passkey.counter_regression'))).toHaveLength(1);
   });
 });

@@ -32,7 +32,10 @@ afterAll(async () => {
 describe('the approval email link in a real browser', () => {
   it('binds a phone (country picker, texted code) on the account pages, under the CSP; an older /recovery/rebind link still lands there', async () => {
     const { user, deposit } = await makeRecoverableUser(ctx);
-    const { caseId } = await submittedCase(ctx, user.email, [{ method: 'security_questions', answers: ANSWERS }, { method: 'transfer_record', email: user.email, ...deposit }]);
+    const { caseId } = await submittedCase(ctx, user.email, [
+      { method: 'security_questions', answers: ANSWERS },
+      { method: 'transfer_record', email: user.email, ...deposit },
+    ]);
     const agent = await signedInStaff(ctx, 'agent');
     const v = async () => (await ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0]!.version;
     await agent.client.post(`/admin/api/cases/${caseId}/claim`, { version: await v() });
@@ -56,7 +59,12 @@ describe('the approval email link in a real browser', () => {
     await page.getByRole('button', { name: 'Confirm and bind' }).click();
     await page.getByRole('heading', { level: 1, name: 'Your account is protected again' }).waitFor();
     expect((await ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0]!.status).toBe('completed');
-    expect(await ctx.deps.db.select().from(userFactors).where(and(eq(userFactors.userId, user.id), eq(userFactors.status, 'active')))).toMatchObject([{ type: 'sms' }]);
+    expect(
+      await ctx.deps.db
+        .select()
+        .from(userFactors)
+        .where(and(eq(userFactors.userId, user.id), eq(userFactors.status, 'active'))),
+    ).toMatchObject([{ type: 'sms' }]);
     expect(violations).toEqual([]);
     // The link is spent: opening it again (a new tab from the email) says so.
     const again = await browser.newPage();

@@ -20,7 +20,14 @@ let browser: Browser;
 const contexts: BrowserContext[] = [];
 
 const person = (key: string) => demoStaff.find((s) => s.key === key)!;
-const staffId = async (key: string) => (await desk.ctx.deps.db.select().from(staff).where(eq(staff.email, person(key).email)).limit(1))[0]!.id;
+const staffId = async (key: string) =>
+  (
+    await desk.ctx.deps.db
+      .select()
+      .from(staff)
+      .where(eq(staff.email, person(key).email))
+      .limit(1)
+  )[0]!.id;
 const caseOf = async (email: string) => {
   const { db } = desk.ctx.deps;
   const user = (await db.select().from(users).where(eq(users.email, email)).limit(1))[0]!;
@@ -77,7 +84,13 @@ describe('a supervisor runs the team in Chromium', () => {
     await sam.getByText(`Case #${alice.id} assigned.`).waitFor();
     await sam.getByText('Held by Bo Agent.').waitFor();
     expect(await caseOf('alice.martin@example.com')).toMatchObject({ status: 'in_review', assigneeId: await staffId('bo') });
-    const assigned = (await desk.ctx.deps.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'case.assign'), eq(auditEvents.targetId, String(alice.id)))).limit(1))[0]!;
+    const assigned = (
+      await desk.ctx.deps.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, 'case.assign'), eq(auditEvents.targetId, String(alice.id))))
+        .limit(1)
+    )[0]!;
     expect(JSON.parse(assigned.details)).toMatchObject({ from: null, to: await staffId('bo') });
 
     // Bo sees it under "My cases".
@@ -87,7 +100,11 @@ describe('a supervisor runs the team in Chromium', () => {
     await bo.getByRole('toolbar', { name: 'Saved views' }).getByRole('button', { name: 'My cases' }).click();
     await bo.getByRole('link', { name: `#${alice.id}` }).waitFor();
     await sam.getByRole('menuitem', { name: 'Queue' }).click();
-    await sam.getByRole('row').filter({ hasText: `#${alice.id}` }).getByText('Bo Agent').waitFor();
+    await sam
+      .getByRole('row')
+      .filter({ hasText: `#${alice.id}` })
+      .getByText('Bo Agent')
+      .waitFor();
     await screenshot(sam, 'queue-assignees-light');
 
     // Back on the Team page, Bo holds one case: release all of them.

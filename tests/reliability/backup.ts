@@ -60,7 +60,13 @@ export async function bigDatabase(cases: number, log: (line: string) => void): P
   return file;
 }
 
-export async function runBackupUnderLoad(options: { cases: number; perSecond: number; log?: (line: string) => void; compareOldApi?: boolean; source?: string }): Promise<BackupFigures> {
+export async function runBackupUnderLoad(options: {
+  cases: number;
+  perSecond: number;
+  log?: (line: string) => void;
+  compareOldApi?: boolean;
+  source?: string;
+}): Promise<BackupFigures> {
   const log = options.log ?? (() => undefined);
   // An existing generated database (e.g. the bench's data/bench/cases-10000000.db) is copied, never written.
   const source = options.source ?? (await bigDatabase(options.cases, log));
@@ -72,7 +78,11 @@ export async function runBackupUnderLoad(options: { cases: number; perSecond: nu
     const world = await prepareLoad(stack, { users: 40, agents: 3 });
     // Staff writes (notes on cases, an admin relabelling reason codes: each a transaction with its
     // audit event), end-user sign-ins and case filings (password hashing) among them.
-    const load = startLoad(stack, world, { workers: 16, perSecond: options.perSecond, kinds: ['relabel', 'note', 'relabel', 'relabel', 'signin', 'relabel', 'note', 'relabel', 'relabel', 'file'] });
+    const load = startLoad(stack, world, {
+      workers: 16,
+      perSecond: options.perSecond,
+      kinds: ['relabel', 'note', 'relabel', 'relabel', 'signin', 'relabel', 'note', 'relabel', 'relabel', 'file'],
+    });
     const warmStart = Date.now();
     await sleep(5000);
     const writesPerSecondBefore = load.ackedCount() / ((Date.now() - warmStart) / 1000);
@@ -84,7 +94,9 @@ export async function runBackupUnderLoad(options: { cases: number; perSecond: nu
     const backupMs = Date.now() - t0;
     const writesPerSecondDuring = (load.ackedCount() - ackedAtStart) / (backupMs / 1000);
     if (result.code !== 0) throw new Error(`db backup failed: ${result.stdout} ${result.stderr}`);
-    log(`  db backup: ${(result.json.bytes / 1e6).toFixed(0)} MB in ${(backupMs / 1000).toFixed(1)} s while the server acknowledged ${writesPerSecondDuring.toFixed(0)} writes/s`);
+    log(
+      `  db backup: ${(result.json.bytes / 1e6).toFixed(0)} MB in ${(backupMs / 1000).toFixed(1)} s while the server acknowledged ${writesPerSecondDuring.toFixed(0)} writes/s`,
+    );
     let oldApi: BackupFigures['oldApi'];
     if (options.compareOldApi) oldApi = await oldOnlineBackup(stack, load, join(stack.dir, 'old-api.db'), 60_000, log);
     await load.stop();
@@ -136,7 +148,13 @@ export async function runBackupUnderLoad(options: { cases: number; perSecond: nu
 }
 
 /** The page-by-page online backup API that `db backup` used before, under the same load, for comparison. */
-async function oldOnlineBackup(stack: Stack, load: ReturnType<typeof startLoad>, file: string, capMs: number, log: (line: string) => void): Promise<NonNullable<BackupFigures['oldApi']>> {
+async function oldOnlineBackup(
+  stack: Stack,
+  load: ReturnType<typeof startLoad>,
+  file: string,
+  capMs: number,
+  log: (line: string) => void,
+): Promise<NonNullable<BackupFigures['oldApi']>> {
   const script = `const D=require('better-sqlite3');const c=new D(process.argv[1],{readonly:true});c.backup(process.argv[2]).then(()=>process.exit(0),(e)=>{console.error(e);process.exit(1)});`;
   const ackedAtStart = load.ackedCount();
   const t0 = Date.now();
@@ -153,7 +171,9 @@ async function oldOnlineBackup(stack: Stack, load: ReturnType<typeof startLoad>,
   });
   const ms = Date.now() - t0;
   const writesPerSecondDuring = (load.ackedCount() - ackedAtStart) / (ms / 1000);
-  log(`  the old online backup API under the same load: ${finished ? `finished in ${(ms / 1000).toFixed(1)} s` : `not finished after ${(ms / 1000).toFixed(0)} s`} (${writesPerSecondDuring.toFixed(0)} writes/s)`);
+  log(
+    `  the old online backup API under the same load: ${finished ? `finished in ${(ms / 1000).toFixed(1)} s` : `not finished after ${(ms / 1000).toFixed(0)} s`} (${writesPerSecondDuring.toFixed(0)} writes/s)`,
+  );
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true });
   return { finished, ms, writesPerSecondDuring };
 }
@@ -163,6 +183,10 @@ export function formatBackup(f: BackupFigures): string {
     `backup under load: ${f.cases.toLocaleString('en')} cases (${f.databaseMb.toFixed(0)} MB): db backup finished in ${(f.backupMs / 1000).toFixed(1)} s (the copy ${(f.copyMs / 1000).toFixed(1)} s, then its quick_check) while the server acknowledged ${f.writesPerSecondDuring.toFixed(0)} writes/s (goal ≥ 50; ${f.writesPerSecondBefore.toFixed(0)}/s before it started)`,
     `  the backup: integrity ${f.integrity}, audit verify ${f.auditVerify.ok ? `intact (${f.auditVerify.count} events)` : 'BROKEN'}, ${f.missingInBackup} of ${f.ackedBefore} writes acknowledged before it started missing (goal 0)`,
     `  db restore (server stopped): ${(f.restoreMs / 1000).toFixed(1)} s; the server on it: /readyz ${f.restoredReady ? 'ready' : 'NOT READY'}, the case list ${f.restoredListStatus} (${f.restoredTotal})`,
-    ...(f.oldApi ? [`  for comparison, the old page-by-page online backup under the same load: ${f.oldApi.finished ? `finished in ${(f.oldApi.ms / 1000).toFixed(1)} s` : `not finished after ${(f.oldApi.ms / 1000).toFixed(0)} s`} (${f.oldApi.writesPerSecondDuring.toFixed(0)} writes/s)`] : []),
+    ...(f.oldApi
+      ? [
+          `  for comparison, the old page-by-page online backup under the same load: ${f.oldApi.finished ? `finished in ${(f.oldApi.ms / 1000).toFixed(1)} s` : `not finished after ${(f.oldApi.ms / 1000).toFixed(0)} s`} (${f.oldApi.writesPerSecondDuring.toFixed(0)} writes/s)`,
+        ]
+      : []),
   ].join('\n');
 }

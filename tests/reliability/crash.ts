@@ -26,15 +26,29 @@ export async function integrityCheck(stack: Stack): Promise<string> {
     return rows.map((r) => r.integrity_check).join('; ');
   }
   // PostgreSQL recovers from its WAL on start; read every table through once (a damaged page or index would error).
-  const tables = await stack.handle!.db.rows<{ name: string }>(sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`);
+  const tables = await stack.handle!.db.rows<{ name: string }>(
+    sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`,
+  );
   for (const t of tables) await stack.handle!.db.rows(sql`SELECT count(*) FROM ${sql.identifier(t.name)}`);
   return 'ok';
 }
 
-export async function runCrash(stack: Stack, options: { rounds: number; loadMs: [number, number]; seed: number; workers?: number; log?: (line: string) => void }): Promise<CrashFigures> {
+export async function runCrash(
+  stack: Stack,
+  options: { rounds: number; loadMs: [number, number]; seed: number; workers?: number; log?: (line: string) => void },
+): Promise<CrashFigures> {
   const rng = seededRandom(options.seed);
   const log = options.log ?? (() => undefined);
-  const figures: CrashFigures = { rounds: options.rounds, acked: 0, lost: 0, inFlightFailed: 0, integrity: [], auditVerify: { ok: false, count: 0 }, restartMs: [], perRound: [] };
+  const figures: CrashFigures = {
+    rounds: options.rounds,
+    acked: 0,
+    lost: 0,
+    inFlightFailed: 0,
+    integrity: [],
+    auditVerify: { ok: false, count: 0 },
+    restartMs: [],
+    perRound: [],
+  };
   const all: Acked = { sessions: [], cases: [], notes: [], labels: [] };
   for (let round = 1; round <= options.rounds; round++) {
     const world = await prepareLoad(stack, { users: 40, agents: 2 });
@@ -58,7 +72,9 @@ export async function runCrash(stack: Stack, options: { rounds: number; loadMs: 
     figures.acked += acked;
     figures.lost += missing.total;
     figures.perRound.push({ acked, lost: missing.total, killedAfterMs: killAfter });
-    log(`  crash round ${round}: killed after ${killAfter} ms with ${acked} writes acknowledged (${stats.failed} in flight cut), restarted in ${figures.restartMs.at(-1)} ms; lost ${missing.total}; integrity ${integrity}`);
+    log(
+      `  crash round ${round}: killed after ${killAfter} ms with ${acked} writes acknowledged (${stats.failed} in flight cut), restarted in ${figures.restartMs.at(-1)} ms; lost ${missing.total}; integrity ${integrity}`,
+    );
   }
   // Everything acknowledged in any round is still there at the end.
   figures.lost = Math.max(figures.lost, (await missingWrites(stack.handle!.db, all)).total);

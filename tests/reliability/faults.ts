@@ -30,7 +30,13 @@ const noteBody = (tag: string) => `fault note ${tag} ${Date.now()}`;
 
 async function note(stack: Stack, agent: StaffClient, caseId: number, body: string): Promise<{ res: RawResponse; ms: number }> {
   const t0 = Date.now();
-  const res = await send(stack.base, { method: 'POST', path: `/admin/api/cases/${caseId}/notes`, headers: { 'content-type': 'application/json', cookie: agent.cookie, 'x-csrf-token': agent.csrfToken, 'x-forwarded-for': agent.ip }, body: JSON.stringify({ body }), timeoutMs: 60_000 });
+  const res = await send(stack.base, {
+    method: 'POST',
+    path: `/admin/api/cases/${caseId}/notes`,
+    headers: { 'content-type': 'application/json', cookie: agent.cookie, 'x-csrf-token': agent.csrfToken, 'x-forwarded-for': agent.ip },
+    body: JSON.stringify({ body }),
+    timeoutMs: 60_000,
+  });
   return { res, ms: Date.now() - t0 };
 }
 
@@ -44,7 +50,16 @@ const codeOf = (res: RawResponse) => {
 
 async function notesWith(stack: Stack, bodies: string[]): Promise<number> {
   if (!bodies.length) return 0;
-  return Number((await stack.handle!.db.rows<{ n: number }>(sql`SELECT count(*) AS n FROM case_notes WHERE body IN (${sql.join(bodies.map((b) => sql`${b}`), sql`, `)})`))[0]!.n);
+  return Number(
+    (
+      await stack.handle!.db.rows<{ n: number }>(
+        sql`SELECT count(*) AS n FROM case_notes WHERE body IN (${sql.join(
+          bodies.map((b) => sql`${b}`),
+          sql`, `,
+        )})`,
+      )
+    )[0]!.n,
+  );
 }
 
 export async function runFaults(options: { engine?: 'sqlite' | 'pg'; log?: (line: string) => void } = {}): Promise<FaultFigures> {
@@ -56,9 +71,15 @@ export async function runFaults(options: { engine?: 'sqlite' | 'pg'; log?: (line
     await stack.seed();
     await stack.start();
     const { client: agent } = await stack.staff('agent');
-    const caseId = Number((await stack.handle!.db.rows<{ id: number }>(sql`SELECT id FROM cases WHERE status IN ('submitted', 'in_review') ORDER BY id LIMIT 1`))[0]!.id);
+    const caseId = Number(
+      (await stack.handle!.db.rows<{ id: number }>(sql`SELECT id FROM cases WHERE status IN ('submitted', 'in_review') ORDER BY id LIMIT 1`))[0]!.id,
+    );
     const read = async () => {
-      const res = await send(stack.base, { method: 'GET', path: `/admin/api/cases?range=${encodeURIComponent('[0,9]')}`, headers: { cookie: agent.cookie, 'x-forwarded-for': agent.ip } });
+      const res = await send(stack.base, {
+        method: 'GET',
+        path: `/admin/api/cases?range=${encodeURIComponent('[0,9]')}`,
+        headers: { cookie: agent.cookie, 'x-forwarded-for': agent.ip },
+      });
       return res.status === 200 ? '200' : `${res.status} ${codeOf(res)}`;
     };
 
@@ -78,7 +99,9 @@ export async function runFaults(options: { engine?: 'sqlite' | 'pg'; log?: (line
       const after = (await note(stack, agent, caseId, noteBody(`${fault}-after`))).res.status;
       const c: FaultCase = { fault, during, readsDuring, halfWritten, after, clearedBy };
       out.cases.push(c);
-      log(`  ${fault}: writes → ${during.map((d) => `${d.status} ${d.code} (${d.ms} ms)`).join(', ')}; reads → ${readsDuring.join(', ')}; half-written ${halfWritten}; after ${clearedBy}: ${after}`);
+      log(
+        `  ${fault}: writes → ${during.map((d) => `${d.status} ${d.code} (${d.ms} ms)`).join(', ')}; reads → ${readsDuring.join(', ')}; half-written ${halfWritten}; after ${clearedBy}: ${after}`,
+      );
     };
 
     if (stack.engine === 'sqlite') {

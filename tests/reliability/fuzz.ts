@@ -64,15 +64,111 @@ interface Operation {
 type Schema = Record<string, any>;
 
 const JUNK_VALUES: unknown[] = [
-  null, true, false, 0, -1, 1.5, 1e308, -1e308, 2 ** 53 + 1, 2 ** 63, -(2 ** 63), 1e-320, '', ' ', 'x', '0', '-1', '1e20', 'null', 'true',
-  '\u0000', '\u0000\u0007\u001b[31m\u202e\ufeff', '\ud800', '𝕏💩', '<script>alert(1)</script>', "' OR 1=1 --", '%00%ff', '../../etc/passwd', '${jndi:x}',
-  [], [null], [1, 'a', {}], {}, { __proto__: { admin: true } }, { constructor: { prototype: { x: 1 } } }, '2026-13-45T99:99:99Z', 'NaN', 'Infinity',
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  1e308,
+  -1e308,
+  2 ** 53 + 1,
+  2 ** 63,
+  -(2 ** 63),
+  1e-320,
+  '',
+  ' ',
+  'x',
+  '0',
+  '-1',
+  '1e20',
+  'null',
+  'true',
+  '\u0000',
+  '\u0000\u0007\u001b[31m\u202e\ufeff',
+  '\ud800',
+  '𝕏💩',
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '%00%ff',
+  '../../etc/passwd',
+  '${jndi:x}',
+  [],
+  [null],
+  [1, 'a', {}],
+  {},
+  { __proto__: { admin: true } },
+  { constructor: { prototype: { x: 1 } } },
+  '2026-13-45T99:99:99Z',
+  'NaN',
+  'Infinity',
 ];
-const JUNK_PATH = ['0', '-1', 'abc', '1e20', '99999999999999999999', '9223372036854775808', '1.5', '%00', '%2e%2e%2f%2e%2e', '%F0%9F%92%A9', '%ff%fe', '%20', 'null', '%5B%5D', '0x10', 'Infinity', 'NaN', '9007199254740993', '1%0A2', '%E2%80%AE1'];
-const FILTER_KEYS = ['q', 'id', 'status', 'action', 'actorType', 'actorId', 'targetType', 'targetId', 'ts_gte', 'ts_lte', 'assigneeId', 'userId', 'riskBand', 'method', 'sla', 'role', 'channel', 'to', 'disabled', 'template', 'band', 'mine', 'createdAt_gte', 'decidedAt_lte', '__proto__'];
+const JUNK_PATH = [
+  '0',
+  '-1',
+  'abc',
+  '1e20',
+  '99999999999999999999',
+  '9223372036854775808',
+  '1.5',
+  '%00',
+  '%2e%2e%2f%2e%2e',
+  '%F0%9F%92%A9',
+  '%ff%fe',
+  '%20',
+  'null',
+  '%5B%5D',
+  '0x10',
+  'Infinity',
+  'NaN',
+  '9007199254740993',
+  '1%0A2',
+  '%E2%80%AE1',
+];
+const FILTER_KEYS = [
+  'q',
+  'id',
+  'status',
+  'action',
+  'actorType',
+  'actorId',
+  'targetType',
+  'targetId',
+  'ts_gte',
+  'ts_lte',
+  'assigneeId',
+  'userId',
+  'riskBand',
+  'method',
+  'sla',
+  'role',
+  'channel',
+  'to',
+  'disabled',
+  'template',
+  'band',
+  'mine',
+  'createdAt_gte',
+  'decidedAt_lte',
+  '__proto__',
+];
 const CONTENT_TYPES = [
-  'application/json; foo', 'application/json-seq', 'text/plain;charset=UTF-8', 'application/json; charset=latin1', 'application/json; charset=utf-16le', 'application/x-www-form-urlencoded',
-  'multipart/form-data; boundary=x', 'application/xml', 'APPLICATION/JSON', 'application/json;', 'application/json; charset="utf-8"; x=y', 'application/merge-patch+json', '*/*', 'application/json, text/plain', ' application/json', 'application/jsonp',
+  'application/json; foo',
+  'application/json-seq',
+  'text/plain;charset=UTF-8',
+  'application/json; charset=latin1',
+  'application/json; charset=utf-16le',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  'APPLICATION/JSON',
+  'application/json;',
+  'application/json; charset="utf-8"; x=y',
+  'application/merge-patch+json',
+  '*/*',
+  'application/json, text/plain',
+  ' application/json',
+  'application/jsonp',
 ];
 
 /** Percent-encodes anything, a lone surrogate included (as the invalid UTF-8 bytes of its CESU-8 form). */
@@ -80,7 +176,10 @@ function enc(value: string): string {
   try {
     return encodeURIComponent(value);
   } catch {
-    return value.split(/([\ud800-\udfff])/).map((part) => (/^[\ud800-\udfff]$/.test(part) ? '%ED%A0%80' : encodeURIComponent(part))).join('');
+    return value
+      .split(/([\ud800-\udfff])/)
+      .map((part) => (/^[\ud800-\udfff]$/.test(part) ? '%ED%A0%80' : encodeURIComponent(part)))
+      .join('');
   }
 }
 
@@ -146,7 +245,8 @@ function sample(s: Schema, rng: SeededRandom, ctx: FuzzWorld, depth = 0): unknow
       return depth > 4 ? [] : [sample(s.items ?? {}, rng, ctx, depth + 1)];
     case 'object': {
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries<Schema>(s.properties ?? {})) if ((s.required ?? []).includes(k) || rng.chance(0.5)) out[k] = sample(v, rng, ctx, depth + 1);
+      for (const [k, v] of Object.entries<Schema>(s.properties ?? {}))
+        if ((s.required ?? []).includes(k) || rng.chance(0.5)) out[k] = sample(v, rng, ctx, depth + 1);
       return out;
     }
     case 'string':
@@ -200,9 +300,27 @@ function buildRequest(op: Operation, rng: SeededRandom, world: FuzzWorld): Built
     if (p.name === 'filter') {
       const filter: Record<string, unknown> = {};
       for (let i = rng.int(1, 3); i > 0; i--) filter[rng.pick(FILTER_KEYS)] = rng.pick(JUNK_VALUES);
-      value = rng.chance(0.8) ? JSON.stringify(filter) : rng.pick(['{', '[]', 'null', '"x"', '{"q":' + '['.repeat(5000) + ']'.repeat(5000) + '}', hugeString(rng).slice(0, 3000)]);
-    } else if (p.name === 'sort') value = rng.pick(['["id"]', '["id","ASC","x"]', '["__proto__","ASC"]', '["id","sideways"]', '[1,2]', '{}', '["createdAt","DESC"]', '["id",null]', 'x']);
-    else if (p.name === 'range') value = rng.pick(['[0,1e20]', '[1e20,1e20]', '[-1,5]', '[5,1]', '[0.5,3]', '[0,100000]', '[9223372036854775807,9223372036854775807]', '[1e300,1e300]', '[0]', '["0","9"]', 'null', '[0,24]', '[NaN,1]']);
+      value = rng.chance(0.8)
+        ? JSON.stringify(filter)
+        : rng.pick(['{', '[]', 'null', '"x"', '{"q":' + '['.repeat(5000) + ']'.repeat(5000) + '}', hugeString(rng).slice(0, 3000)]);
+    } else if (p.name === 'sort')
+      value = rng.pick(['["id"]', '["id","ASC","x"]', '["__proto__","ASC"]', '["id","sideways"]', '[1,2]', '{}', '["createdAt","DESC"]', '["id",null]', 'x']);
+    else if (p.name === 'range')
+      value = rng.pick([
+        '[0,1e20]',
+        '[1e20,1e20]',
+        '[-1,5]',
+        '[5,1]',
+        '[0.5,3]',
+        '[0,100000]',
+        '[9223372036854775807,9223372036854775807]',
+        '[1e300,1e300]',
+        '[0]',
+        '["0","9"]',
+        'null',
+        '[0,24]',
+        '[NaN,1]',
+      ]);
     else value = String(rng.pick(JUNK_VALUES));
     notes.push(`${p.name}=${value.slice(0, 40)}`);
     query.push(`${p.name}=${enc(value)}`);
@@ -216,7 +334,10 @@ function buildRequest(op: Operation, rng: SeededRandom, world: FuzzWorld): Built
     method = rng.pick(['PATCH', 'DELETE', 'PUT', 'POST'].filter((m) => m !== op.method));
     notes.push(`method ${method}`);
   }
-  const headers: Record<string, string> = { 'x-forwarded-for': randomIp(), accept: rng.chance(0.9) ? 'application/json' : rng.pick(['text/html', '*/*', 'text/csv', 'application/xml']) };
+  const headers: Record<string, string> = {
+    'x-forwarded-for': randomIp(),
+    accept: rng.chance(0.9) ? 'application/json' : rng.pick(['text/html', '*/*', 'text/csv', 'application/xml']),
+  };
   if (rng.chance(0.05)) headers['x-device-id'] = rng.pick(['', 'x'.repeat(2000), '\u00e9\u00e9', '../..']).replace(/[^\x20-\xff]/g, '?');
 
   // Auth.
@@ -224,7 +345,8 @@ function buildRequest(op: Operation, rng: SeededRandom, world: FuzzWorld): Built
   let role: StaffRole | undefined;
   const r = rng.next();
   if (op.security === 'staffSession' || (op.path.startsWith('/admin/api') && op.security === null && r < 0.3)) {
-    const allowed = op.permission && op.permission in permissions ? ([...permissions[op.permission as keyof typeof permissions]] as StaffRole[]) : [...staffRoles];
+    const allowed =
+      op.permission && op.permission in permissions ? ([...permissions[op.permission as keyof typeof permissions]] as StaffRole[]) : [...staffRoles];
     if (r < 0.78) role = rng.pick(allowed);
     else if (r < 0.9) role = rng.pick([...staffRoles]);
     if (role && world.staff[role]) {
@@ -233,7 +355,12 @@ function buildRequest(op: Operation, rng: SeededRandom, world: FuzzWorld): Built
       if (method !== 'GET' && rng.chance(0.92)) headers['x-csrf-token'] = client.csrfToken;
       auth = 'real';
     } else if (r >= 0.9 && r < 0.95) {
-      headers.cookie = rng.pick(['rebind_staff=', `rebind_staff=${randomBytes(32).toString('base64url')}`, 'rebind_staff=%00', `rebind_staff=${'a'.repeat(4000)}`]);
+      headers.cookie = rng.pick([
+        'rebind_staff=',
+        `rebind_staff=${randomBytes(32).toString('base64url')}`,
+        'rebind_staff=%00',
+        `rebind_staff=${'a'.repeat(4000)}`,
+      ]);
       auth = 'wrong';
     }
   } else if (op.security === 'bearerSession') {
@@ -241,7 +368,14 @@ function buildRequest(op: Operation, rng: SeededRandom, world: FuzzWorld): Built
       headers.authorization = `Bearer ${world.userToken}`;
       auth = 'real';
     } else if (r < 0.95) {
-      headers.authorization = rng.pick(['Bearer ', 'Bearer x', `Bearer ${randomBytes(32).toString('base64url')}`, 'Basic Zm9vOmJhcg==', `Bearer ${'a'.repeat(5000)}`, `Bearer ${world.caseToken}`]);
+      headers.authorization = rng.pick([
+        'Bearer ',
+        'Bearer x',
+        `Bearer ${randomBytes(32).toString('base64url')}`,
+        'Basic Zm9vOmJhcg==',
+        `Bearer ${'a'.repeat(5000)}`,
+        `Bearer ${world.caseToken}`,
+      ]);
       auth = 'wrong';
     }
   } else if (op.security === 'caseToken') {
@@ -259,7 +393,14 @@ function buildRequest(op: Operation, rng: SeededRandom, world: FuzzWorld): Built
   if (op.path.includes('webhooks')) {
     // The provider's signature headers, wrong or stale.
     const t = rng.pick([String(Math.floor(Date.now() / 1000)), '0', '-1', '99999999999999', 'x', '']);
-    headers['x-rebind-signature'] = rng.pick([`t=${t},v1=${randomBytes(32).toString('hex')}`, '', 'garbage', `t=${t}`, `v1=${randomBytes(32).toString('hex')}`, `t=${t},v1=zz`]);
+    headers['x-rebind-signature'] = rng.pick([
+      `t=${t},v1=${randomBytes(32).toString('hex')}`,
+      '',
+      'garbage',
+      `t=${t}`,
+      `v1=${randomBytes(32).toString('hex')}`,
+      `t=${t},v1=zz`,
+    ]);
   }
 
   // Body.
@@ -319,7 +460,21 @@ function buildRequest(op: Operation, rng: SeededRandom, world: FuzzWorld): Built
         break;
     }
     if (kind === 7) {
-      body = rng.pick(['{', '{"a":', '{"a":1,}', "{'a':1}", '', ' ', 'nul', '{"version":1e999}', '{"version":-0,"version":2}', deepNest(rng.pick([1000, 20000])), '\ufeff{}', '{"a":"\\ud800"}', '{"__proto__":{"x":1}}']);
+      body = rng.pick([
+        '{',
+        '{"a":',
+        '{"a":1,}',
+        "{'a':1}",
+        '',
+        ' ',
+        'nul',
+        '{"version":1e999}',
+        '{"version":-0,"version":2}',
+        deepNest(rng.pick([1000, 20000])),
+        '\ufeff{}',
+        '{"a":"\\ud800"}',
+        '{"__proto__":{"x":1}}',
+      ]);
       notes.push('bad JSON text');
     } else if (kind === 8) {
       body = Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc3, 0x28, 0x22, 0x7d]);
@@ -343,7 +498,7 @@ function buildRequest(op: Operation, rng: SeededRandom, world: FuzzWorld): Built
 async function setupWorld(stack: Stack): Promise<FuzzWorld> {
   const ctx = stack.ctx;
   ctx.clock.set(new Date());
-  if (await stack.count('users') === 0) await seedDemo(ctx.deps);
+  if ((await stack.count('users')) === 0) await seedDemo(ctx.deps);
   const user = await makeEndUser(ctx);
   const userClient = new UserClient(stack.http, randomIp());
   const signed = await userClient.signIn(user.email);
@@ -354,7 +509,13 @@ async function setupWorld(stack: Stack): Promise<FuzzWorld> {
   if (filed.status !== 201) throw new Error(`filing a case failed: ${filed.status}`);
   const staff: FuzzWorld['staff'] = {};
   for (const role of staffRoles) staff[role] = (await stack.staff(role)).client;
-  return { emails: [user.email, recoverable.email, 'nobody@example.com', 'a@b.cc'], caseId: caseClient.caseId, caseToken: caseClient.token, userToken: userClient.token, staff };
+  return {
+    emails: [user.email, recoverable.email, 'nobody@example.com', 'a@b.cc'],
+    caseId: caseClient.caseId,
+    caseToken: caseClient.token,
+    userToken: userClient.token,
+    staff,
+  };
 }
 
 /** Runs the fuzz against a started stack and returns its figures. */
@@ -367,13 +528,33 @@ export async function runFuzz(stack: Stack, options: FuzzOptions): Promise<FuzzF
   const world = await setupWorld(stack);
   // Housekeeping the server would otherwise do in the middle of the run (it changes cases on its own).
   await stack.cli(['cases', 'sweep']);
-  const figures: FuzzFigures = { seed: options.seed, requests: 0, operations: ops.length, operationsHit: 0, ms: 0, statuses: {}, fiveXX: 0, nonJsonErrors: 0, dropped: 0, timeouts: 0, refusedBatchesChecked: 0, refusedRequestsChecked: 0, changedByRefusal: 0, failures: [], auditVerify: { ok: false, count: 0 } };
+  const figures: FuzzFigures = {
+    seed: options.seed,
+    requests: 0,
+    operations: ops.length,
+    operationsHit: 0,
+    ms: 0,
+    statuses: {},
+    fiveXX: 0,
+    nonJsonErrors: 0,
+    dropped: 0,
+    timeouts: 0,
+    refusedBatchesChecked: 0,
+    refusedRequestsChecked: 0,
+    changedByRefusal: 0,
+    failures: [],
+    auditVerify: { ok: false, count: 0 },
+  };
   const hit = new Set<string>();
   const refreshing = new Map<string, Promise<void>>();
   let harnessWrote = false; // a re-sign-in during the batch writes staff and users itself
   const refresh = (key: string, work: () => Promise<void>) => {
     harnessWrote = true;
-    if (!refreshing.has(key)) refreshing.set(key, work().finally(() => refreshing.delete(key)));
+    if (!refreshing.has(key))
+      refreshing.set(
+        key,
+        work().finally(() => refreshing.delete(key)),
+      );
     return refreshing.get(key)!;
   };
   const fail = (f: FuzzFailure) => {
@@ -392,7 +573,13 @@ export async function runFuzz(stack: Stack, options: FuzzOptions): Promise<FuzzF
       batch.map(async ({ op, built }) => {
         const label = `${built.method} ${built.path.slice(0, 160)}${built.note ? ` [${built.note}]` : ''}${built.role ? ` as ${built.role}` : ''}`;
         try {
-          const res = await send(stack.base, { method: built.method, path: built.path, headers: built.headers, body: built.body, agent: options.keepAlive === false ? false : undefined });
+          const res = await send(stack.base, {
+            method: built.method,
+            path: built.path,
+            headers: built.headers,
+            body: built.body,
+            agent: options.keepAlive === false ? false : undefined,
+          });
           const text = res.text;
           const type = String(res.headers['content-type'] ?? '');
           if (res.status >= 500) fail({ kind: '5xx', operation: op.key, request: label, status: res.status, detail: text.slice(0, 300) });
@@ -410,15 +597,17 @@ export async function runFuzz(stack: Stack, options: FuzzOptions): Promise<FuzzF
           }
           // A real session that the server no longer knows (logged out by the fuzz itself): sign in again.
           if (res.status === 401 && built.auth === 'real') {
-            if (built.role) await refresh(built.role, async () => {
-              world.staff[built.role!] = (await stack.staff(built.role!)).client;
-            });
-            else if (op.security === 'bearerSession') await refresh('user', async () => {
-              const u = await makeEndUser(stack.ctx);
-              const c = new UserClient(stack.http, randomIp());
-              await c.signIn(u.email);
-              if (c.token) world.userToken = c.token;
-            });
+            if (built.role)
+              await refresh(built.role, async () => {
+                world.staff[built.role!] = (await stack.staff(built.role!)).client;
+              });
+            else if (op.security === 'bearerSession')
+              await refresh('user', async () => {
+                const u = await makeEndUser(stack.ctx);
+                const c = new UserClient(stack.http, randomIp());
+                await c.signIn(u.email);
+                if (c.token) world.userToken = c.token;
+              });
           }
           return { op, status: res.status, label };
         } catch (err) {
@@ -427,7 +616,12 @@ export async function runFuzz(stack: Stack, options: FuzzOptions): Promise<FuzzF
             fail({ kind: 'timeout', operation: op.key, request: label, detail: String((err as Error).message) });
           } else {
             figures.dropped++;
-            fail({ kind: 'dropped', operation: op.key, request: label, detail: `${(err as { code?: string }).code ?? ''} ${(err as Error).message}; the connection's previous request: ${(err as { previousOnSocket?: string }).previousOnSocket ?? '?'} (now ${Date.now()})` });
+            fail({
+              kind: 'dropped',
+              operation: op.key,
+              request: label,
+              detail: `${(err as { code?: string }).code ?? ''} ${(err as Error).message}; the connection's previous request: ${(err as { previousOnSocket?: string }).previousOnSocket ?? '?'} (now ${Date.now()})`,
+            });
           }
           return { op, status: 0, label };
         }
@@ -447,13 +641,23 @@ export async function runFuzz(stack: Stack, options: FuzzOptions): Promise<FuzzF
       const changed = digestDiff(digest, after);
       if (changed.length) {
         figures.changedByRefusal++;
-        fail({ kind: 'changed by refusal', operation: results.map((r) => r.op.key).join(' | '), request: results.map((r) => `${r.status} ${r.label}`).join(' | ').slice(0, 1500), detail: `tables changed: ${changed.join(', ')}` });
+        fail({
+          kind: 'changed by refusal',
+          operation: results.map((r) => r.op.key).join(' | '),
+          request: results
+            .map((r) => `${r.status} ${r.label}`)
+            .join(' | ')
+            .slice(0, 1500),
+          detail: `tables changed: ${changed.join(', ')}`,
+        });
       }
     }
     digest = after;
     harnessWrote = false;
     if (figures.requests >= nextReport) {
-      log(`  fuzz: ${figures.requests}/${options.requests} requests, 5xx ${figures.fiveXX}, non-JSON errors ${figures.nonJsonErrors}, dropped ${figures.dropped}`);
+      log(
+        `  fuzz: ${figures.requests}/${options.requests} requests, 5xx ${figures.fiveXX}, non-JSON errors ${figures.nonJsonErrors}, dropped ${figures.dropped}`,
+      );
       nextReport += 1000;
     }
   }
@@ -465,10 +669,17 @@ export async function runFuzz(stack: Stack, options: FuzzOptions): Promise<FuzzF
 
 export function formatFuzz(f: FuzzFigures): string {
   const classes: Record<string, number> = {};
-  for (const [s, n] of Object.entries(f.statuses)) classes[s === 'dropped' ? 'dropped' : `${s[0]}xx`] = (classes[s === 'dropped' ? 'dropped' : `${s[0]}xx`] ?? 0) + n;
+  for (const [s, n] of Object.entries(f.statuses))
+    classes[s === 'dropped' ? 'dropped' : `${s[0]}xx`] = (classes[s === 'dropped' ? 'dropped' : `${s[0]}xx`] ?? 0) + n;
   return [
     `fuzz (seed ${f.seed}): ${f.requests} requests over ${f.operationsHit}/${f.operations} operations in ${(f.ms / 1000).toFixed(1)} s (${Math.round(f.requests / (f.ms / 1000))}/s)`,
-    `  answers: ${Object.entries(classes).sort().map(([k, v]) => `${k} ${v}`).join(', ')}; by status: ${Object.entries(f.statuses).sort().map(([k, v]) => `${k}:${v}`).join(' ')}`,
+    `  answers: ${Object.entries(classes)
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}; by status: ${Object.entries(f.statuses)
+      .sort()
+      .map(([k, v]) => `${k}:${v}`)
+      .join(' ')}`,
     `  5xx: ${f.fiveXX} (goal 0) · non-JSON error bodies: ${f.nonJsonErrors} (goal 0) · dropped connections: ${f.dropped} (goal 0) · timeouts: ${f.timeouts} (goal 0)`,
     `  business rows changed by refused requests: ${f.changedByRefusal} of ${f.refusedBatchesChecked} all-refused batches (${f.refusedRequestsChecked} requests) checked (goal 0)`,
     `  audit verify after: ${f.auditVerify.ok ? `intact, ${f.auditVerify.count} events` : `BROKEN ${JSON.stringify(f.auditVerify)}`}`,

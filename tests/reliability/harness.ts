@@ -102,7 +102,10 @@ export class Stack {
 
   async openHarness(): Promise<void> {
     this.handle = await openDatabase(this.engine === 'pg' ? { url: this.databaseUrl } : { path: this.databasePath });
-    this.ctx = await createTestContext({ ORIGIN: `http://localhost:${this.port || 8787}`, RP_ID: 'localhost', BIOMETRIC_WEBHOOK_SECRET: WEBHOOK_SECRET }, this.handle);
+    this.ctx = await createTestContext(
+      { ORIGIN: `http://localhost:${this.port || 8787}`, RP_ID: 'localhost', BIOMETRIC_WEBHOOK_SECRET: WEBHOOK_SECRET },
+      this.handle,
+    );
     this.ctx.clock.set(new Date());
     this.http = { ...this.ctx, app: { request: (path: string, init?: RequestInit) => fetch(this.base + path, init) } as unknown as TestContext['app'] };
   }
@@ -130,7 +133,10 @@ export class Stack {
     child.stderr!.on('data', (d: Buffer) => this.output.push(d.toString()));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const ok = await fetch(`${this.base}/readyz`).then((r) => r.status === 200, () => false);
+      const ok = await fetch(`${this.base}/readyz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) return;
       if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the server did not start:\n${this.output.join('').slice(-4000)}`);
       await sleep(150);
@@ -152,7 +158,11 @@ export class Stack {
   async cli(args: string[], extraEnv: Record<string, string> = {}): Promise<{ code: number; json: any; stdout: string; stderr: string }> {
     const env = { ...process.env, ...this.env, LOG_LEVEL: 'silent', ...extraEnv, VITEST: '', REBIND_TEST_ENGINE: '' };
     try {
-      const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args, '--json'], { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 });
+      const { stdout, stderr } = await execFileAsync(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args, '--json'], {
+        cwd: ROOT,
+        env,
+        maxBuffer: 64 * 1024 * 1024,
+      });
       return { code: 0, json: parseJson(stdout), stdout, stderr };
     } catch (err) {
       const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -220,7 +230,23 @@ export function randomIp(): string {
  * events, sessions, sign-in challenges, rate-limit buckets, one-time code
  * attempt counters and sightings legitimately record refused attempts.)
  */
-export const BUSINESS_TABLES = ['users', 'user_factors', 'factor_history', 'security_questions', 'cases', 'case_evidence', 'case_notes', 'reason_codes', 'staff', 'deposits', 'kyc_references', 'security_operations', 'biometric_sessions', 'freeze_tokens', 'settings'] as const;
+export const BUSINESS_TABLES = [
+  'users',
+  'user_factors',
+  'factor_history',
+  'security_questions',
+  'cases',
+  'case_evidence',
+  'case_notes',
+  'reason_codes',
+  'staff',
+  'deposits',
+  'kyc_references',
+  'security_operations',
+  'biometric_sessions',
+  'freeze_tokens',
+  'settings',
+] as const;
 
 /** Columns that change on a refused attempt by design (failure counters, last-seen times). */
 const VOLATILE: Record<string, string[]> = {
@@ -278,19 +304,32 @@ export const keepAlive = new Agent({ keepAlive: true, maxSockets: 32 });
  * Content-Type unless given). Rejects when the connection drops before a
  * whole response arrived; `complete` is false for a response cut short.
  */
-export function send(base: string, req: { method: string; path: string; headers?: OutgoingHttpHeaders; body?: string | Buffer; timeoutMs?: number; agent?: Agent | false }): Promise<RawResponse> {
+export function send(
+  base: string,
+  req: { method: string; path: string; headers?: OutgoingHttpHeaders; body?: string | Buffer; timeoutMs?: number; agent?: Agent | false },
+): Promise<RawResponse> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     const body = req.body === undefined ? undefined : typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
     const headers: OutgoingHttpHeaders = { ...req.headers };
     if (body !== undefined) headers['content-length'] = String(body.length);
-    const r = httpRequest({ host: url.hostname, port: url.port, method: req.method, path: req.path, headers, agent: req.agent ?? keepAlive, timeout: req.timeoutMs ?? 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers as RawResponse['headers'], text: Buffer.concat(chunks).toString('utf8'), complete: res.complete }));
-      res.on('error', (err) => reject(err));
-      res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ABORTED' })));
-    });
+    const r = httpRequest(
+      { host: url.hostname, port: url.port, method: req.method, path: req.path, headers, agent: req.agent ?? keepAlive, timeout: req.timeoutMs ?? 30_000 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode!,
+            headers: res.headers as RawResponse['headers'],
+            text: Buffer.concat(chunks).toString('utf8'),
+            complete: res.complete,
+          }),
+        );
+        res.on('error', (err) => reject(err));
+        res.on('aborted', () => reject(Object.assign(new Error('response aborted'), { code: 'ABORTED' })));
+      },
+    );
     let previous = '';
     r.on('socket', (socket) => {
       const mark = socket as unknown as { rebindLast?: string };

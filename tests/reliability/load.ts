@@ -50,7 +50,11 @@ export async function prepareLoad(stack: Stack, options: { users?: number; agent
   for (let i = 0; i < (options.users ?? 60); i++) emails.push((await makeEndUser(ctx, { email: `load${Date.now().toString(36)}${i}@example.com` })).email);
   const agents: StaffClient[] = [];
   for (let i = 0; i < (options.agents ?? 2); i++) agents.push((await stack.staff('agent')).client);
-  const openCases = (await ctx.deps.db.rows<{ id: number }>(sql`SELECT id FROM cases WHERE status IN ('submitted', 'in_review', 'info_requested', 'escalated') ORDER BY id LIMIT 50`)).map((r) => Number(r.id));
+  const openCases = (
+    await ctx.deps.db.rows<{ id: number }>(
+      sql`SELECT id FROM cases WHERE status IN ('submitted', 'in_review', 'info_requested', 'escalated') ORDER BY id LIMIT 50`,
+    )
+  ).map((r) => Number(r.id));
   const admin = (await stack.staff('admin')).client;
   const reasonCodes = (await ctx.deps.db.rows<{ code: string }>(sql`SELECT code FROM reason_codes ORDER BY code`)).map((r) => r.code);
   return { emails, agents, admin, reasonCodes, openCases };
@@ -65,7 +69,11 @@ export interface RunningLoad {
 }
 
 /** Starts `workers` loops, each sending one request at a time (optionally paced to `perSecond` in all). */
-export function startLoad(stack: Stack, world: LoadWorld, options: { workers?: number; kinds?: LoadKind[]; perSecond?: number; timeoutMs?: number } = {}): RunningLoad {
+export function startLoad(
+  stack: Stack,
+  world: LoadWorld,
+  options: { workers?: number; kinds?: LoadKind[]; perSecond?: number; timeoutMs?: number } = {},
+): RunningLoad {
   const kinds = options.kinds ?? ['signin', 'file', 'note'];
   const workers = options.workers ?? 6;
   const acked: Acked = { sessions: [], cases: [], notes: [], labels: [] };
@@ -84,7 +92,13 @@ export function startLoad(stack: Stack, world: LoadWorld, options: { workers?: n
         const ip = randomIp();
         if (kind === 'signin') {
           const email = world.emails[i % world.emails.length]!;
-          const res = await send(stack.base, { method: 'POST', path: '/api/v1/auth/login', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ email, password: USER_PASSWORD }), timeoutMs: options.timeoutMs });
+          const res = await send(stack.base, {
+            method: 'POST',
+            path: '/api/v1/auth/login',
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+            body: JSON.stringify({ email, password: USER_PASSWORD }),
+            timeoutMs: options.timeoutMs,
+          });
           count(res.status);
           if (res.status === 200 && JSON.parse(res.text).token) {
             acked.sessions.push(sha256Hex(JSON.parse(res.text).token));
@@ -92,7 +106,13 @@ export function startLoad(stack: Stack, world: LoadWorld, options: { workers?: n
           }
         } else if (kind === 'file') {
           const email = world.emails[(i * 7 + w) % world.emails.length]!;
-          const res = await send(stack.base, { method: 'POST', path: '/api/v1/recovery/cases', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip, 'x-device-id': `load-${w}` }, body: JSON.stringify({ email, password: USER_PASSWORD }), timeoutMs: options.timeoutMs });
+          const res = await send(stack.base, {
+            method: 'POST',
+            path: '/api/v1/recovery/cases',
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': ip, 'x-device-id': `load-${w}` },
+            body: JSON.stringify({ email, password: USER_PASSWORD }),
+            timeoutMs: options.timeoutMs,
+          });
           count(res.status);
           if (res.status === 201) {
             acked.cases.push(Number(JSON.parse(res.text).caseId));
@@ -101,7 +121,18 @@ export function startLoad(stack: Stack, world: LoadWorld, options: { workers?: n
         } else if (kind === 'relabel') {
           const code = world.reasonCodes[i % world.reasonCodes.length]!;
           const label = `Label ${started.toString(36)}-${i}`;
-          const res = await send(stack.base, { method: 'PUT', path: `/admin/api/reason-codes/${code}`, headers: { 'content-type': 'application/json', 'x-forwarded-for': world.admin.ip, cookie: world.admin.cookie, 'x-csrf-token': world.admin.csrfToken }, body: JSON.stringify({ label }), timeoutMs: options.timeoutMs });
+          const res = await send(stack.base, {
+            method: 'PUT',
+            path: `/admin/api/reason-codes/${code}`,
+            headers: {
+              'content-type': 'application/json',
+              'x-forwarded-for': world.admin.ip,
+              cookie: world.admin.cookie,
+              'x-csrf-token': world.admin.csrfToken,
+            },
+            body: JSON.stringify({ label }),
+            timeoutMs: options.timeoutMs,
+          });
           count(res.status);
           if (res.status === 200) {
             acked.labels.push(label);
@@ -111,7 +142,13 @@ export function startLoad(stack: Stack, world: LoadWorld, options: { workers?: n
           const agent = world.agents[w % world.agents.length]!;
           const caseId = world.openCases[i % world.openCases.length]!;
           const body = `load note ${started.toString(36)}-${i}`;
-          const res = await send(stack.base, { method: 'POST', path: `/admin/api/cases/${caseId}/notes`, headers: { 'content-type': 'application/json', 'x-forwarded-for': agent.ip, cookie: agent.cookie, 'x-csrf-token': agent.csrfToken }, body: JSON.stringify({ body }), timeoutMs: options.timeoutMs });
+          const res = await send(stack.base, {
+            method: 'POST',
+            path: `/admin/api/cases/${caseId}/notes`,
+            headers: { 'content-type': 'application/json', 'x-forwarded-for': agent.ip, cookie: agent.cookie, 'x-csrf-token': agent.csrfToken },
+            body: JSON.stringify({ body }),
+            timeoutMs: options.timeoutMs,
+          });
           count(res.status);
           if (res.status === 200) {
             acked.notes.push(body);
@@ -150,14 +187,19 @@ export function startLoad(stack: Stack, world: LoadWorld, options: { workers?: n
 }
 
 /** How many of the acknowledged writes the database (through `handle`) does not have. */
-export async function missingWrites(db: import('../../db/client.ts').Db, acked: Acked): Promise<{ sessions: number; cases: number; notes: number; labels: number; total: number }> {
+export async function missingWrites(
+  db: import('../../db/client.ts').Db,
+  acked: Acked,
+): Promise<{ sessions: number; cases: number; notes: number; labels: number; total: number }> {
   const chunks = <T>(items: T[]) => Array.from({ length: Math.ceil(items.length / 500) }, (_, i) => items.slice(i * 500, i * 500 + 500));
   let sessions = 0;
-  for (const part of chunks(acked.sessions)) sessions += part.length - (await db.select({ id: userSessions.id }).from(userSessions).where(inArray(userSessions.id, part))).length;
+  for (const part of chunks(acked.sessions))
+    sessions += part.length - (await db.select({ id: userSessions.id }).from(userSessions).where(inArray(userSessions.id, part))).length;
   let filed = 0;
   for (const part of chunks(acked.cases)) filed += part.length - (await db.select({ id: cases.id }).from(cases).where(inArray(cases.id, part))).length;
   let notes = 0;
-  for (const part of chunks(acked.notes)) notes += part.length - (await db.select({ id: caseNotes.id }).from(caseNotes).where(inArray(caseNotes.body, part))).length;
+  for (const part of chunks(acked.notes))
+    notes += part.length - (await db.select({ id: caseNotes.id }).from(caseNotes).where(inArray(caseNotes.body, part))).length;
   let labels = 0;
   if (acked.labels.length) {
     const audited = new Set<string>();

@@ -17,7 +17,17 @@ import { freePort, percentile, randomIp, send, sleep, Stack, WEBHOOK_SECRET } fr
  * failed deliveries are retried with a growing wait.
  */
 export interface NeighbourFigures {
-  smtpDown: { filings: number; non201: number; p95Ms: number; attemptsAfterOutage: number[]; failedForGood: number; deliveredAfterRecovery: number; expected: number; duplicates: number; recoveryMs: number };
+  smtpDown: {
+    filings: number;
+    non201: number;
+    p95Ms: number;
+    attemptsAfterOutage: number[];
+    failedForGood: number;
+    deliveredAfterRecovery: number;
+    expected: number;
+    duplicates: number;
+    recoveryMs: number;
+  };
   smtpSlow: { filings: number; non201: number; p95Ms: number; delivered: number; expected: number };
   sms: { messages: number; providerCalls: number; delivered: number; failedForGood: number; attempts: number[] };
   webhook: { fiveXX: number; statuses: Record<string, number>; resultsRecorded: number; events: number; checks: string[] };
@@ -63,7 +73,12 @@ async function fileCases(stack: Stack, count: number): Promise<{ emails: string[
   await Promise.all(
     emails.map(async (email) => {
       const t0 = Date.now();
-      const res = await send(stack.base, { method: 'POST', path: '/api/v1/recovery/cases', headers: { 'content-type': 'application/json', 'x-forwarded-for': randomIp() }, body: JSON.stringify({ email, password: USER_PASSWORD }) });
+      const res = await send(stack.base, {
+        method: 'POST',
+        path: '/api/v1/recovery/cases',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': randomIp() },
+        body: JSON.stringify({ email, password: USER_PASSWORD }),
+      });
       ms.push(Date.now() - t0);
       statuses.push(res.status);
     }),
@@ -72,9 +87,23 @@ async function fileCases(stack: Stack, count: number): Promise<{ emails: string[
 }
 
 async function messagesFor(stack: Stack, emails: string[]) {
-  const users = await stack.handle!.db.rows<{ id: number }>(sql`SELECT id FROM users WHERE email IN ${emails.length ? sql`(${sql.join(emails.map((e) => sql`${e}`), sql`, `)})` : sql`('')`}`);
+  const users = await stack.handle!.db.rows<{ id: number }>(
+    sql`SELECT id FROM users WHERE email IN ${
+      emails.length
+        ? sql`(${sql.join(
+            emails.map((e) => sql`${e}`),
+            sql`, `,
+          )})`
+        : sql`('')`
+    }`,
+  );
   const ids = users.map((u) => Number(u.id));
-  return ids.length ? await stack.handle!.db.select().from(outbox).where(and(inArray(outbox.userId, ids), eq(outbox.channel, 'email'))) : [];
+  return ids.length
+    ? await stack
+        .handle!.db.select()
+        .from(outbox)
+        .where(and(inArray(outbox.userId, ids), eq(outbox.channel, 'email')))
+    : [];
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
@@ -109,7 +138,11 @@ export async function runNeighbours(options: { engine?: 'sqlite' | 'pg'; log?: (
   });
   await new Promise<void>((resolve) => sms.listen(0, '127.0.0.1', () => resolve()));
   const smsPort = (sms.address() as AddressInfo).port;
-  const stack = new Stack({ engine: options.engine, label: 'neighbours', env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SMS_PROVIDER_URL: `http://127.0.0.1:${smsPort}/send`, OUTBOX_RETRY_SECONDS: '1' } });
+  const stack = new Stack({
+    engine: options.engine,
+    label: 'neighbours',
+    env: { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SMS_PROVIDER_URL: `http://127.0.0.1:${smsPort}/send`, OUTBOX_RETRY_SECONDS: '1' },
+  });
   try {
     await stack.init();
     await stack.start();
@@ -120,7 +153,9 @@ export async function runNeighbours(options: { engine?: 'sqlite' | 'pg'; log?: (
     const waiting = await messagesFor(stack, down.emails);
     const attemptsAfterOutage = waiting.map((m) => m.attempts).sort();
     const failedEarly = waiting.filter((m) => m.status === 'failed').length;
-    log(`  SMTP down 8 s: ${down.statuses.filter((s) => s === 201).length}/10 filings 201, messages tried ${attemptsAfterOutage.join(',')} times, ${failedEarly} given up`);
+    log(
+      `  SMTP down 8 s: ${down.statuses.filter((s) => s === 201).length}/10 filings 201, messages tried ${attemptsAfterOutage.join(',')} times, ${failedEarly} given up`,
+    );
     // … and back: every message goes out, once.
     const r0 = Date.now();
     await inbox.listen(smtpPort);
@@ -145,7 +180,18 @@ export async function runNeighbours(options: { engine?: 'sqlite' | 'pg'; log?: (
     stack.ctx.deps.transports.sms = { sendSms: async () => undefined }; // so the harness enqueues them as pending for the server's dispatcher
     const smsIds: number[] = [];
     await stack.ctx.deps.db.transaction(async (tx) => {
-      for (const to of phones) smsIds.push(await enqueueMessage(tx, stack.ctx.deps, { channel: 'sms', to, recipientMasked: '+1 ••• ••01', subject: 'Code', body: 'Your code is 123456', template: 'reliability_sms', userId: smsUser.id }));
+      for (const to of phones)
+        smsIds.push(
+          await enqueueMessage(tx, stack.ctx.deps, {
+            channel: 'sms',
+            to,
+            recipientMasked: '+1 ••• ••01',
+            subject: 'Code',
+            body: 'Your code is 123456',
+            template: 'reliability_sms',
+            userId: smsUser.id,
+          }),
+        );
     });
     stack.ctx.deps.transports.sms = realSms;
     await sleep(5000);
@@ -159,9 +205,25 @@ export async function runNeighbours(options: { engine?: 'sqlite' | 'pg'; log?: (
     log(`  biometric webhook: ${JSON.stringify(webhook.statuses)}; results recorded ${webhook.resultsRecorded} for ${webhook.events} events`);
 
     return {
-      smtpDown: { filings: 10, non201: down.statuses.filter((s) => s !== 201).length, p95Ms: percentile(down.ms, 95), attemptsAfterOutage, failedForGood, deliveredAfterRecovery: deliveredDown, expected: 10, duplicates, recoveryMs },
+      smtpDown: {
+        filings: 10,
+        non201: down.statuses.filter((s) => s !== 201).length,
+        p95Ms: percentile(down.ms, 95),
+        attemptsAfterOutage,
+        failedForGood,
+        deliveredAfterRecovery: deliveredDown,
+        expected: 10,
+        duplicates,
+        recoveryMs,
+      },
       smtpSlow: { filings: 6, non201: slow.statuses.filter((s) => s !== 201).length, p95Ms: percentile(slow.ms, 95), delivered: deliveredSlow, expected: 6 },
-      sms: { messages: 3, providerCalls: smsCalls.length, delivered: smsRows.filter((m) => m.status === 'sent').length, failedForGood: smsRows.filter((m) => m.status === 'failed').length, attempts: smsRows.map((m) => m.attempts) },
+      sms: {
+        messages: 3,
+        providerCalls: smsCalls.length,
+        delivered: smsRows.filter((m) => m.status === 'sent').length,
+        failedForGood: smsRows.filter((m) => m.status === 'failed').length,
+        attempts: smsRows.map((m) => m.attempts),
+      },
       webhook,
     };
   } finally {
@@ -181,23 +243,41 @@ async function webhookChecks(stack: Stack, inbox: Inbox): Promise<NeighbourFigur
     if (res.status >= 500) fiveXX++;
     return res;
   };
-  const signed = (body: string, at = new Date()) => ({ 'content-type': 'application/json', 'x-rebind-signature': signWebhook(WEBHOOK_SECRET, Math.floor(at.getTime() / 1000), body) });
+  const signed = (body: string, at = new Date()) => ({
+    'content-type': 'application/json',
+    'x-rebind-signature': signWebhook(WEBHOOK_SECRET, Math.floor(at.getTime() / 1000), body),
+  });
   // Sessions: two biometric cases, through the user's own steps (the email code comes from the SMTP inbox).
   const sessions: { caseId: number; providerRef: string }[] = [];
   for (let i = 0; i < 2; i++) {
     const { user } = await makeRecoverableUser(stack.ctx);
     const headers = { 'content-type': 'application/json', 'x-forwarded-for': randomIp(), 'x-device-id': `bio-${i}` };
-    const filed = JSON.parse((await send(stack.base, { method: 'POST', path: '/api/v1/recovery/cases', headers, body: JSON.stringify({ email: user.email, password: USER_PASSWORD }) })).text) as { caseId: number; caseToken: string };
+    const filed = JSON.parse(
+      (
+        await send(stack.base, {
+          method: 'POST',
+          path: '/api/v1/recovery/cases',
+          headers,
+          body: JSON.stringify({ email: user.email, password: USER_PASSWORD }),
+        })
+      ).text,
+    ) as { caseId: number; caseToken: string };
     const auth = { ...headers, authorization: `Bearer ${filed.caseToken}` };
     await waitFor(async () => inbox.to(user.email).length > 0, 30_000);
     const code = /\b(\d{6})\b/.exec(inbox.to(user.email).at(-1)!.split('\r\n\r\n').slice(1).join('\n'))?.[1] ?? '';
     await send(stack.base, { method: 'POST', path: `/api/v1/recovery/cases/${filed.caseId}/email`, headers: auth, body: JSON.stringify({ code }) });
-    const started = await send(stack.base, { method: 'POST', path: `/api/v1/recovery/cases/${filed.caseId}/evidence`, headers: auth, body: JSON.stringify({ method: 'biometric' }) });
+    const started = await send(stack.base, {
+      method: 'POST',
+      path: `/api/v1/recovery/cases/${filed.caseId}/evidence`,
+      headers: auth,
+      body: JSON.stringify({ method: 'biometric' }),
+    });
     if (started.status !== 200) throw new Error(`biometric evidence: ${started.status} ${started.text}`);
     const row = (await stack.handle!.db.select().from(biometricSessions).where(eq(biometricSessions.caseId, filed.caseId)).limit(1))[0]!;
     sessions.push({ caseId: filed.caseId, providerRef: row.providerRef });
   }
-  const results = async () => Number((await stack.handle!.db.rows<{ n: number }>(sql`SELECT count(*) AS n FROM audit_events WHERE action = 'biometric.result'`))[0]!.n);
+  const results = async () =>
+    Number((await stack.handle!.db.rows<{ n: number }>(sql`SELECT count(*) AS n FROM audit_events WHERE action = 'biometric.result'`))[0]!.n);
   const before = await results();
   // Malformed, though correctly signed.
   for (const body of ['null', '[]', '7', '{', '{"eventId":1}', '{"eventId":"e","sessionRef":"s","caseId":"1","liveness":2,"faceMatch":-1}']) {
@@ -205,7 +285,11 @@ async function webhookChecks(stack: Stack, inbox: Inbox): Promise<NeighbourFigur
     checks.push(`signed ${body.slice(0, 20)} → ${res.status}`);
   }
   // The first session's result, three copies at once, then once more later.
-  const a = simulatedWebhook(WEBHOOK_SECRET, { eventId: `evt_a_${Date.now()}`, sessionRef: sessions[0]!.providerRef, caseId: sessions[0]!.caseId, liveness: 0.97, faceMatch: 0.93 }, new Date());
+  const a = simulatedWebhook(
+    WEBHOOK_SECRET,
+    { eventId: `evt_a_${Date.now()}`, sessionRef: sessions[0]!.providerRef, caseId: sessions[0]!.caseId, liveness: 0.97, faceMatch: 0.93 },
+    new Date(),
+  );
   const copies = await Promise.all([0, 1, 2].map(() => post(a.body, a.headers)));
   checks.push(`same event ×3 at once → ${copies.map((r) => `${r.status}${JSON.parse(r.text).duplicate ? ' dup' : ''}`).join(', ')}`);
   await sleep(1000);
@@ -213,7 +297,11 @@ async function webhookChecks(stack: Stack, inbox: Inbox): Promise<NeighbourFigur
   checks.push(`redelivered later → ${again.status}${JSON.parse(again.text).duplicate ? ' dup' : ''}`);
   // Late: the second session's result with a signature 10 minutes old is refused; the provider's retry is taken.
   const old = new Date(Date.now() - 10 * 60_000);
-  const lateBody = simulatedWebhook(WEBHOOK_SECRET, { eventId: `evt_b_${Date.now()}`, sessionRef: sessions[1]!.providerRef, caseId: sessions[1]!.caseId, liveness: 0.95, faceMatch: 0.9 }, old);
+  const lateBody = simulatedWebhook(
+    WEBHOOK_SECRET,
+    { eventId: `evt_b_${Date.now()}`, sessionRef: sessions[1]!.providerRef, caseId: sessions[1]!.caseId, liveness: 0.95, faceMatch: 0.9 },
+    old,
+  );
   const late = await post(lateBody.body, lateBody.headers);
   const retried = await post(lateBody.body, signed(lateBody.body));
   checks.push(`late (signed 10 min ago) → ${late.status}; the retry → ${retried.status}`);

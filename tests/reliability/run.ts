@@ -80,7 +80,10 @@ await section('crash', async () => {
     await stack.start();
     const f = await runCrash(stack, { rounds: crashRounds, loadMs: [1500, 5000], seed, log });
     goal(f.lost === 0, 'crash: lost acknowledged writes');
-    goal(f.integrity.every((x) => x === 'ok'), 'crash: integrity');
+    goal(
+      f.integrity.every((x) => x === 'ok'),
+      'crash: integrity',
+    );
     goal(f.auditVerify.ok, 'crash: audit verify');
     return formatCrash(f);
   } finally {
@@ -99,7 +102,13 @@ await section('backup', async () => {
       await stack.dispose();
     }
   }
-  const f = await runBackupUnderLoad({ cases, perSecond: 100, log, compareOldApi: args.includes('--compare-old-backup'), source: args.includes('--big-db') ? opt('big-db', '') : undefined });
+  const f = await runBackupUnderLoad({
+    cases,
+    perSecond: 100,
+    log,
+    compareOldApi: args.includes('--compare-old-backup'),
+    source: args.includes('--big-db') ? opt('big-db', '') : undefined,
+  });
   goal(f.writesPerSecondDuring >= 50, 'backup: fewer than 50 writes/s during the backup');
   goal(f.integrity === 'ok' && f.auditVerify.ok && f.missingInBackup === 0, 'backup: the copy is not consistent');
   goal(f.restoredReady && f.restoredListStatus === 200, 'backup: the restored desk does not work');
@@ -109,7 +118,10 @@ await section('backup', async () => {
 await section('neighbours', async () => {
   const f = await runNeighbours({ engine, log });
   goal(f.smtpDown.non201 === 0 && f.smtpSlow.non201 === 0, 'neighbours: a filing was not answered 201');
-  goal(f.smtpDown.deliveredAfterRecovery === f.smtpDown.expected && f.smtpSlow.delivered === f.smtpSlow.expected && f.sms.delivered === f.sms.messages, 'neighbours: a message was lost');
+  goal(
+    f.smtpDown.deliveredAfterRecovery === f.smtpDown.expected && f.smtpSlow.delivered === f.smtpSlow.expected && f.sms.delivered === f.sms.messages,
+    'neighbours: a message was lost',
+  );
   goal(f.smtpDown.failedForGood === 0 && f.sms.failedForGood === 0, 'neighbours: a message was given up');
   goal(f.webhook.fiveXX === 0 && f.webhook.resultsRecorded === f.webhook.events, 'neighbours: webhook');
   return formatNeighbours(f);
@@ -118,7 +130,10 @@ await section('neighbours', async () => {
 await section('faults', async () => {
   const f = await runFaults({ engine, log });
   for (const c of f.cases) {
-    goal(c.during.every((d) => d.status === 503 && d.code.length > 0 && !d.code.startsWith('non-JSON')), `faults: ${c.fault}: not a 503 with a code`);
+    goal(
+      c.during.every((d) => d.status === 503 && d.code.length > 0 && !d.code.startsWith('non-JSON')),
+      `faults: ${c.fault}: not a 503 with a code`,
+    );
     goal(c.halfWritten === 0, `faults: ${c.fault}: half-written`);
     goal(c.after === 200, `faults: ${c.fault}: no recovery`);
   }

@@ -33,8 +33,18 @@ export async function runShutdown(options: { engine?: 'sqlite' | 'pg'; loadMs?: 
     await stack.start();
     const missing = await missingWrites(stack.handle!.db, load.acked);
     const refusedNew = (stats.errors.ECONNREFUSED ?? 0) + (stats.errors.ECONNRESET_UNACCEPTED ?? 0);
-    const figures: ShutdownFigures = { exitCode, drainMs, acked: load.ackedCount(), lost: missing.total, cutInFlight: stats.failed - refusedNew, refusedNew, errors: stats.errors };
-    options.log?.(`  SIGTERM under load: exit ${exitCode} after ${drainMs} ms; ${figures.acked} acknowledged, lost ${figures.lost}; cut in flight ${figures.cutInFlight}; ${JSON.stringify(stats.errors)}`);
+    const figures: ShutdownFigures = {
+      exitCode,
+      drainMs,
+      acked: load.ackedCount(),
+      lost: missing.total,
+      cutInFlight: stats.failed - refusedNew,
+      refusedNew,
+      errors: stats.errors,
+    };
+    options.log?.(
+      `  SIGTERM under load: exit ${exitCode} after ${drainMs} ms; ${figures.acked} acknowledged, lost ${figures.lost}; cut in flight ${figures.cutInFlight}; ${JSON.stringify(stats.errors)}`,
+    );
     return figures;
   } finally {
     await stack.dispose();

@@ -31,8 +31,10 @@ describe('expected decision time (pure)', () => {
   });
 
   it('is only given while staff owe a decision', () => {
-    for (const status of ['submitted', 'in_review', 'escalated', 'awaiting_second_approval'] as const) expect(expectedDecision({ ...base, status, now: at(1) })).not.toBeNull();
-    for (const status of ['draft', 'info_requested', 'approved', 'rejected', 'completed', 'cancelled'] as const) expect(expectedDecision({ ...base, status, now: at(1) })).toBeNull();
+    for (const status of ['submitted', 'in_review', 'escalated', 'awaiting_second_approval'] as const)
+      expect(expectedDecision({ ...base, status, now: at(1) })).not.toBeNull();
+    for (const status of ['draft', 'info_requested', 'approved', 'rejected', 'completed', 'cancelled'] as const)
+      expect(expectedDecision({ ...base, status, now: at(1) })).toBeNull();
   });
 });
 
@@ -46,7 +48,16 @@ describe('the account pages API over HTTP', () => {
   const decidedCase = async (hours: number) => {
     const { user } = await makeRecoverableUser(ctx);
     const decidedAt = new Date(ctx.clock().getTime() - 24 * HOUR);
-    await ctx.deps.db.insert(cases).values({ userId: user.id, status: 'approved', maskedEmail: 'u***@e***.com', caseTokenHash: randomBytes(32).toString('hex'), submittedAt: new Date(decidedAt.getTime() - hours * HOUR), decidedAt, createdAt: decidedAt, updatedAt: decidedAt });
+    await ctx.deps.db.insert(cases).values({
+      userId: user.id,
+      status: 'approved',
+      maskedEmail: 'u***@e***.com',
+      caseTokenHash: randomBytes(32).toString('hex'),
+      submittedAt: new Date(decidedAt.getTime() - hours * HOUR),
+      decidedAt,
+      createdAt: decidedAt,
+      updatedAt: decidedAt,
+    });
   };
 
   it('gives the same expected decision time whatever the evidence, from the SLA bound, then the queue median', async () => {
@@ -54,7 +65,15 @@ describe('the account pages API over HTTP', () => {
     const good = await makeRecoverableUser(ctx);
     const owner = new UserClient(ctx, '203.0.113.50', 'device-good');
     await owner.signIn(good.user.email);
-    const goodCase = await submittedCase(ctx, good.user.email, [{ method: 'security_questions', answers: ANSWERS }, { method: 'transfer_record', email: good.user.email, ...good.deposit }], new CaseClient(ctx, owner));
+    const goodCase = await submittedCase(
+      ctx,
+      good.user.email,
+      [
+        { method: 'security_questions', answers: ANSWERS },
+        { method: 'transfer_record', email: good.user.email, ...good.deposit },
+      ],
+      new CaseClient(ctx, owner),
+    );
     const bad = await makeRecoverableUser(ctx);
     const badCase = await submittedCase(ctx, bad.user.email, [{ method: 'security_questions', answers: ['cat', 'Paris', 'nobody'] }]);
     const band = async (id: number) => (await ctx.deps.db.select().from(cases).where(eq(cases.id, id)).limit(1))[0]!.riskBand;
@@ -97,7 +116,10 @@ describe('the account pages API over HTTP', () => {
 
   it('describes a rebind link until it is used, and the approval email links to the account pages', async () => {
     const { user, deposit } = await makeRecoverableUser(ctx);
-    const { caseId } = await submittedCase(ctx, user.email, [{ method: 'security_questions', answers: ANSWERS }, { method: 'transfer_record', email: user.email, ...deposit }]);
+    const { caseId } = await submittedCase(ctx, user.email, [
+      { method: 'security_questions', answers: ANSWERS },
+      { method: 'transfer_record', email: user.email, ...deposit },
+    ]);
     const anonymous = new UserClient(ctx);
     expect((await anonymous.get('/api/v1/recovery/rebind')).status).toBe(401);
     anonymous.token = 'x'.repeat(43);

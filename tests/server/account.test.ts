@@ -29,7 +29,7 @@ describe('security questions', () => {
     const denied = await client.put('/api/v1/me/security-questions', { questions });
     expect(denied.status).toBe(403);
     expect(denied.body.details.reason).toBe('step_up_required');
-    expect((await ctx.deps.db.select().from(securityQuestions))).toHaveLength(0);
+    expect(await ctx.deps.db.select().from(securityQuestions)).toHaveLength(0);
 
     const bad = await client.post('/api/v1/me/security/verify', { method: 'totp', code: '000000' === oathtool(secret, ctx.clock()) ? '111111' : '000000' });
     expect(bad.status).toBe(401);
@@ -40,7 +40,7 @@ describe('security questions', () => {
     expect(saved.status).toBe(200);
     expect(saved.body.securityQuestions).toEqual(questions.map((q) => q.prompt));
 
-    const rows = (await ctx.deps.db.select().from(securityQuestions).where(eq(securityQuestions.userId, user.id)));
+    const rows = await ctx.deps.db.select().from(securityQuestions).where(eq(securityQuestions.userId, user.id));
     expect(rows).toHaveLength(3);
     expect(rows[0]!.answerHash).toMatch(/^\$argon2id\$/);
     expect(await verifyPassword(rows[0]!.answerHash, 'café noir')).toBe(true);
@@ -112,7 +112,7 @@ describe('development outbox', () => {
     const res = await admin.client.get(`/admin/api/outbox?filter=${encodeURIComponent(JSON.stringify({ to: user.email }))}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-range')).toBe('outbox 0-0/1');
-    const [message] = await res.json() as { to: string; status: string; body: string }[];
+    const [message] = (await res.json()) as { to: string; status: string; body: string }[];
     expect(message).toMatchObject({ to: user.email, status: 'dev' });
     expect(message!.body).toContain(await lastCode(ctx, user.email));
   });

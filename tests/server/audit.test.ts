@@ -16,7 +16,13 @@ import Database from 'better-sqlite3';
 async function addEvents(ctx: TestContext, n: number) {
   for (let i = 0; i < n; i++) {
     await ctx.deps.db.transaction(async (tx) => {
-      await recordAuditEvent(tx, ctx.clock(), { actor: { type: 'user', id: 100 + (i % 3), label: `user${i % 3}@example.com` }, action: i % 2 ? 'totp.bind' : 'sms.bind', target: { type: 'user', id: 100 + (i % 3) }, ip: `198.51.100.${i}`, details: { n: i } });
+      await recordAuditEvent(tx, ctx.clock(), {
+        actor: { type: 'user', id: 100 + (i % 3), label: `user${i % 3}@example.com` },
+        action: i % 2 ? 'totp.bind' : 'sms.bind',
+        target: { type: 'user', id: 100 + (i % 3) },
+        ip: `198.51.100.${i}`,
+        details: { n: i },
+      });
     });
     ctx.clock.advance(1000);
   }
@@ -28,7 +34,11 @@ describe('hash-chained audit trail', () => {
     expect(await verifyAuditChain(ctx.deps.db)).toEqual({ ok: true, count: 0, headHash: '0'.repeat(64) });
     await addEvents(ctx, 5);
     expect(await verifyAuditChain(ctx.deps.db)).toMatchObject({ ok: true, count: 5 });
-    const refused = (statement: string) => ctx.deps.db.exec(sql.raw(statement)).then(() => 'allowed', (err: Error & { cause?: Error }) => `${err.message} ${err.cause?.message ?? ''}`);
+    const refused = (statement: string) =>
+      ctx.deps.db.exec(sql.raw(statement)).then(
+        () => 'allowed',
+        (err: Error & { cause?: Error }) => `${err.message} ${err.cause?.message ?? ''}`,
+      );
     expect(await refused(`UPDATE audit_events SET action = 'x' WHERE id = 2`)).toMatch(/append-only/);
     expect(await refused('DELETE FROM audit_events WHERE id = 2')).toMatch(/append-only/);
   });
@@ -38,7 +48,11 @@ describe('hash-chained audit trail', () => {
     const on = ctx.deps.db.engine === 'pg' ? ' ON audit_events' : '';
     await ctx.deps.db.exec(sql.raw(`DROP TRIGGER audit_events_no_update${on}`));
     await ctx.deps.db.exec(sql.raw(`DROP TRIGGER audit_events_no_delete${on}`));
-    for (const statement of statements.split(';').map((s) => s.trim()).filter(Boolean)) await ctx.deps.db.exec(sql.raw(statement));
+    for (const statement of statements
+      .split(';')
+      .map((s) => s.trim())
+      .filter(Boolean))
+      await ctx.deps.db.exec(sql.raw(statement));
   };
 
   it('names the edited event', async () => {
@@ -72,7 +86,10 @@ describe('hash-chained audit trail', () => {
   it('notices a rewritten, renumbered chain (delete then renumber)', async () => {
     const ctx = await createTestContext();
     await addEvents(ctx, 6);
-    await tamper(ctx, 'DELETE FROM audit_events WHERE id = 2; UPDATE audit_events SET id = 2 WHERE id = 3; UPDATE audit_events SET id = 3 WHERE id = 4; UPDATE audit_events SET id = 4 WHERE id = 5; UPDATE audit_events SET id = 5 WHERE id = 6;');
+    await tamper(
+      ctx,
+      'DELETE FROM audit_events WHERE id = 2; UPDATE audit_events SET id = 2 WHERE id = 3; UPDATE audit_events SET id = 3 WHERE id = 4; UPDATE audit_events SET id = 4 WHERE id = 5; UPDATE audit_events SET id = 5 WHERE id = 6;',
+    );
     const verdict = await verifyAuditChain(ctx.deps.db);
     expect(verdict.ok).toBe(false);
     if (!verdict.ok) expect(verdict.firstBadEventId).toBe(2);
@@ -81,7 +98,10 @@ describe('hash-chained audit trail', () => {
   it('notices two events swapped', async () => {
     const ctx = await createTestContext();
     await addEvents(ctx, 6);
-    await tamper(ctx, 'UPDATE audit_events SET id = -1 WHERE id = 2; UPDATE audit_events SET id = 2 WHERE id = 3; UPDATE audit_events SET id = 3 WHERE id = -1;');
+    await tamper(
+      ctx,
+      'UPDATE audit_events SET id = -1 WHERE id = 2; UPDATE audit_events SET id = 2 WHERE id = 3; UPDATE audit_events SET id = 3 WHERE id = -1;',
+    );
     expect(await verifyAuditChain(ctx.deps.db)).toMatchObject({ ok: false, firstBadEventId: 2 });
   });
 
@@ -110,10 +130,12 @@ describe('audit-events list and CSV', () => {
   const get = (path: string) => ctx.app.request(path, { headers: { cookie } });
 
   it('follows the simple-REST conventions: filter, sort, range and Content-Range', async () => {
-    const res = await get(`/admin/api/audit-events?filter=${encodeURIComponent('{"action":"totp.bind"}')}&sort=${encodeURIComponent('["id","ASC"]')}&range=${encodeURIComponent('[0,4]')}`);
+    const res = await get(
+      `/admin/api/audit-events?filter=${encodeURIComponent('{"action":"totp.bind"}')}&sort=${encodeURIComponent('["id","ASC"]')}&range=${encodeURIComponent('[0,4]')}`,
+    );
     expect(res.status).toBe(200);
     expect(res.headers.get('content-range')).toBe('audit-events 0-4/15');
-    const rows = await res.json() as { id: number; action: string }[];
+    const rows = (await res.json()) as { id: number; action: string }[];
     expect(rows.map((r) => r.id)).toEqual([4, 6, 8, 10, 12]);
     expect(rows.every((r) => r.action === 'totp.bind')).toBe(true);
   });
@@ -122,7 +144,7 @@ describe('audit-events list and CSV', () => {
     const q = async (filter: object) => {
       const res = await get(`/admin/api/audit-events?filter=${encodeURIComponent(JSON.stringify(filter))}&range=[0,99]`);
       expect(res.status).toBe(200);
-      return await res.json() as { id: number; actorId: string; ts: string }[];
+      return (await res.json()) as { id: number; actorId: string; ts: string }[];
     };
     expect((await q({ actorType: 'user', actorId: '101' })).length).toBe(10);
     expect((await q({ targetType: 'user', targetId: '102' })).length).toBe(10);
@@ -143,7 +165,7 @@ describe('audit-events list and CSV', () => {
     ]) {
       const res = await get(`/admin/api/audit-events?${query}`);
       expect(res.status, query).toBe(400);
-      const body = await res.json() as { code: string; details: { fields: Record<string, string> } };
+      const body = (await res.json()) as { code: string; details: { fields: Record<string, string> } };
       expect(body.code).toBe('validation_failed');
       expect(Object.keys(body.details.fields)).toContain(field);
     }
@@ -178,9 +200,14 @@ describe('audit-events list and CSV', () => {
     afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
     it('lists, pages, filters and sorts', async () => {
-      const httpClient = (url: string, options: fetchUtils.Options = {}) => fetchUtils.fetchJson(url, { ...options, headers: new Headers({ Accept: 'application/json', cookie }) });
+      const httpClient = (url: string, options: fetchUtils.Options = {}) =>
+        fetchUtils.fetchJson(url, { ...options, headers: new Headers({ Accept: 'application/json', cookie }) });
       const provider = simpleRestProvider(base, httpClient);
-      const page = await provider.getList('audit-events', { pagination: { page: 2, perPage: 10 }, sort: { field: 'id', order: 'DESC' }, filter: { actorType: 'user' } });
+      const page = await provider.getList('audit-events', {
+        pagination: { page: 2, perPage: 10 },
+        sort: { field: 'id', order: 'DESC' },
+        filter: { actorType: 'user' },
+      });
       expect(page.total).toBe(1230);
       expect(page.data.map((r) => r.id)).toEqual(Array.from({ length: 10 }, (_, i) => 1232 - 10 - i));
       const many = await provider.getMany('audit-events', { ids: [1, 2, 3] });
@@ -195,7 +222,8 @@ describe.skipIf(testEngine === 'pg')('audit verify on the command line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rebind-audit-'));
     try {
       const env = { ...process.env, DATABASE_PATH: join(dir, 'rebind.db'), REBIND_MASTER_KEY: Buffer.alloc(32, 3).toString('base64'), LOG_LEVEL: 'silent' };
-      const cli = (args: string[]) => execFileSync('node_modules/.bin/tsx', ['server/cli/main.ts', ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const cli = (args: string[]) =>
+        execFileSync('node_modules/.bin/tsx', ['server/cli/main.ts', ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       cli(['user', 'create', '--email', 'u1@example.com', '--password', 'long-enough-password']);
       cli(['user', 'create', '--email', 'u2@example.com', '--password', 'long-enough-password']);
       cli(['staff', 'create', '--email', 'x@staff.test', '--role', 'agent']);

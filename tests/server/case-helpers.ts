@@ -15,11 +15,23 @@ export async function makeRecoverableUser(ctx: TestContext, overrides: Parameter
   const now = ctx.clock();
   const user = await makeEndUser(ctx, { createdAt: new Date(now.getTime() - 900 * DAY), passwordChangedAt: new Date(now.getTime() - 400 * DAY), ...overrides });
   const hashes = await Promise.all(ANSWERS.map((a) => hashPassword(normaliseAnswer(a))));
-  await ctx.deps.db.insert(securityQuestions).values(['First pet?', 'Birth city?', 'Favourite teacher?'].map((prompt, i) => ({ userId: user.id, position: i + 1, prompt, answerHash: hashes[i]!, createdAt: now })));
-  await ctx.deps.db.insert(kycReferences).values({ userId: user.id, provider: 'sim-kyc', level: 'advanced', selfieRef: `selfie-${user.id}`, verifiedAt: new Date(now.getTime() - 800 * DAY) });
+  await ctx.deps.db.insert(securityQuestions).values(
+    ['First pet?', 'Birth city?', 'Favourite teacher?'].map((prompt, i) => ({
+      userId: user.id,
+      position: i + 1,
+      prompt,
+      answerHash: hashes[i]!,
+      createdAt: now,
+    })),
+  );
+  await ctx.deps.db
+    .insert(kycReferences)
+    .values({ userId: user.id, provider: 'sim-kyc', level: 'advanced', selfieRef: `selfie-${user.id}`, verifiedAt: new Date(now.getTime() - 800 * DAY) });
   const txid = `0x${user.id.toString(16).padStart(4, '0')}${'ab'.repeat(30)}`;
   const creditedAt = new Date(now.getTime() - 5 * DAY);
-  await ctx.deps.db.insert(deposits).values({ userId: user.id, email: user.email, asset: 'USDT', network: 'TRC20', amount: '250.00', txid, platform: 'Kraken', creditedAt, importedAt: now });
+  await ctx.deps.db
+    .insert(deposits)
+    .values({ userId: user.id, email: user.email, asset: 'USDT', network: 'TRC20', amount: '250.00', txid, platform: 'Kraken', creditedAt, importedAt: now });
   return { user, deposit: { asset: 'USDT', network: 'TRC20', amount: '250.00', txid, platform: 'Kraken', time: creditedAt.toISOString() } };
 }
 
@@ -30,7 +42,10 @@ export class CaseClient {
   token = '';
   caseId = 0;
   readonly http: UserClient;
-  constructor(private readonly ctx: TestContext, http?: UserClient) {
+  constructor(
+    private readonly ctx: TestContext,
+    http?: UserClient,
+  ) {
     const n = ++requesters;
     this.http = http ?? new UserClient(ctx, `198.51.${100 + (n >> 8)}.${n & 255}`, `device-recovery-${n}`);
   }
@@ -76,7 +91,11 @@ export async function submittedCase(ctx: TestContext, email: string, evidence: R
 }
 
 /** The biometric provider's signed callback, as the local simulator sends it. */
-export function biometricCallback(ctx: TestContext, outcome: { eventId: string; sessionRef: string; caseId: number; liveness: number; faceMatch: number }, at = ctx.clock()) {
+export function biometricCallback(
+  ctx: TestContext,
+  outcome: { eventId: string; sessionRef: string; caseId: number; liveness: number; faceMatch: number },
+  at = ctx.clock(),
+) {
   const { body, headers } = simulatedWebhook(biometricWebhookSecret(ctx.deps)!, outcome, at);
   return ctx.app.request('/api/v1/webhooks/biometric', { method: 'POST', headers: { ...headers, 'x-forwarded-for': '203.0.113.200' }, body });
 }

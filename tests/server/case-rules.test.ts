@@ -6,7 +6,15 @@ const now = new Date('2026-11-26T09:00:00Z');
 const IDLE = 30 * 60_000;
 const MIN = 60_000;
 
-const kase = (over: Partial<CaseFacts> = {}): CaseFacts => ({ status: 'submitted', userId: 100, riskBand: 'low', assigneeId: null, lastActivityAt: null, firstApproverId: null, ...over });
+const kase = (over: Partial<CaseFacts> = {}): CaseFacts => ({
+  status: 'submitted',
+  userId: 100,
+  riskBand: 'low',
+  assigneeId: null,
+  lastActivityAt: null,
+  firstApproverId: null,
+  ...over,
+});
 const sam: Actor = { staffId: 3, role: 'supervisor', userId: null };
 const ana: Actor = { staffId: 1, role: 'agent', userId: null };
 const agent = (over: Partial<AssigneeFacts> = {}): AssigneeFacts => ({ staffId: 1, role: 'agent', userId: null, active: true, ...over });

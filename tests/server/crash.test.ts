@@ -26,7 +26,10 @@ describe('kill -9 under load', () => {
     console.log(report);
     expect(figures.acked, report).toBeGreaterThan(10);
     expect(figures.lost, report).toBe(0);
-    expect(figures.integrity.every((x) => x === 'ok'), report).toBe(true);
+    expect(
+      figures.integrity.every((x) => x === 'ok'),
+      report,
+    ).toBe(true);
     expect(figures.auditVerify.ok, report).toBe(true);
   }, 180_000);
 });

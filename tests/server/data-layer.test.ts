@@ -61,7 +61,10 @@ describe('transactions that await', () => {
           if (tx.engine === 'pg') await tx.rows(sql`SELECT 1 FROM rate_limit_buckets WHERE key = 'k' FOR UPDATE`);
           const [row] = await tx.select().from(rateLimitBuckets).where(eq(rateLimitBuckets.key, 'k'));
           await later(i % 3); // another request would run here
-          await tx.update(rateLimitBuckets).set({ count: row!.count + 1 }).where(eq(rateLimitBuckets.key, 'k'));
+          await tx
+            .update(rateLimitBuckets)
+            .set({ count: row!.count + 1 })
+            .where(eq(rateLimitBuckets.key, 'k'));
         }),
       ),
     );
@@ -72,7 +75,11 @@ describe('transactions that await', () => {
   it('refuses the top-level db inside a transaction (it would read around it or wait for itself)', async () => {
     const { deps } = await createTestContext();
     // drizzle wraps a driver error in "Failed query: …" with the reason as its cause.
-    const reason = (p: Promise<unknown>) => p.then(() => 'no error', (err: Error & { cause?: Error }) => `${err.message} ${err.cause?.message ?? ''}`);
+    const reason = (p: Promise<unknown>) =>
+      p.then(
+        () => 'no error',
+        (err: Error & { cause?: Error }) => `${err.message} ${err.cause?.message ?? ''}`,
+      );
     expect(await reason(deps.db.transaction(async () => deps.db.select().from(users)))).toMatch(/inside a transaction/);
     expect(await reason(deps.db.transaction(async () => deps.db.transaction(async () => 1)))).toMatch(/[Nn]ested transaction/);
     // The failed attempts left nothing locked.

@@ -6,7 +6,8 @@ import { copyDatabase } from '../../server/cli/db-copy.ts';
 import { createTestContext, signedInStaff } from './helpers.ts';
 import { openTestDatabase, testEngine } from './test-database.ts';
 
-const counts = async (db: import('../../db/client.ts').Db, table: string) => Number((await db.rows<{ n: number }>(sql`SELECT count(*) AS n FROM ${sql.identifier(table)}`))[0]!.n);
+const counts = async (db: import('../../db/client.ts').Db, table: string) =>
+  Number((await db.rows<{ n: number }>(sql`SELECT count(*) AS n FROM ${sql.identifier(table)}`))[0]!.n);
 
 describe.skipIf(testEngine !== 'pg')('moving a SQLite deployment to PostgreSQL (db copy)', () => {
   it('copies every row into an empty database, keeps ids, rebuilds the queue counters, and the audit chain verifies there', async () => {

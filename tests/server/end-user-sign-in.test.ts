@@ -18,7 +18,7 @@ describe('end-user sign-in', () => {
     expect(overview.body.protectionLevel).toBe('none');
     expect(overview.body.reminders.map((r: { code: string }) => r.code)).toContain('no_2fa');
     // The token is stored only as its hash.
-    const stored = (await ctx.deps.db.select().from(userSessions));
+    const stored = await ctx.deps.db.select().from(userSessions);
     expect(stored[0]!.id).toBe(createHash('sha256').update(res.body.token).digest('hex'));
   });
 
@@ -53,7 +53,11 @@ describe('end-user sign-in', () => {
     expect(replay.status).toBe(401);
     expect(replay.body.code).toBe('invalid_code');
     // A challenge is single use, too.
-    const reuse = await new UserClient(ctx).post('/api/v1/auth/login/2fa', { challengeId: step1.body.challengeId, method: 'totp', code: oathtool(secret, new Date(ctx.clock().getTime() + 30_000)) });
+    const reuse = await new UserClient(ctx).post('/api/v1/auth/login/2fa', {
+      challengeId: step1.body.challengeId,
+      method: 'totp',
+      code: oathtool(secret, new Date(ctx.clock().getTime() + 30_000)),
+    });
     expect(reuse.status).toBe(401);
     expect(reuse.body.code).toBe('challenge_expired');
   });
@@ -90,9 +94,13 @@ describe('end-user sign-in', () => {
     expect(firstLock).toBeGreaterThan(0);
     expect(firstLock).toBeLessThanOrEqual(10);
     // Even the right code is refused while locked.
-    const right = await new UserClient(ctx).post('/api/v1/auth/login/2fa', { challengeId: step1.body.challengeId, method: 'totp', code: oathtool(secret, ctx.clock()) });
+    const right = await new UserClient(ctx).post('/api/v1/auth/login/2fa', {
+      challengeId: step1.body.challengeId,
+      method: 'totp',
+      code: oathtool(secret, ctx.clock()),
+    });
     expect(right.status).toBe(429);
-    expect((await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'verification.locked')))).toHaveLength(1);
+    expect(await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'verification.locked'))).toHaveLength(1);
   }, 180_000); // 10 000 requests: about 20 s alone, more beside other test files on 2 cores
 
   it('locks the password step after ten failures', async () => {

@@ -41,7 +41,14 @@ export interface TestContext {
  * database) in the PostgreSQL run of the suite (see test-database.ts).
  */
 export async function createTestContext(env: Record<string, string> = {}, on?: DatabaseHandle): Promise<TestContext> {
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_PATH: ':memory:', REBIND_MASTER_KEY: TEST_MASTER_KEY, LOG_LEVEL: 'info', TRUST_PROXY: 'true', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_PATH: ':memory:',
+    REBIND_MASTER_KEY: TEST_MASTER_KEY,
+    LOG_LEVEL: 'info',
+    TRUST_PROXY: 'true',
+    ...env,
+  });
   const database = on ?? (await openTestDatabase());
   const logs: string[] = [];
   const logger = createLogger('info', {
@@ -51,7 +58,18 @@ export async function createTestContext(env: Record<string, string> = {}, on?: D
     },
   });
   const clock = testClock();
-  const deps: Deps = { config, db: database.db, database, keyring: createKeyring(TEST_MASTER_KEY), clock, random: (n) => randomBytes(n), logger, transports: {}, biometric: simulatedBiometricProvider(config.origin, (n) => randomBytes(n)), lifecycle: { draining: false } };
+  const deps: Deps = {
+    config,
+    db: database.db,
+    database,
+    keyring: createKeyring(TEST_MASTER_KEY),
+    clock,
+    random: (n) => randomBytes(n),
+    logger,
+    transports: {},
+    biometric: simulatedBiometricProvider(config.origin, (n) => randomBytes(n)),
+    lifecycle: { draining: false },
+  };
   return { deps, app: createApp(deps), clock, logs };
 }
 
@@ -66,7 +84,11 @@ export interface StaffAccount {
 let staffCounter = 0;
 export async function makeStaff(ctx: TestContext, role: StaffRole, overrides: { email?: string; userId?: number; name?: string } = {}): Promise<StaffAccount> {
   const email = overrides.email ?? `${role}${++staffCounter}@staff.test`;
-  const created = await createStaffMember(ctx.deps, { email, name: overrides.name ?? `Test ${role}`, role, userId: overrides.userId ?? null }, { type: 'system', label: 'test' });
+  const created = await createStaffMember(
+    ctx.deps,
+    { email, name: overrides.name ?? `Test ${role}`, role, userId: overrides.userId ?? null },
+    { type: 'system', label: 'test' },
+  );
   return { id: created.member.id, email, password: created.password, totpSecret: created.totpSecret, role };
 }
 
@@ -74,7 +96,10 @@ export async function makeStaff(ctx: TestContext, role: StaffRole, overrides: { 
 export class StaffClient {
   cookie = '';
   csrfToken = '';
-  constructor(private readonly ctx: TestContext, readonly ip = '203.0.113.10') {}
+  constructor(
+    private readonly ctx: TestContext,
+    readonly ip = '203.0.113.10',
+  ) {}
 
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
     const h: Record<string, string> = { 'x-forwarded-for': this.ip, ...headers };
@@ -111,7 +136,11 @@ export class StaffClient {
   }
 }
 
-export async function signedInStaff(ctx: TestContext, role: StaffRole, overrides: Parameters<typeof makeStaff>[2] = {}): Promise<{ account: StaffAccount; client: StaffClient }> {
+export async function signedInStaff(
+  ctx: TestContext,
+  role: StaffRole,
+  overrides: Parameters<typeof makeStaff>[2] = {},
+): Promise<{ account: StaffAccount; client: StaffClient }> {
   const account = await makeStaff(ctx, role, overrides);
   const client = new StaffClient(ctx);
   const res = await client.signIn(account);

@@ -25,7 +25,13 @@ const period = insiderPeriod(NOW, 7);
 
 let nextId = 1;
 /** An event `msAgo` before NOW. */
-const event = (staffId: number, action: string, msAgo: number, target: { case?: number; user?: number } = {}, details: Record<string, unknown> = {}): StaffEvent => ({
+const event = (
+  staffId: number,
+  action: string,
+  msAgo: number,
+  target: { case?: number; user?: number } = {},
+  details: Record<string, unknown> = {},
+): StaffEvent => ({
   id: nextId++,
   ts: new Date(NOW.getTime() - msAgo),
   staffId,
@@ -38,7 +44,14 @@ const event = (staffId: number, action: string, msAgo: number, target: { case?: 
 const atHour = (daysAgo: number, hour: number, minute = 0) => NOW.getTime() - Date.UTC(2026, 10, 26 - daysAgo, hour, minute);
 
 let decisionId = 1000;
-const decision = (staffId: number, outcome: 'approve' | 'reject', caseId = decisionId, stage: Decision['stage'] = 'single'): Decision => ({ eventId: decisionId++, ts: new Date(NOW.getTime() - HOUR), staffId, caseId, outcome, stage });
+const decision = (staffId: number, outcome: 'approve' | 'reject', caseId = decisionId, stage: Decision['stage'] = 'single'): Decision => ({
+  eventId: decisionId++,
+  ts: new Date(NOW.getTime() - HOUR),
+  staffId,
+  caseId,
+  outcome,
+  stage,
+});
 const repeat = <T>(n: number, make: () => T): T[] => Array.from({ length: n }, make);
 
 describe('the period', () => {
@@ -73,7 +86,14 @@ describe('decisions in the window', () => {
 
 describe('evidence', () => {
   it('lists events newest first and each case once, capped, with the full count', () => {
-    expect(evidenceOf([{ id: 3, caseId: 7 }, { id: 9, caseId: 7 }, { id: 5, caseId: null }, { id: 4, caseId: 8 }])).toEqual({ eventIds: [9, 5, 4, 3], caseIds: [7, 8], total: 4 });
+    expect(
+      evidenceOf([
+        { id: 3, caseId: 7 },
+        { id: 9, caseId: 7 },
+        { id: 5, caseId: null },
+        { id: 4, caseId: 8 },
+      ]),
+    ).toEqual({ eventIds: [9, 5, 4, 3], caseIds: [7, 8], total: 4 });
     const many = evidenceOf(Array.from({ length: EVIDENCE_LIMIT + 10 }, (_, i) => ({ id: i + 1, caseId: i + 1 })));
     expect(many.eventIds).toHaveLength(EVIDENCE_LIMIT);
     expect(many.eventIds[0]).toBe(EVIDENCE_LIMIT + 10);
@@ -83,7 +103,12 @@ describe('evidence', () => {
 });
 
 describe('approval rate against the rest of the team', () => {
-  const team = [...repeat(12, () => decision(2, 'approve')), ...repeat(8, () => decision(2, 'reject')), ...repeat(6, () => decision(3, 'approve')), ...repeat(4, () => decision(3, 'reject'))]; // 60%
+  const team = [
+    ...repeat(12, () => decision(2, 'approve')),
+    ...repeat(8, () => decision(2, 'reject')),
+    ...repeat(6, () => decision(3, 'approve')),
+    ...repeat(4, () => decision(3, 'reject')),
+  ]; // 60%
 
   it('flags a reviewer who approves everything while the team approves 60%', () => {
     const mine = repeat(8, () => decision(1, 'approve'));
@@ -107,7 +132,10 @@ describe('approval rate against the rest of the team', () => {
   });
 
   it('has no team rate without colleagues, and never flags then', () => {
-    const signal = approvalRateSignal(1, repeat(10, () => decision(1, 'approve')));
+    const signal = approvalRateSignal(
+      1,
+      repeat(10, () => decision(1, 'approve')),
+    );
     expect(signal.figure.teamRate).toBeNull();
     expect(signal.flagged).toBe(false);
     expect(approvalRateSignal(1, []).figure.rate).toBeNull();
@@ -127,7 +155,14 @@ describe('approval rate against the rest of the team', () => {
 
 describe('approvals of high-risk or cross-account cases', () => {
   const risk = (id: number, riskBand: CaseRisk['riskBand'], signals: string[] = []): [number, CaseRisk] => [id, { id, riskBand, signals }];
-  const cases = new Map<number, CaseRisk>([risk(1, 'low'), risk(2, 'medium'), risk(3, 'high'), risk(4, 'medium', ['ip_on_other_accounts']), risk(5, 'high', ['txid_other_account']), risk(6, 'high')]);
+  const cases = new Map<number, CaseRisk>([
+    risk(1, 'low'),
+    risk(2, 'medium'),
+    risk(3, 'high'),
+    risk(4, 'medium', ['ip_on_other_accounts']),
+    risk(5, 'high', ['txid_other_account']),
+    risk(6, 'high'),
+  ]);
 
   it('counts first and only approvals of high-risk or cross-account cases, not second approvals or rejections', () => {
     expect(isRiskyApproval(decision(1, 'approve', 3), cases.get(3))).toBe(true);
@@ -141,7 +176,18 @@ describe('approvals of high-risk or cross-account cases', () => {
 
   it('flags a reviewer who approves risky cases the team mostly turns down', () => {
     // The rest of the team decided 9 risky cases and approved 2.
-    const team = [decision(2, 'approve', 3, 'first'), decision(2, 'reject', 3), decision(2, 'reject', 5), decision(2, 'reject', 6), decision(2, 'approve', 1), decision(3, 'approve', 4), decision(3, 'reject', 4), decision(3, 'reject', 6), decision(3, 'reject', 5), decision(3, 'reject', 3)];
+    const team = [
+      decision(2, 'approve', 3, 'first'),
+      decision(2, 'reject', 3),
+      decision(2, 'reject', 5),
+      decision(2, 'reject', 6),
+      decision(2, 'approve', 1),
+      decision(3, 'approve', 4),
+      decision(3, 'reject', 4),
+      decision(3, 'reject', 6),
+      decision(3, 'reject', 5),
+      decision(3, 'reject', 3),
+    ];
     const mine = [decision(1, 'approve', 3, 'first'), decision(1, 'approve', 4), decision(1, 'approve', 5, 'first'), decision(1, 'approve', 1)];
     const signal = riskyApprovalsSignal(1, [...team, ...mine], cases);
     expect(signal.flagged).toBe(true);
@@ -151,9 +197,18 @@ describe('approvals of high-risk or cross-account cases', () => {
   });
 
   it('does not flag one risky approval, nor a rate like the team’s, however many risky cases came their way', () => {
-    expect(riskyApprovalsSignal(1, [decision(1, 'approve', 3), decision(1, 'approve', 1), decision(2, 'reject', 3), decision(2, 'reject', 6)], cases).flagged).toBe(false);
+    expect(
+      riskyApprovalsSignal(1, [decision(1, 'approve', 3), decision(1, 'approve', 1), decision(2, 'reject', 3), decision(2, 'reject', 6)], cases).flagged,
+    ).toBe(false);
     const team = [decision(2, 'approve', 3), decision(2, 'reject', 6), decision(2, 'approve', 1), decision(2, 'approve', 5), decision(2, 'reject', 4)]; // 2 of 4 risky
-    const mine = [decision(1, 'approve', 3), decision(1, 'reject', 6), decision(1, 'approve', 6), decision(1, 'reject', 3), decision(1, 'approve', 5), decision(1, 'reject', 4)]; // 3 of 6
+    const mine = [
+      decision(1, 'approve', 3),
+      decision(1, 'reject', 6),
+      decision(1, 'approve', 6),
+      decision(1, 'reject', 3),
+      decision(1, 'approve', 5),
+      decision(1, 'reject', 4),
+    ]; // 3 of 6
     const signal = riskyApprovalsSignal(1, [...team, ...mine], cases);
     expect(signal.figure).toMatchObject({ count: 3, rate: 0.5, teamRate: 0.5 });
     expect(signal.flagged).toBe(false);
@@ -198,9 +253,27 @@ describe('reveals per day against the reviewer’s own baseline', () => {
   });
 
   it('needs a minimum count and counts only this reviewer, inside the window', () => {
-    expect(revealsSignal(1, repeat(4, () => event(1, 'user.reveal', DAY, { user: 4 })), period).flagged).toBe(false);
-    expect(revealsSignal(1, repeat(9, () => event(2, 'user.reveal', DAY, { user: 4 })), period).figure.count).toBe(0);
-    expect(revealsSignal(1, repeat(9, () => event(1, 'user.reveal', 40 * DAY, { user: 4 })), period).figure).toEqual({ count: 0, perDay: 0, baselineCount: 0, baselinePerDay: 0 });
+    expect(
+      revealsSignal(
+        1,
+        repeat(4, () => event(1, 'user.reveal', DAY, { user: 4 })),
+        period,
+      ).flagged,
+    ).toBe(false);
+    expect(
+      revealsSignal(
+        1,
+        repeat(9, () => event(2, 'user.reveal', DAY, { user: 4 })),
+        period,
+      ).figure.count,
+    ).toBe(0);
+    expect(
+      revealsSignal(
+        1,
+        repeat(9, () => event(1, 'user.reveal', 40 * DAY, { user: 4 })),
+        period,
+      ).figure,
+    ).toEqual({ count: 0, perDay: 0, baselineCount: 0, baselinePerDay: 0 });
   });
 });
 
@@ -217,7 +290,11 @@ describe('actions outside the reviewer’s usual hours', () => {
   });
 
   it('flags actions at 3 a.m. when the reviewer works days', () => {
-    const night = [event(1, 'user.reveal', atHour(2, 3, 5), { user: 4 }), event(1, 'case.view', atHour(2, 3, 10), { case: 7 }), event(1, 'case.approve', atHour(1, 2, 40), { case: 7 })];
+    const night = [
+      event(1, 'user.reveal', atHour(2, 3, 5), { user: 4 }),
+      event(1, 'case.view', atHour(2, 3, 10), { case: 7 }),
+      event(1, 'case.approve', atHour(1, 2, 40), { case: 7 }),
+    ];
     const day = [event(1, 'case.view', atHour(1, 10), { case: 8 })];
     const signal = offHoursSignal(1, [...officeDays(), ...night, ...day], period);
     expect(signal.flagged).toBe(true);
@@ -248,7 +325,12 @@ describe('decisions made fast after opening the case', () => {
   /** View, claim and decide case `id`, `secondsToDecide` after the view, some time on `daysAgo`. */
   const look = (staffId: number, id: number, daysAgo: number, secondsToDecide: number, outcome = 'case.approve') => {
     const viewed = daysAgo * DAY;
-    return [event(staffId, 'case.view', viewed, { case: id }), event(staffId, 'case.claim', viewed - 2 * SEC, { case: id }), event(staffId, 'case.view', viewed - 3 * SEC, { case: id }), event(staffId, outcome, viewed - secondsToDecide * SEC, { case: id })];
+    return [
+      event(staffId, 'case.view', viewed, { case: id }),
+      event(staffId, 'case.claim', viewed - 2 * SEC, { case: id }),
+      event(staffId, 'case.view', viewed - 3 * SEC, { case: id }),
+      event(staffId, outcome, viewed - secondsToDecide * SEC, { case: id }),
+    ];
   };
 
   it('times each decision from the first view or claim and flags three under N seconds', () => {
@@ -257,7 +339,9 @@ describe('decisions made fast after opening the case', () => {
     expect(signal.flagged).toBe(true);
     expect(signal.figure).toEqual({ count: 3, timed: 4, fastestSeconds: 12, thresholdSeconds: 30 });
     // The decision and the opening view of each fast one.
-    expect(signal.evidence.eventIds).toEqual([looks[0]![3]!.id, looks[0]![0]!.id, looks[1]![3]!.id, looks[1]![0]!.id, looks[2]![3]!.id, looks[2]![0]!.id].sort((a, b) => b - a));
+    expect(signal.evidence.eventIds).toEqual(
+      [looks[0]![3]!.id, looks[0]![0]!.id, looks[1]![3]!.id, looks[1]![0]!.id, looks[2]![3]!.id, looks[2]![0]!.id].sort((a, b) => b - a),
+    );
     expect(signal.evidence.caseIds.sort()).toEqual([1, 2, 3]);
     expect(signal.evidence.total).toBe(6);
   });
@@ -300,7 +384,11 @@ describe('the report of every reviewer', () => {
       event(2, 'case.view', DAY, { case: 9 }),
     ];
     const reports = reviewerReports({
-      reviewers: [{ id: 2, name: 'Ana Agent', role: 'agent', disabled: false }, { id: 1, name: 'Max Agent', role: 'agent', disabled: false }, { id: 3, name: 'Sam Supervisor', role: 'supervisor', disabled: false }],
+      reviewers: [
+        { id: 2, name: 'Ana Agent', role: 'agent', disabled: false },
+        { id: 1, name: 'Max Agent', role: 'agent', disabled: false },
+        { id: 3, name: 'Sam Supervisor', role: 'supervisor', disabled: false },
+      ],
       events,
       cases: new Map(),
       period,

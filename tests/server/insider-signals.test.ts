@@ -11,7 +11,13 @@ interface Report {
   days: number;
   fastSeconds: number;
   team: { decisions: number; approvals: number; rate: number | null };
-  reviewers: { id: number; name: string; role: string; flags: number; signals: Record<string, { flagged: boolean; figure: Record<string, unknown>; evidence: { eventIds: number[]; caseIds: number[]; total: number } }> }[];
+  reviewers: {
+    id: number;
+    name: string;
+    role: string;
+    flags: number;
+    signals: Record<string, { flagged: boolean; figure: Record<string, unknown>; evidence: { eventIds: number[]; caseIds: number[]; total: number } }>;
+  }[];
   events: { id: number; ts: string; staffId: number; action: string; targetType: string | null; targetId: string | null }[];
 }
 
@@ -50,7 +56,10 @@ beforeAll(async () => {
   const filed: number[] = [];
   for (let i = 0; i < 5; i++) {
     const { user, deposit } = await makeRecoverableUser(ctx);
-    const { caseId } = await submittedCase(ctx, user.email, [{ method: 'security_questions', answers: ANSWERS }, { method: 'transfer_record', email: user.email, ...deposit }]);
+    const { caseId } = await submittedCase(ctx, user.email, [
+      { method: 'security_questions', answers: ANSWERS },
+      { method: 'transfer_record', email: user.email, ...deposit },
+    ]);
     filed.push(caseId);
     ctx.clock.advance(MIN);
   }
@@ -123,7 +132,7 @@ describe('GET /admin/api/insider-signals', () => {
     expect(fast.figure).toEqual({ count: 3, timed: 3, fastestSeconds: 10, thresholdSeconds: 30 });
     expect([...fast.evidence.caseIds].sort()).toEqual([...maxCases].sort());
     // The evidence is each approval and the view that opened the case.
-    const cited = (await ctx.deps.db.select().from(auditEvents).where(inArray(auditEvents.id, fast.evidence.eventIds)));
+    const cited = await ctx.deps.db.select().from(auditEvents).where(inArray(auditEvents.id, fast.evidence.eventIds));
     expect(cited.map((e) => e.action).sort()).toEqual(['case.approve', 'case.approve', 'case.approve', 'case.view', 'case.view', 'case.view']);
     expect(new Set(cited.map((e) => e.actorId))).toEqual(new Set([String(max.account.id)]));
     expect(new Set(cited.map((e) => Number(e.targetId)))).toEqual(new Set(maxCases));
@@ -133,7 +142,10 @@ describe('GET /admin/api/insider-signals', () => {
     const reveals = maxRow.signals.reveals!;
     expect(reveals.flagged).toBe(true);
     expect(reveals.figure).toMatchObject({ count: 6, baselineCount: 0, baselinePerDay: 0 });
-    const revealEvents = (await ctx.deps.db.select({ id: auditEvents.id }).from(auditEvents).where(and(eq(auditEvents.action, 'user.reveal'), eq(auditEvents.actorId, String(max.account.id)))));
+    const revealEvents = await ctx.deps.db
+      .select({ id: auditEvents.id })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'user.reveal'), eq(auditEvents.actorId, String(max.account.id))));
     expect([...reveals.evidence.eventIds].sort((a, b) => a - b)).toEqual(revealEvents.map((e) => e.id));
 
     // Three approvals out of three: 100% against Ana's 100%, not a flag; no history for usual hours.

@@ -18,12 +18,20 @@ describe('deposit ledger import', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rebind-ledger-'));
     try {
       const file = join(dir, 'ledger.csv');
-      writeFileSync(file, [header, 'Ledger@Example.com,usdt,TRC20,250.00,0xAAAABBBBCCCC1111,Kraken,2026-11-20T10:00:00Z', 'someone@example.org,BTC,BTC,0.0150,ffff0000aaaa2222,Coinbase,2026-11-21T08:30:00+01:00', ''].join('\n'));
+      writeFileSync(
+        file,
+        [
+          header,
+          'Ledger@Example.com,usdt,TRC20,250.00,0xAAAABBBBCCCC1111,Kraken,2026-11-20T10:00:00Z',
+          'someone@example.org,BTC,BTC,0.0150,ffff0000aaaa2222,Coinbase,2026-11-21T08:30:00+01:00',
+          '',
+        ].join('\n'),
+      );
       expect(await importDepositLedger(ctx.deps, file)).toEqual({ rows: 2, imported: 2, duplicates: 0, unknownAccounts: 1, errors: [] });
       const row = (await ctx.deps.db.select().from(deposits).where(eq(deposits.email, 'ledger@example.com')).limit(1))[0]!;
       expect(row).toMatchObject({ userId: user.id, asset: 'USDT', amount: '250.00', txid: '0xaaaabbbbcccc1111' });
       expect(await importDepositLedger(ctx.deps, file)).toMatchObject({ imported: 0, duplicates: 2 });
-      expect((await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'deposits.import')))).toHaveLength(2);
+      expect(await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'deposits.import'))).toHaveLength(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -34,11 +42,18 @@ describe('deposit ledger import', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rebind-ledger-'));
     try {
       const file = join(dir, 'bad.csv');
-      writeFileSync(file, [header, 'a@example.com,USDT,TRC20,12.5,abcdef123456,Kraken,2026-11-20T10:00:00Z', 'b@example.com,USDT,TRC20,twelve,abcdef123457,Kraken,yesterday'].join('\n'));
+      writeFileSync(
+        file,
+        [
+          header,
+          'a@example.com,USDT,TRC20,12.5,abcdef123456,Kraken,2026-11-20T10:00:00Z',
+          'b@example.com,USDT,TRC20,twelve,abcdef123457,Kraken,yesterday',
+        ].join('\n'),
+      );
       const report = await importDepositLedger(ctx.deps, file);
       expect(report.imported).toBe(0);
       expect(report.errors).toEqual([{ line: 3, message: 'amount is not a decimal; credited_at is not an ISO-8601 time' }]);
-      expect((await ctx.deps.db.select().from(deposits))).toHaveLength(0);
+      expect(await ctx.deps.db.select().from(deposits)).toHaveLength(0);
       writeFileSync(file, 'email,amount\na@example.com,1\n');
       await expect(importDepositLedger(ctx.deps, file)).rejects.toThrow(/header must be/);
     } finally {

@@ -34,16 +34,20 @@ describe('platform', () => {
     for (const path of ['/api/v1/nothing', '/admin/api/nothing']) {
       const res = await ctx.app.request(path);
       expect(res.status).toBe(404);
-      const body = await res.json() as Record<string, unknown>;
+      const body = (await res.json()) as Record<string, unknown>;
       expect(body).toMatchObject({ code: 'not_found', message: expect.any(String), requestId: res.headers.get('x-request-id') });
     }
   });
 
   it('refuses a body over the limit with 413 before any work', async () => {
     const ctx = await createTestContext({ BODY_LIMIT_BYTES: '2048' });
-    const res = await ctx.app.request('/admin/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'a@b.test', password: 'x'.repeat(5000) }) });
+    const res = await ctx.app.request('/admin/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'a@b.test', password: 'x'.repeat(5000) }),
+    });
     expect(res.status).toBe(413);
-    expect((await res.json() as { code: string }).code).toBe('payload_too_large');
+    expect(((await res.json()) as { code: string }).code).toBe('payload_too_large');
   });
 
   it('answers malformed JSON and wrong shapes with 400 and per-field details', async () => {
@@ -51,7 +55,11 @@ describe('platform', () => {
     const bad = await ctx.app.request('/admin/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { code: string }).code).toBe('invalid_json');
-    const shape = await ctx.app.request('/admin/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 5 }) });
+    const shape = await ctx.app.request('/admin/api/auth/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 5 }),
+    });
     expect(shape.status).toBe(400);
     const body = (await shape.json()) as { code: string; details: { fields: Record<string, string> } };
     expect(body.code).toBe('validation_failed');
@@ -82,7 +90,8 @@ describe('platform', () => {
     expect(lines.some((l) => l.msg === 'request' && l.path === '/admin/api/auth/login/totp' && l.status === 200)).toBe(true);
     expect(lines.some((l) => l.path === '/api/v1/freeze/:redacted')).toBe(true);
     const text = ctx.logs.join('');
-    for (const secret of [account.password, account.totpSecret, client.csrfToken, client.cookie.split('=')[1]!, 'AAAAAAAAAAAAAAAAAAAA']) expect(text).not.toContain(secret);
+    for (const secret of [account.password, account.totpSecret, client.csrfToken, client.cookie.split('=')[1]!, 'AAAAAAAAAAAAAAAAAAAA'])
+      expect(text).not.toContain(secret);
   });
 
   it('never answers a 500 with a stack trace', async () => {
@@ -91,7 +100,7 @@ describe('platform', () => {
     await ctx.deps.db.exec(sql`DROP TABLE staff_sessions`); // make the next request fail inside
     const res = await client.get('/admin/api/auth/me');
     expect(res.status).toBe(500);
-    const body = await res.json() as Record<string, unknown>;
+    const body = (await res.json()) as Record<string, unknown>;
     expect(body).toEqual({ code: 'internal_error', message: 'Something went wrong on our side.', requestId: expect.any(String) });
   });
 });
@@ -103,7 +112,7 @@ describe('staff management', () => {
     const res = await client.post('/admin/api/staff', { email: 'New.Agent@staff.test', name: 'New Agent', role: 'agent' });
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    const created = await res.json() as { id: number; email: string; password: string; totpSecret: string; otpauthUri: string };
+    const created = (await res.json()) as { id: number; email: string; password: string; totpSecret: string; otpauthUri: string };
     expect(created.email).toBe('new.agent@staff.test');
     expect(created.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
     expect(created.otpauthUri).toBe(`otpauth://totp/Rebind:new.agent%40staff.test?secret=${created.totpSecret}&issuer=Rebind`);
@@ -112,7 +121,10 @@ describe('staff management', () => {
     expect(listed).not.toHaveProperty('password');
     expect(listed).not.toHaveProperty('totpSecret');
     const { StaffClient } = await import('./helpers.ts');
-    expect((await new StaffClient(ctx).signIn({ id: created.id, email: created.email, password: created.password, totpSecret: created.totpSecret, role: 'agent' })).status).toBe(200);
+    expect(
+      (await new StaffClient(ctx).signIn({ id: created.id, email: created.email, password: created.password, totpSecret: created.totpSecret, role: 'agent' }))
+        .status,
+    ).toBe(200);
     const dup = await client.post('/admin/api/staff', { email: 'new.agent@staff.test', name: 'Again', role: 'agent' });
     expect(dup.status).toBe(409);
     const event = (await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.create'))).at(-1)!;
@@ -126,7 +138,7 @@ describe('staff management', () => {
     const agent = await signedInStaff(ctx, 'agent');
     const promote = await admin.client.put(`/admin/api/staff/${agent.account.id}`, { role: 'supervisor', id: agent.account.id, email: 'ignored@x.test' });
     expect(promote.status).toBe(200);
-    expect(((await promote.json()) as { role: string; email: string })).toMatchObject({ role: 'supervisor', email: agent.account.email });
+    expect((await promote.json()) as { role: string; email: string }).toMatchObject({ role: 'supervisor', email: agent.account.email });
     expect((await agent.client.get('/admin/api/auth/me')).status).toBe(401); // a new role needs a new session
     const update = (await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.update')).limit(1))[0]!;
     expect(JSON.parse(update.details)).toEqual({ changes: { role: { from: 'agent', to: 'supervisor' } } });
@@ -144,7 +156,10 @@ describe('operator CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rebind-cli-'));
     try {
       const env = { ...process.env, DATABASE_PATH: join(dir, 'rebind.db'), LOG_LEVEL: 'silent', NODE_ENV: 'development' };
-      const out = execFileSync('node_modules/.bin/tsx', ['server/cli/main.ts', 'staff', 'create', '--email', 'a@b.test', '--role', 'agent', '--json'], { env, encoding: 'utf8' });
+      const out = execFileSync('node_modules/.bin/tsx', ['server/cli/main.ts', 'staff', 'create', '--email', 'a@b.test', '--role', 'agent', '--json'], {
+        env,
+        encoding: 'utf8',
+      });
       const created = JSON.parse(out) as Record<string, string>;
       expect(created).toMatchObject({ email: 'a@b.test', role: 'agent' });
       expect(created.totpSecret).toMatch(/^[A-Z2-7]{32}$/);
@@ -152,7 +167,10 @@ describe('operator CLI', () => {
       expect(created.otpauthUri).toContain(created.totpSecret);
       const bad = (() => {
         try {
-          execFileSync('node_modules/.bin/tsx', ['server/cli/main.ts', 'staff', 'create', '--email', 'c@b.test', '--role', 'wizard', '--json'], { env, encoding: 'utf8' });
+          execFileSync('node_modules/.bin/tsx', ['server/cli/main.ts', 'staff', 'create', '--email', 'c@b.test', '--role', 'wizard', '--json'], {
+            env,
+            encoding: 'utf8',
+          });
           return null;
         } catch (err) {
           return err as { status: number; stdout: string };
@@ -160,7 +178,9 @@ describe('operator CLI', () => {
       })();
       expect(bad?.status).toBe(1);
       expect(JSON.parse(bad!.stdout).error.message).toContain('--role');
-      const backup = JSON.parse(execFileSync('node_modules/.bin/tsx', ['server/cli/main.ts', 'db', 'backup', join(dir, 'copy.db'), '--json'], { env, encoding: 'utf8' })) as { bytes: number; check: string; auditHeadId: number };
+      const backup = JSON.parse(
+        execFileSync('node_modules/.bin/tsx', ['server/cli/main.ts', 'db', 'backup', join(dir, 'copy.db'), '--json'], { env, encoding: 'utf8' }),
+      ) as { bytes: number; check: string; auditHeadId: number };
       expect(backup).toMatchObject({ check: 'ok' });
       expect(backup.bytes).toBeGreaterThan(40_000);
       expect(backup.auditHeadId).toBeGreaterThan(0);

@@ -29,7 +29,8 @@ describe.skipIf(testEngine !== 'pg')('the queue on PostgreSQL answers what it an
       for (const f of queueFilters) {
         for (const sortField of queueSorts) {
           for (const sortOrder of sortOrders) {
-            for (const offset of [0, 40, 1010]) { // 1010: past DEFERRED_JOIN_FROM, the keys-first deep page
+            for (const offset of [0, 40, 1010]) {
+              // 1010: past DEFERRED_JOIN_FROM, the keys-first deep page
               const q = { filter: f.filter(fc), sortField, sortOrder, offset, limit: 25 };
               const onSqlite = await listCases(source, q, fc.now, me);
               const onPostgres = await listCases(target, q, fc.now, me);

@@ -22,7 +22,13 @@ let fc: FilterContext;
 async function naive(q: ListQuery<CaseSortField>) {
   const now = ctx.clock();
   const where = caseWhere(q.filter, now, me);
-  const rows = (await ctx.deps.db.select().from(cases).where(where).orderBy(...caseOrder(q)).limit(q.limit).offset(q.offset));
+  const rows = await ctx.deps.db
+    .select()
+    .from(cases)
+    .where(where)
+    .orderBy(...caseOrder(q))
+    .limit(q.limit)
+    .offset(q.offset);
   const total = (await ctx.deps.db.select({ n: count() }).from(cases).where(where).limit(1))[0]!.n;
   return { rows: rows.map((r) => caseListView(r, now)), total };
 }
@@ -42,7 +48,11 @@ async function compare(q: ListQuery<CaseSortField>, label: string) {
 
 const numbers = (rows: Record<string, unknown>[]) => rows.map((r) => ({ ...r, a: Number(r.a), n: Number(r.n) }));
 async function countsFromTable() {
-  return numbers(await ctx.deps.db.rows(sql`SELECT status, coalesce(risk_band, '') AS b, coalesce(assignee_id, 0) AS a, methods, count(*) AS n FROM cases GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`));
+  return numbers(
+    await ctx.deps.db.rows(
+      sql`SELECT status, coalesce(risk_band, '') AS b, coalesce(assignee_id, 0) AS a, methods, count(*) AS n FROM cases GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4`,
+    ),
+  );
 }
 async function countsFromCounter() {
   return numbers(await ctx.deps.db.rows(sql`SELECT status, risk_band AS b, assignee_id AS a, methods, n FROM case_counts WHERE n > 0 ORDER BY 1, 2, 3, 4`));
@@ -67,7 +77,13 @@ describe.skipIf(testEngine === 'pg')('the queue at scale answers what the plain 
   it('generated data: the expected mix, and case_counts equals a GROUP BY', async () => {
     const n = (await ctx.deps.db.select({ n: count() }).from(cases).limit(1))[0]!.n;
     expect(n).toBe(CASES);
-    const open = (await ctx.deps.db.select({ n: count() }).from(cases).where(sql`status IN ('submitted','in_review','info_requested','escalated','awaiting_second_approval')`).limit(1))[0]!.n;
+    const open = (
+      await ctx.deps.db
+        .select({ n: count() })
+        .from(cases)
+        .where(sql`status IN ('submitted','in_review','info_requested','escalated','awaiting_second_approval')`)
+        .limit(1)
+    )[0]!.n;
     expect(open / CASES).toBeGreaterThan(0.01);
     expect(open / CASES).toBeLessThan(0.04);
     expect(await countsFromCounter()).toEqual(await countsFromTable());
@@ -80,10 +96,22 @@ describe.skipIf(testEngine === 'pg')('the queue at scale answers what the plain 
 
   it('case_sla_bounds holds how far SLA times lie from creation and submission', async () => {
     const bounds = () => ctx.deps.database.sqlite!.writer.prepare('SELECT * FROM case_sla_bounds').get() as Record<string, number>;
-    const actual = () => ctx.deps.database.sqlite!.writer.prepare(`SELECT min(sla_due_at - created_at) AS cmin, max(sla_due_at - created_at) AS cmax, min(sla_due_at - submitted_at) AS smin, max(sla_due_at - submitted_at) AS smax, max(submitted_at IS NULL) AS unb, max(risk_score IS NULL) AS rm FROM cases WHERE sla_due_at IS NOT NULL`).get() as Record<string, number>;
+    const actual = () =>
+      ctx.deps.database
+        .sqlite!.writer.prepare(
+          `SELECT min(sla_due_at - created_at) AS cmin, max(sla_due_at - created_at) AS cmax, min(sla_due_at - submitted_at) AS smin, max(sla_due_at - submitted_at) AS smax, max(submitted_at IS NULL) AS unb, max(risk_score IS NULL) AS rm FROM cases WHERE sla_due_at IS NOT NULL`,
+        )
+        .get() as Record<string, number>;
     let b = bounds();
     let a = actual();
-    expect([b.created_min, b.created_max, b.submitted_min, b.submitted_max, b.submitted_unbounded, b.risk_missing]).toEqual([a.cmin, a.cmax, a.smin, a.smax, a.unb, a.rm]);
+    expect([b.created_min, b.created_max, b.submitted_min, b.submitted_max, b.submitted_unbounded, b.risk_missing]).toEqual([
+      a.cmin,
+      a.cmax,
+      a.smin,
+      a.smax,
+      a.unb,
+      a.rm,
+    ]);
     // Widened by writes, never narrowed (so still true after an update moves back).
     const id = fc.caseIds[0]!;
     ctx.deps.database.sqlite!.writer.prepare('UPDATE cases SET sla_due_at = created_at + 40 * 86400000 WHERE id = ?').run(id);
@@ -120,7 +148,10 @@ describe.skipIf(testEngine === 'pg')('the queue at scale answers what the plain 
       for (const f of queueFilters) {
         for (const sortField of ['slaDueAt', 'createdAt'] as const) {
           for (const offset of [0, 5, 30, 333]) {
-            const { got } = await compare({ filter: f.filter(fc), sortField, sortOrder: 'DESC', offset, limit: 25 }, `${f.name} ${sortField} @${offset} (small budget)`);
+            const { got } = await compare(
+              { filter: f.filter(fc), sortField, sortOrder: 'DESC', offset, limit: 25 },
+              `${f.name} ${sortField} @${offset} (small budget)`,
+            );
             if (got.totalIsEstimate) estimated++;
           }
         }
@@ -136,12 +167,18 @@ describe.skipIf(testEngine === 'pg')('the queue at scale answers what the plain 
     Object.assign(queueTuning, { stride: 4, clockReuseMs: 86_400_000 });
     const start = ctx.clock().getTime();
     const open = ['submitted', 'in_review', 'info_requested', 'escalated', 'awaiting_second_approval'];
-    const filters = [{ slaBreached: 'true' }, { slaBreached: 'false' }, { status: open, slaBreached: true }, { status: open, slaBreached: false, riskBand: ['low', 'medium'] }];
+    const filters = [
+      { slaBreached: 'true' },
+      { slaBreached: 'false' },
+      { status: open, slaBreached: true },
+      { status: open, slaBreached: false, riskBand: ['low', 'medium'] },
+    ];
     const check = async (when: string) => {
       for (const filter of filters) {
         for (const sortField of queueSorts) {
           for (const sortOrder of sortOrders) {
-            for (const offset of [4, 9, 17, 30, 55]) await compare({ filter, sortField, sortOrder, offset, limit: 10 }, `${JSON.stringify(filter)} ${sortField} ${sortOrder} @${offset} ${when}`);
+            for (const offset of [4, 9, 17, 30, 55])
+              await compare({ filter, sortField, sortOrder, offset, limit: 10 }, `${JSON.stringify(filter)} ${sortField} ${sortOrder} @${offset} ${when}`);
           }
         }
       }
@@ -160,7 +197,12 @@ describe.skipIf(testEngine === 'pg')('the queue at scale answers what the plain 
 
   it('the route: Content-Range stays numeric, estimates are flagged, Prefer: count=none skips the total', async () => {
     const get = (filter: object, range = [0, 24], headers: Record<string, string> = {}) =>
-      client.request('GET', `/admin/api/cases?filter=${encodeURIComponent(JSON.stringify(filter))}&sort=${encodeURIComponent('["createdAt","DESC"]')}&range=${encodeURIComponent(JSON.stringify(range))}`, undefined, headers);
+      client.request(
+        'GET',
+        `/admin/api/cases?filter=${encodeURIComponent(JSON.stringify(filter))}&sort=${encodeURIComponent('["createdAt","DESC"]')}&range=${encodeURIComponent(JSON.stringify(range))}`,
+        undefined,
+        headers,
+      );
     const exact = await get({ status: 'rejected' });
     expect(exact.status).toBe(200);
     expect(exact.headers.get('content-range')).toMatch(/^cases 0-24\/\d+$/);
@@ -181,7 +223,12 @@ describe.skipIf(testEngine === 'pg')('the queue at scale answers what the plain 
 
   it('pages of 100 and 1, and the end of the list', async () => {
     for (const f of queueFilters.slice(0, 12)) {
-      for (const [offset, limit] of [[0, 100], [130, 100], [3999, 1], [640, 1]] as const) {
+      for (const [offset, limit] of [
+        [0, 100],
+        [130, 100],
+        [3999, 1],
+        [640, 1],
+      ] as const) {
         await compare({ filter: f.filter(fc), sortField: 'createdAt', sortOrder: 'DESC', offset, limit }, `${f.name} @${offset}+${limit}`);
       }
     }
@@ -190,41 +237,77 @@ describe.skipIf(testEngine === 'pg')('the queue at scale answers what the plain 
   it('changes after anchors were remembered: triggers keep counts and invalidate positions', async () => {
     const views = [queueFilters[0]!, queueFilters[1]!, queueFilters[11]!, queueFilters[13]!];
     const pages = async () => {
-      for (const f of views) for (const sortField of queueSorts) await compare({ filter: f.filter(fc), sortField, sortOrder: 'ASC', offset: 300, limit: 25 }, `${f.name} ${sortField} after change`);
-      for (const sortField of queueSorts) await compare({ filter: queueFilters[1]!.filter(fc), sortField, sortOrder: 'DESC', offset: 70, limit: 25 }, `open ${sortField} after change`);
+      for (const f of views)
+        for (const sortField of queueSorts)
+          await compare({ filter: f.filter(fc), sortField, sortOrder: 'ASC', offset: 300, limit: 25 }, `${f.name} ${sortField} after change`);
+      for (const sortField of queueSorts)
+        await compare({ filter: queueFilters[1]!.filter(fc), sortField, sortOrder: 'DESC', offset: 70, limit: 25 }, `open ${sortField} after change`);
     };
     await pages();
     const db = ctx.deps.database.sqlite!.writer;
     // Moves between cells, a new case, a deleted one, a key that moves.
-    db.prepare(`UPDATE cases SET status = 'rejected', assignee_id = NULL WHERE id IN (SELECT id FROM cases WHERE status = 'submitted' ORDER BY id LIMIT 5)`).run();
-    db.prepare(`UPDATE cases SET risk_band = 'high', risk_score = 90 WHERE id IN (SELECT id FROM cases WHERE risk_band = 'low' ORDER BY id DESC LIMIT 7)`).run();
-    db.prepare(`UPDATE cases SET assignee_id = ?, status = 'in_review' WHERE id IN (SELECT id FROM cases WHERE status = 'submitted' ORDER BY id DESC LIMIT 3)`).run(me);
-    db.prepare(`UPDATE cases SET created_at = created_at - 86400000 * 400, methods = 'biometric' WHERE id IN (SELECT id FROM cases ORDER BY id DESC LIMIT 4)`).run();
+    db.prepare(
+      `UPDATE cases SET status = 'rejected', assignee_id = NULL WHERE id IN (SELECT id FROM cases WHERE status = 'submitted' ORDER BY id LIMIT 5)`,
+    ).run();
+    db.prepare(
+      `UPDATE cases SET risk_band = 'high', risk_score = 90 WHERE id IN (SELECT id FROM cases WHERE risk_band = 'low' ORDER BY id DESC LIMIT 7)`,
+    ).run();
+    db.prepare(
+      `UPDATE cases SET assignee_id = ?, status = 'in_review' WHERE id IN (SELECT id FROM cases WHERE status = 'submitted' ORDER BY id DESC LIMIT 3)`,
+    ).run(me);
+    db.prepare(
+      `UPDATE cases SET created_at = created_at - 86400000 * 400, methods = 'biometric' WHERE id IN (SELECT id FROM cases ORDER BY id DESC LIMIT 4)`,
+    ).run();
     db.prepare(`INSERT INTO cases (user_id, status, methods, masked_email, risk_score, risk_band, sla_due_at, case_token_hash, submitted_at, created_at, updated_at)
-      SELECT user_id, 'submitted', 'transfer_record', masked_email, 50, 'medium', ?, 'x', ?, ?, ? FROM cases WHERE id = ?`).run(fc.now.getTime() + 3_600_000, fc.now.getTime() - 60_000, fc.now.getTime() - 120_000, fc.now.getTime(), fc.caseId);
+      SELECT user_id, 'submitted', 'transfer_record', masked_email, 50, 'medium', ?, 'x', ?, ?, ? FROM cases WHERE id = ?`).run(
+      fc.now.getTime() + 3_600_000,
+      fc.now.getTime() - 60_000,
+      fc.now.getTime() - 120_000,
+      fc.now.getTime(),
+      fc.caseId,
+    );
     db.prepare(`DELETE FROM cases WHERE id = (SELECT id FROM cases WHERE status = 'completed' ORDER BY id LIMIT 1 OFFSET 100)`).run();
     expect(await countsFromCounter()).toEqual(await countsFromTable());
     await pages();
     // A case with an SLA but no risk score: SLA filters sorted by risk stop skipping unscored cases.
     const slaFilters = [queueFilters.find((f) => f.name === 'sla due last 7d')!, queueFilters.find((f) => f.name === 'breached')!];
     const byRisk = async () => {
-      for (const f of slaFilters) for (const sortOrder of sortOrders) for (const offset of [0, 40]) await compare({ filter: f.filter(fc), sortField: 'riskScore', sortOrder, offset, limit: 25 }, `${f.name} risk ${sortOrder} @${offset}`);
+      for (const f of slaFilters)
+        for (const sortOrder of sortOrders)
+          for (const offset of [0, 40])
+            await compare({ filter: f.filter(fc), sortField: 'riskScore', sortOrder, offset, limit: 25 }, `${f.name} risk ${sortOrder} @${offset}`);
     };
     await byRisk();
-    db.prepare(`UPDATE cases SET risk_score = NULL WHERE id = (SELECT id FROM cases WHERE status = 'submitted' AND sla_due_at < ? ORDER BY id DESC LIMIT 1)`).run(fc.now.getTime());
+    db.prepare(
+      `UPDATE cases SET risk_score = NULL WHERE id = (SELECT id FROM cases WHERE status = 'submitted' AND sla_due_at < ? ORDER BY id DESC LIMIT 1)`,
+    ).run(fc.now.getTime());
     expect((db.prepare('SELECT risk_missing FROM case_sla_bounds').get() as { risk_missing: number }).risk_missing).toBe(1);
     await byRisk();
   });
 
   it('answers without a total when asked, and validates like before', async () => {
-    const got = await listCases(ctx.deps.database, { filter: { status: 'submitted' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me, { total: false });
+    const got = await listCases(
+      ctx.deps.database,
+      { filter: { status: 'submitted' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 },
+      ctx.clock(),
+      me,
+      { total: false },
+    );
     expect(got.total).toBeNull();
     expect(got.rows).toHaveLength(5);
-    await expect(listCases(ctx.deps.database, { filter: { status: 'nope' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me)).rejects.toThrow(/unknown value nope/);
-    await expect(listCases(ctx.deps.database, { filter: { assigneeId: 'x1' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me)).rejects.toThrow(/assigneeId/);
+    await expect(
+      listCases(ctx.deps.database, { filter: { status: 'nope' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me),
+    ).rejects.toThrow(/unknown value nope/);
+    await expect(
+      listCases(ctx.deps.database, { filter: { assigneeId: 'x1' }, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 5 }, ctx.clock(), me),
+    ).rejects.toThrow(/assigneeId/);
     // An empty list matches nothing (the plain query's `IN ()` is not even valid SQL).
     for (const filter of [{ status: [] }, { method: [] }, { id: [] }, { riskBand: [] }]) {
-      expect(await listCases(ctx.deps.database, { filter, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 25 }, ctx.clock(), me)).toEqual({ rows: [], total: 0, totalIsEstimate: false });
+      expect(await listCases(ctx.deps.database, { filter, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 25 }, ctx.clock(), me)).toEqual({
+        rows: [],
+        total: 0,
+        totalIsEstimate: false,
+      });
     }
     for (const filter of [{ userId: 'abc' }, { q: '%' }, { q: '_***' }, { q: '#0' }, { q: 'J***@' }, { status: ['rejected', 'rejected'] }]) {
       await compare({ filter, sortField: 'id', sortOrder: 'ASC', offset: 0, limit: 25 }, JSON.stringify(filter));

@@ -25,7 +25,20 @@ describe('README stays true', () => {
   });
 
   it('documents every operator CLI command', () => {
-    for (const cmd of ['staff create', 'staff disable', 'user create', 'audit verify', 'db backup', 'db restore', 'seed', 'deposits import', 'cases sweep', 'biometric simulate', 'fixtures big']) expect(readme, cmd).toContain(`| \`${cmd}`);
+    for (const cmd of [
+      'staff create',
+      'staff disable',
+      'user create',
+      'audit verify',
+      'db backup',
+      'db restore',
+      'seed',
+      'deposits import',
+      'cases sweep',
+      'biometric simulate',
+      'fixtures big',
+    ])
+      expect(readme, cmd).toContain(`| \`${cmd}`);
   });
 
   it('lists every security event type and the webhook retry schedule the dispatcher uses', () => {

@@ -24,7 +24,8 @@ import { testEngine } from './test-database.ts';
  * The reproductions of issue 12 (each was a 500 or a broken download), kept
  * as regression tests, and their siblings.
  */
-const count = async (ctx: TestContext, table: string) => Number((await ctx.deps.db.rows<{ n: number }>(sql`SELECT count(*) AS n FROM ${sql.identifier(table)}`))[0]!.n);
+const count = async (ctx: TestContext, table: string) =>
+  Number((await ctx.deps.db.rows<{ n: number }>(sql`SELECT count(*) AS n FROM ${sql.identifier(table)}`))[0]!.n);
 
 describe('bad input never becomes a 500', () => {
   let ctx: TestContext;
@@ -166,7 +167,15 @@ describe('the biometric provider misbehaving', () => {
     const ctx = await createTestContext({ BIOMETRIC_WEBHOOK_SECRET: 'reliability-webhook-secret-0123456789' });
     const secret = 'reliability-webhook-secret-0123456789';
     const post = (body: string, at = ctx.clock()) =>
-      ctx.app.request('/api/v1/webhooks/biometric', { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.201', 'x-rebind-signature': signWebhook(secret, Math.floor(at.getTime() / 1000), body) }, body });
+      ctx.app.request('/api/v1/webhooks/biometric', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-forwarded-for': '203.0.113.201',
+          'x-rebind-signature': signWebhook(secret, Math.floor(at.getTime() / 1000), body),
+        },
+        body,
+      });
     for (const body of ['null', '[]', '42', '"x"', 'true']) {
       const res = await post(body);
       expect(res.status, body).toBe(400);
@@ -178,8 +187,13 @@ describe('the biometric provider misbehaving', () => {
     await client.verifyEmail(user.email);
     expect((await client.evidence({ method: 'biometric' })).status).toBe(200);
     const session = (await ctx.deps.db.select().from(biometricSessions).where(eq(biometricSessions.caseId, client.caseId)).limit(1))[0]!;
-    const hook = simulatedWebhook(secret, { eventId: 'evt_twice', sessionRef: session.providerRef, caseId: client.caseId, liveness: 0.97, faceMatch: 0.93 }, ctx.clock());
-    const send = () => ctx.app.request('/api/v1/webhooks/biometric', { method: 'POST', headers: { ...hook.headers, 'x-forwarded-for': '203.0.113.202' }, body: hook.body });
+    const hook = simulatedWebhook(
+      secret,
+      { eventId: 'evt_twice', sessionRef: session.providerRef, caseId: client.caseId, liveness: 0.97, faceMatch: 0.93 },
+      ctx.clock(),
+    );
+    const send = () =>
+      ctx.app.request('/api/v1/webhooks/biometric', { method: 'POST', headers: { ...hook.headers, 'x-forwarded-for': '203.0.113.202' }, body: hook.body });
     const answers = await Promise.all([send(), send(), send()]);
     expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
     const bodies = (await Promise.all(answers.map((r) => r.json()))) as { duplicate: boolean }[];
@@ -197,7 +211,9 @@ describe.skipIf(testEngine !== 'sqlite')('db backup and db restore (SQLite)', ()
     const env = { ...process.env, DATABASE_PATH: file, DATABASE_URL: '', REBIND_MASTER_KEY: TEST_MASTER_KEY, LOG_LEVEL: 'silent', VITEST: '', PORT: '1' };
     const cli = (args: string[]) =>
       new Promise<{ code: number; out: any }>((resolve) => {
-        execFile(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args, '--json'], { env }, (err, stdout) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: JSON.parse(stdout || 'null') }));
+        execFile(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args, '--json'], { env }, (err, stdout) =>
+          resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: JSON.parse(stdout || 'null') }),
+        );
       });
     try {
       const handle = await openDatabase({ path: file });
@@ -207,7 +223,9 @@ describe.skipIf(testEngine !== 'sqlite')('db backup and db restore (SQLite)', ()
       // A writer that never stops: an audited write every few milliseconds, as a busy desk makes.
       const writer = new Database(file);
       writer.pragma('busy_timeout = 5000');
-      const insert = writer.prepare(`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`);
+      const insert = writer.prepare(
+        `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+      );
       let writes = 0;
       const timer = setInterval(() => {
         for (let i = 0; i < 5; i++) insert.run(`load-${writes % 50}`, String(++writes), Date.now());
@@ -241,7 +259,11 @@ describe.skipIf(testEngine !== 'sqlite')('db backup and db restore (SQLite)', ()
       expect(verify.out).toMatchObject({ ok: true });
       // On PostgreSQL both say to use pg_dump / pg_restore.
       const pgEnv = { ...env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
-      const advice = await new Promise<string>((resolve) => execFile(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', 'db', 'backup', join(dir, 'x.db'), '--json'], { env: pgEnv }, (_err, stdout) => resolve(stdout)));
+      const advice = await new Promise<string>((resolve) =>
+        execFile(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', 'db', 'backup', join(dir, 'x.db'), '--json'], { env: pgEnv }, (_err, stdout) =>
+          resolve(stdout),
+        ),
+      );
       expect(JSON.parse(advice).error.message).toContain('pg_dump');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -49,15 +49,27 @@ describe('the whole reset path over HTTP', () => {
     expect(submitted.status).toBe(200);
     expect(submitted.body.status).toBe('submitted');
     // Nothing about the account changed before approval.
-    expect((await ctx.deps.db.select().from(userFactors).where(and(eq(userFactors.userId, user.id), eq(userFactors.status, 'active'))))).toHaveLength(1);
+    expect(
+      await ctx.deps.db
+        .select()
+        .from(userFactors)
+        .where(and(eq(userFactors.userId, user.id), eq(userFactors.status, 'active'))),
+    ).toHaveLength(1);
     expect((await lastMessage(ctx, user.email, 'email')).body).toMatch(/reset every 2FA tool.*freeze\//s);
 
     // The desk, through the stock simple-REST provider.
     const agent = await signedInStaff(ctx, 'agent');
     const provider = simpleRestProvider(base, (url: string, options: fetchUtils.Options = {}) =>
-      fetchUtils.fetchJson(url, { ...options, headers: new Headers({ Accept: 'application/json', cookie: agent.client.cookie, 'x-csrf-token': agent.client.csrfToken }) }),
+      fetchUtils.fetchJson(url, {
+        ...options,
+        headers: new Headers({ Accept: 'application/json', cookie: agent.client.cookie, 'x-csrf-token': agent.client.csrfToken }),
+      }),
     );
-    const queue = await provider.getList('cases', { pagination: { page: 1, perPage: 25 }, sort: { field: 'slaDueAt', order: 'ASC' }, filter: { status: 'submitted' } });
+    const queue = await provider.getList('cases', {
+      pagination: { page: 1, perPage: 25 },
+      sort: { field: 'slaDueAt', order: 'ASC' },
+      filter: { status: 'submitted' },
+    });
     expect(queue.total).toBe(1);
     const listed = queue.data[0]!;
     expect(listed).toMatchObject({ id: client.caseId, status: 'submitted', riskBand: 'low', maskedEmail: expect.stringMatching(/^u\*\*\*@e\*\*\*\.com$/) });
@@ -77,7 +89,12 @@ describe('the whole reset path over HTTP', () => {
     expect(((await approved.json()) as { status: string }).status).toBe('approved');
 
     // Effects: old tools and sessions gone, withdrawals locked ~48 h, a rebind link mailed.
-    expect((await ctx.deps.db.select().from(userFactors).where(and(eq(userFactors.userId, user.id), eq(userFactors.status, 'active'))))).toHaveLength(0);
+    expect(
+      await ctx.deps.db
+        .select()
+        .from(userFactors)
+        .where(and(eq(userFactors.userId, user.id), eq(userFactors.status, 'active'))),
+    ).toHaveLength(0);
     expect((await owner.get('/api/v1/me/security')).status).toBe(401);
     const lock = (await ctx.deps.db.select().from(users).where(eq(users.id, user.id)).limit(1))[0]!.withdrawalLockUntil!;
     expect(lock.getTime() - ctx.clock().getTime()).toBe(48 * HOUR);
@@ -98,8 +115,14 @@ describe('the whole reset path over HTTP', () => {
     ctx.clock.advance(30_000);
     expect((await new UserClient(ctx).signIn(user.email, { totpSecret: lostSecret })).status).toBe(401);
     expect((await new UserClient(ctx).signIn(user.email, { totpSecret: newSecret })).status).toBe(200);
-    const actions = (await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.targetId, String(listed.id)))).map((e) => e.action);
-    for (const a of ['case.file', 'case.email_verified', 'case.evidence', 'case.submit', 'case.view', 'case.claim', 'case.approve', 'case.complete']) expect(actions).toContain(a);
+    const actions = (
+      await ctx.deps.db
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.targetId, String(listed.id)))
+    ).map((e) => e.action);
+    for (const a of ['case.file', 'case.email_verified', 'case.evidence', 'case.submit', 'case.view', 'case.claim', 'case.approve', 'case.complete'])
+      expect(actions).toContain(a);
   });
 });
 
@@ -132,11 +155,19 @@ describe('four eyes, conflicts of interest and concurrency', () => {
     const s2 = await signedInStaff(ctx, 'supervisor');
     const s3 = await signedInStaff(ctx, 'supervisor');
     const v = await version(ctx, caseId);
-    const results = await Promise.all([s2.client.post(`/admin/api/cases/${caseId}/approve`, { version: v }), s3.client.post(`/admin/api/cases/${caseId}/approve`, { version: v })]);
+    const results = await Promise.all([
+      s2.client.post(`/admin/api/cases/${caseId}/approve`, { version: v }),
+      s3.client.post(`/admin/api/cases/${caseId}/approve`, { version: v }),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
     const detail = (await (await s2.client.get(`/admin/api/cases/${caseId}`)).json()) as Record<string, any>;
     expect(detail).toMatchObject({ status: 'approved', firstApproverName: 'Test supervisor' });
-    const event = (await ctx.deps.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'case.approve'), eq(auditEvents.targetId, String(caseId))))).at(-1)!;
+    const event = (
+      await ctx.deps.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, 'case.approve'), eq(auditEvents.targetId, String(caseId))))
+    ).at(-1)!;
     expect(JSON.parse(event.details).fourEyes).toMatchObject({ firstApproverId: sam.account.id });
   });
 
@@ -147,7 +178,10 @@ describe('four eyes, conflicts of interest and concurrency', () => {
     const a = await signedInStaff(ctx, 'agent');
     const b = await signedInStaff(ctx, 'agent');
     const v = await version(ctx, caseId);
-    const [ra, rb] = await Promise.all([a.client.post(`/admin/api/cases/${caseId}/claim`, { version: v }), b.client.post(`/admin/api/cases/${caseId}/claim`, { version: v })]);
+    const [ra, rb] = await Promise.all([
+      a.client.post(`/admin/api/cases/${caseId}/claim`, { version: v }),
+      b.client.post(`/admin/api/cases/${caseId}/claim`, { version: v }),
+    ]);
     expect([ra.status, rb.status].sort()).toEqual([200, 409]);
     const loser = ra.status === 409 ? ra : rb;
     expect(((await loser.json()) as { code: string }).code).toMatch(/stale_version|invalid_state/);
@@ -167,7 +201,7 @@ describe('four eyes, conflicts of interest and concurrency', () => {
     expect(listed.find((r) => r.id === caseId)?.ownAccount).toBe(true);
     const res = await client.post(`/admin/api/cases/${caseId}/claim`, { version: await version(ctx, caseId) });
     expect(res.status).toBe(403);
-    expect((await res.json() as { code: string }).code).toBe('conflict_of_interest');
+    expect(((await res.json()) as { code: string }).code).toBe('conflict_of_interest');
     expect((await ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0]!.status).toBe('submitted');
   });
 
@@ -199,7 +233,11 @@ describe('reject, request information, cooldown', () => {
     expect(noReason.status).toBe(400);
     const wrongKind = await agent.client.post(`/admin/api/cases/${caseId}/reject`, { version: await v(), reasonCode: 'need_biometric' });
     expect(wrongKind.status).toBe(400);
-    const rejected = await agent.client.post(`/admin/api/cases/${caseId}/reject`, { version: await v(), reasonCode: 'suspected_account_takeover', note: 'answers all wrong, new device' });
+    const rejected = await agent.client.post(`/admin/api/cases/${caseId}/reject`, {
+      version: await v(),
+      reasonCode: 'suspected_account_takeover',
+      note: 'answers all wrong, new device',
+    });
     expect(rejected.status).toBe(200);
     const status = await client.status();
     expect(status.body.status).toBe('rejected');
@@ -222,7 +260,11 @@ describe('reject, request information, cooldown', () => {
     expect(detail.evidence[0].checked).toMatchObject({ result: 'partial', differs: ['amount'] });
     await agent.client.post(`/admin/api/cases/${caseId}/claim`, { version: detail.version });
     const v = (await ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0]!.version;
-    const asked = await agent.client.post(`/admin/api/cases/${caseId}/request-info`, { version: v, reasonCode: 'need_exact_transfer', message: 'Please send the exact amount of your last deposit.' });
+    const asked = await agent.client.post(`/admin/api/cases/${caseId}/request-info`, {
+      version: v,
+      reasonCode: 'need_exact_transfer',
+      message: 'Please send the exact amount of your last deposit.',
+    });
     expect(asked.status).toBe(200);
     const status = await client.status();
     expect(status.body).toMatchObject({ status: 'info_requested', canReply: true, requestedInformation: expect.stringContaining('exact amount') });
@@ -335,13 +377,27 @@ describe('biometric webhook', () => {
     const ctx = await createTestContext();
     const { caseId, session } = await biometricCase(ctx);
     const body = JSON.stringify({ eventId: 'evt_x', sessionRef: session.providerRef, caseId, liveness: 0.99, faceMatch: 0.99 });
-    const forged = await ctx.app.request('/api/v1/webhooks/biometric', { method: 'POST', headers: { 'content-type': 'application/json', 'x-rebind-signature': `t=${Math.floor(ctx.clock().getTime() / 1000)},v1=${'0'.repeat(64)}` }, body });
+    const forged = await ctx.app.request('/api/v1/webhooks/biometric', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-rebind-signature': `t=${Math.floor(ctx.clock().getTime() / 1000)},v1=${'0'.repeat(64)}` },
+      body,
+    });
     expect(forged.status).toBe(401);
     const unsigned = await ctx.app.request('/api/v1/webhooks/biometric', { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(unsigned.status).toBe(401);
-    const stale = await biometricCallback(ctx, { eventId: 'evt_old', sessionRef: session.providerRef, caseId, liveness: 0.99, faceMatch: 0.99 }, new Date(ctx.clock().getTime() - 6 * 60_000));
+    const stale = await biometricCallback(
+      ctx,
+      { eventId: 'evt_old', sessionRef: session.providerRef, caseId, liveness: 0.99, faceMatch: 0.99 },
+      new Date(ctx.clock().getTime() - 6 * 60_000),
+    );
     expect(stale.status).toBe(401);
-    const otherCase = await biometricCallback(ctx, { eventId: 'evt_other', sessionRef: session.providerRef, caseId: caseId + 1, liveness: 0.99, faceMatch: 0.99 });
+    const otherCase = await biometricCallback(ctx, {
+      eventId: 'evt_other',
+      sessionRef: session.providerRef,
+      caseId: caseId + 1,
+      liveness: 0.99,
+      faceMatch: 0.99,
+    });
     expect(otherCase.status).toBe(404);
     expect((await ctx.deps.db.select().from(biometricSessions).where(eq(biometricSessions.id, session.id)).limit(1))[0]!.status).toBe('pending');
   });
@@ -354,7 +410,10 @@ describe('housekeeping', () => {
     const draft = new CaseClient(ctx);
     await draft.file(a.user.email);
     const b = await makeRecoverableUser(ctx);
-    const { caseId } = await submittedCase(ctx, b.user.email, [{ method: 'security_questions', answers: ANSWERS }, { method: 'transfer_record', email: b.user.email, ...b.deposit }]);
+    const { caseId } = await submittedCase(ctx, b.user.email, [
+      { method: 'security_questions', answers: ANSWERS },
+      { method: 'transfer_record', email: b.user.email, ...b.deposit },
+    ]);
     const agent = await signedInStaff(ctx, 'agent');
     const v = async () => (await ctx.deps.db.select().from(cases).where(eq(cases.id, caseId)).limit(1))[0]!.version;
     await agent.client.post(`/admin/api/cases/${caseId}/claim`, { version: await v() });
@@ -377,7 +436,10 @@ describe('masking and reveal', () => {
     expect(rows).toEqual([expect.objectContaining({ id: user.id, maskedEmail: 'u***@e***.com' })]);
     expect(JSON.stringify(rows)).not.toContain(user.email);
     expect((await agent.client.post(`/admin/api/users/${user.id}/reveal`, { field: 'email', justification: 'short' })).status).toBe(400);
-    const revealed = await agent.client.post(`/admin/api/users/${user.id}/reveal`, { field: 'email', justification: 'caller verified on the phone, ticket 4411' });
+    const revealed = await agent.client.post(`/admin/api/users/${user.id}/reveal`, {
+      field: 'email',
+      justification: 'caller verified on the phone, ticket 4411',
+    });
     expect(await revealed.json()).toEqual({ field: 'email', value: user.email });
     const event = (await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'user.reveal')).limit(1))[0]!;
     expect(JSON.parse(event.details)).toMatchObject({ field: 'email', justification: 'caller verified on the phone, ticket 4411' });
@@ -413,7 +475,6 @@ describe('stats', () => {
   });
 });
 
-
 describe('the biometric simulator page (development only)', () => {
   it('plays the provider: a pass result reaches the case through the signed webhook', async () => {
     const ctx = await createTestContext({ NODE_ENV: 'development' });
@@ -425,11 +486,20 @@ describe('the biometric simulator page (development only)', () => {
     const url = new URL(started.body.biometric.url);
     expect(url.pathname).toMatch(/^\/dev\/biometric\/sim_/);
     expect((await ctx.app.request(url.pathname)).status).toBe(200);
-    const form = await ctx.app.request(url.pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'outcome=pass' });
+    const form = await ctx.app.request(url.pathname, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'outcome=pass',
+    });
     expect(form.status).toBe(303);
-    expect((await ctx.deps.db.select().from(biometricSessions).where(eq(biometricSessions.caseId, client.caseId)).limit(1))[0]).toMatchObject({ status: 'completed', liveness: 0.97 });
+    expect((await ctx.deps.db.select().from(biometricSessions).where(eq(biometricSessions.caseId, client.caseId)).limit(1))[0]).toMatchObject({
+      status: 'completed',
+      liveness: 0.97,
+    });
     const prod = await createTestContext({ NODE_ENV: 'production' });
     expect(await (await prod.app.request(url.pathname)).text()).not.toContain('simulator');
-    expect((await prod.app.request(url.pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'outcome=pass' })).status).toBe(404);
+    expect(
+      (await prod.app.request(url.pathname, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'outcome=pass' })).status,
+    ).toBe(404);
   });
 });

@@ -37,10 +37,19 @@ beforeAll(async () => {
     await signIn(role);
   }
   const now = ctx.clock();
-  const userId = (await ctx.deps.db.insert(users).values({ email: 'enduser@example.com', passwordHash: 'x', createdAt: now, updatedAt: now }).returning())[0].id;
+  const userId = (await ctx.deps.db.insert(users).values({ email: 'enduser@example.com', passwordHash: 'x', createdAt: now, updatedAt: now }).returning())[0]
+    .id;
   userToken = randomBytes(32).toString('base64url');
-  await ctx.deps.db.insert(userSessions).values({ id: createHash('sha256').update(userToken).digest('hex'), userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + 3_600_000) });
-  const doc = (await (await ctx.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { 'x-rebind-permission'?: Permission | 'public' }>> };
+  await ctx.deps.db.insert(userSessions).values({
+    id: createHash('sha256').update(userToken).digest('hex'),
+    userId,
+    createdAt: now,
+    lastSeenAt: now,
+    expiresAt: new Date(now.getTime() + 3_600_000),
+  });
+  const doc = (await (await ctx.app.request('/openapi.json')).json()) as {
+    paths: Record<string, Record<string, { 'x-rebind-permission'?: Permission | 'public' }>>;
+  };
   operations = Object.entries(doc.paths)
     .filter(([path]) => path.startsWith('/admin/api/'))
     .flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, permission: op['x-rebind-permission']! })));
@@ -53,7 +62,12 @@ describe('route × role matrix for /admin/api', () => {
     expect(operations.length).toBeGreaterThanOrEqual(9);
     for (const op of operations) expect(op.permission, `${op.method} ${op.path}`).toBeTruthy();
     // Only the two sign-in steps are open to anonymous callers.
-    expect(operations.filter((o) => o.permission === 'public').map((o) => o.path).sort()).toEqual(['/admin/api/auth/login', '/admin/api/auth/login/totp']);
+    expect(
+      operations
+        .filter((o) => o.permission === 'public')
+        .map((o) => o.path)
+        .sort(),
+    ).toEqual(['/admin/api/auth/login', '/admin/api/auth/login/totp']);
   });
 
   it('documents every route the app serves under /admin/api', () => {
@@ -67,15 +81,23 @@ describe('route × role matrix for /admin/api', () => {
 
   it('answers anonymous callers with 401 on every route but sign-in', async () => {
     for (const op of operations.filter((o) => o.permission !== 'public')) {
-      const res = await ctx.app.request(concrete(op.path), { method: op.method, headers: { 'content-type': 'application/json' }, body: op.method === 'GET' ? undefined : '{}' });
+      const res = await ctx.app.request(concrete(op.path), {
+        method: op.method,
+        headers: { 'content-type': 'application/json' },
+        body: op.method === 'GET' ? undefined : '{}',
+      });
       expect(res.status, `${op.method} ${op.path}`).toBe(401);
-      expect((await res.json() as { code: string }).code).toBe('unauthenticated');
+      expect(((await res.json()) as { code: string }).code).toBe('unauthenticated');
     }
   });
 
   it('answers an end user bearer token with 401 on every staff route', async () => {
     for (const op of operations.filter((o) => o.permission !== 'public')) {
-      const res = await ctx.app.request(concrete(op.path), { method: op.method, headers: { authorization: `Bearer ${userToken}`, 'content-type': 'application/json' }, body: op.method === 'GET' ? undefined : '{}' });
+      const res = await ctx.app.request(concrete(op.path), {
+        method: op.method,
+        headers: { authorization: `Bearer ${userToken}`, 'content-type': 'application/json' },
+        body: op.method === 'GET' ? undefined : '{}',
+      });
       expect(res.status, `${op.method} ${op.path}`).toBe(401);
     }
   });
@@ -93,7 +115,7 @@ describe('route × role matrix for /admin/api', () => {
           if (op.method === 'GET' && !op.path.includes('{')) expect(res.status, label).toBe(200);
         } else {
           expect(res.status, label).toBe(403);
-          expect((await res.json() as { code: string }).code).toBe('forbidden');
+          expect(((await res.json()) as { code: string }).code).toBe('forbidden');
         }
         if ((await client.get('/admin/api/auth/me')).status !== 200) await signIn(role); // e.g. after logout
       }
@@ -104,11 +126,19 @@ describe('route × role matrix for /admin/api', () => {
     const doc = (await (await ctx.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { security?: Record<string, unknown>[] }>> };
     const userOps = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/api/v1/'))
-      .flatMap(([path, item]) => Object.entries(item).filter(([, op]) => op.security?.some((s) => 'bearerSession' in s)).map(([method]) => ({ method: method.toUpperCase(), path })));
+      .flatMap(([path, item]) =>
+        Object.entries(item)
+          .filter(([, op]) => op.security?.some((s) => 'bearerSession' in s))
+          .map(([method]) => ({ method: method.toUpperCase(), path })),
+      );
     expect(userOps.length).toBeGreaterThanOrEqual(10);
     const staffCookie = clients.get('admin')!;
     for (const op of userOps) {
-      const anon = await ctx.app.request(concrete(op.path), { method: op.method, headers: { 'content-type': 'application/json' }, body: op.method === 'GET' ? undefined : '{}' });
+      const anon = await ctx.app.request(concrete(op.path), {
+        method: op.method,
+        headers: { 'content-type': 'application/json' },
+        body: op.method === 'GET' ? undefined : '{}',
+      });
       expect(anon.status, `anonymous ${op.method} ${op.path}`).toBe(401);
       const asStaff = await staffCookie.request(op.method, concrete(op.path), op.method === 'GET' ? undefined : {});
       expect(asStaff.status, `staff ${op.method} ${op.path}`).toBe(401);
@@ -119,7 +149,7 @@ describe('route × role matrix for /admin/api', () => {
     for (const op of operations.filter((o) => o.permission !== 'public' && o.method !== 'GET')) {
       const res = await clients.get('admin')!.request(op.method, concrete(op.path), {}, { 'x-csrf-token': '' });
       expect(res.status, `${op.method} ${op.path}`).toBe(403);
-      expect((await res.json() as { code: string }).code).toBe('csrf_failed');
+      expect(((await res.json()) as { code: string }).code).toBe('csrf_failed');
     }
   });
 
@@ -138,7 +168,11 @@ describe('route × role matrix for /admin/api', () => {
     for (const op of webhookOps) {
       expect(['webhooks.read', 'webhooks.manage']).toContain(op.permission);
       for (const role of staffRoles) expect(roleHasPermission(role, op.permission as Permission), `${role} ${op.method} ${op.path}`).toBe(role === 'admin');
-      const anon = await ctx.app.request(concrete(op.path), { method: op.method, headers: { 'content-type': 'application/json' }, body: op.method === 'GET' ? undefined : '{}' });
+      const anon = await ctx.app.request(concrete(op.path), {
+        method: op.method,
+        headers: { 'content-type': 'application/json' },
+        body: op.method === 'GET' ? undefined : '{}',
+      });
       expect(anon.status).toBe(401);
       for (const role of staffRoles.filter((r) => r !== 'admin')) {
         const res = await clients.get(role)!.request(op.method, concrete(op.path), op.method === 'GET' ? undefined : {});
@@ -163,21 +197,35 @@ describe('caller matrix for /service/v1', () => {
   let serviceOps: ServiceOperation[];
   const keys = new Map<string, string>();
   const call = (op: ServiceOperation, headers: Record<string, string>) =>
-    ctx.app.request(concrete(op.path), { method: op.method, headers: { 'content-type': 'application/json', ...headers }, body: op.method === 'GET' ? undefined : '{}' });
+    ctx.app.request(concrete(op.path), {
+      method: op.method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: op.method === 'GET' ? undefined : '{}',
+    });
 
   beforeAll(async () => {
-    const doc = (await (await ctx.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { 'x-rebind-scope'?: ServiceScope; security?: Record<string, unknown>[] }>> };
+    const doc = (await (await ctx.app.request('/openapi.json')).json()) as {
+      paths: Record<string, Record<string, { 'x-rebind-scope'?: ServiceScope; security?: Record<string, unknown>[] }>>;
+    };
     serviceOps = Object.entries(doc.paths)
       .filter(([path]) => path.startsWith('/service/v1/'))
-      .flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, scope: op['x-rebind-scope']!, security: op.security })))
+      .flatMap(([path, item]) =>
+        Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, scope: op['x-rebind-scope']!, security: op.security })),
+      )
       .map(({ method, path, scope, security }) => {
         expect(security, `${method} ${path}`).toEqual([{ serviceKey: [] }]);
         return { method, path, scope };
       });
     for (const scope of serviceScopes) {
-      keys.set(`only:${scope}`, (await createServiceAccount(ctx.deps, { name: `matrix-${scope.replace(':', '-')}`, scopes: [scope] }, { type: 'system', label: 'test' })).key);
+      keys.set(
+        `only:${scope}`,
+        (await createServiceAccount(ctx.deps, { name: `matrix-${scope.replace(':', '-')}`, scopes: [scope] }, { type: 'system', label: 'test' })).key,
+      );
       const others = serviceScopes.filter((s) => s !== scope);
-      keys.set(`all-but:${scope}`, (await createServiceAccount(ctx.deps, { name: `matrix-not-${scope.replace(':', '-')}`, scopes: others }, { type: 'system', label: 'test' })).key);
+      keys.set(
+        `all-but:${scope}`,
+        (await createServiceAccount(ctx.deps, { name: `matrix-not-${scope.replace(':', '-')}`, scopes: others }, { type: 'system', label: 'test' })).key,
+      );
     }
   });
 
@@ -185,7 +233,9 @@ describe('caller matrix for /service/v1', () => {
     expect(serviceOps.length).toBeGreaterThanOrEqual(4);
     for (const op of serviceOps) expect(serviceScopes, `${op.method} ${op.path}`).toContain(op.scope);
     const documented = new Set(serviceOps.map((o) => `${o.method} ${o.path.replace(/\{([^}]+)\}/g, ':$1')}`));
-    const served = ctx.app.routes.filter((r) => r.path.startsWith('/service/v1/') && r.method !== 'ALL' && !r.path.endsWith('*')).map((r) => `${r.method} ${r.path}`);
+    const served = ctx.app.routes
+      .filter((r) => r.path.startsWith('/service/v1/') && r.method !== 'ALL' && !r.path.endsWith('*'))
+      .map((r) => `${r.method} ${r.path}`);
     expect(new Set(served).size).toBe(documented.size);
     for (const route of served) expect(documented.has(route), `${route} is served but not in /openapi.json`).toBe(true);
   });
@@ -205,7 +255,7 @@ describe('caller matrix for /service/v1', () => {
     }
   });
 
-  it('answers a service key without the route\'s scope with 403, and one with it past the checks', async () => {
+  it("answers a service key without the route's scope with 403, and one with it past the checks", async () => {
     for (const op of serviceOps) {
       const without = await call(op, { authorization: `Bearer ${keys.get(`all-but:${op.scope}`)}` });
       expect(without.status, `without ${op.scope}: ${op.method} ${op.path}`).toBe(403);

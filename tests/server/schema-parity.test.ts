@@ -26,7 +26,10 @@ describe('one schema for both engines', () => {
     for (const table of sqliteTables) {
       const s = getTableConfig(table);
       const p = getPgTableConfig(pgTables.find((t) => getPgTableConfig(t).name === s.name)!);
-      expect(p.columns.map((c) => [c.name, c.notNull, c.primary]), s.name).toEqual(s.columns.map((c) => [c.name, c.notNull, c.primary]));
+      expect(
+        p.columns.map((c) => [c.name, c.notNull, c.primary]),
+        s.name,
+      ).toEqual(s.columns.map((c) => [c.name, c.notNull, c.primary]));
       expect(p.indexes.map((i) => i.config.name).sort(), s.name).toEqual(s.indexes.map((i) => i.config.name).sort());
       expect(p.foreignKeys.length, s.name).toBe(s.foreignKeys.length);
     }
@@ -37,12 +40,26 @@ describe('one schema for both engines', () => {
     const lite = await openDatabase({ path: ':memory:' });
     const pg = await openTestDatabase();
     try {
-      const liteTables = (await lite.db.rows<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations' ORDER BY name`)).map((r) => r.name);
-      const pgTables = (await pg.db.rows<{ name: string }>(sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).map((r) => r.name);
+      const liteTables = (
+        await lite.db.rows<{ name: string }>(
+          sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__drizzle_migrations' ORDER BY name`,
+        )
+      ).map((r) => r.name);
+      const pgTables = (
+        await pg.db.rows<{ name: string }>(sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)
+      ).map((r) => r.name);
       expect(pgTables).toEqual(liteTables);
       for (const table of liteTables) {
-        const liteColumns = (await lite.db.rows<{ name: string; type: string; notnull: number; pk: number }>(sql.raw(`SELECT name, type, "notnull", pk FROM pragma_table_info('${table}') ORDER BY cid`))).map((c) => ({ name: c.name, type: family(c.type), notNull: Boolean(c.notnull) || c.pk > 0 }));
-        const pgColumns = (await pg.db.rows<{ name: string; type: string; nullable: string }>(sql`SELECT column_name AS name, data_type AS type, is_nullable AS nullable FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ${table} ORDER BY ordinal_position`)).map((c) => ({ name: c.name, type: family(c.type), notNull: c.nullable === 'NO' }));
+        const liteColumns = (
+          await lite.db.rows<{ name: string; type: string; notnull: number; pk: number }>(
+            sql.raw(`SELECT name, type, "notnull", pk FROM pragma_table_info('${table}') ORDER BY cid`),
+          )
+        ).map((c) => ({ name: c.name, type: family(c.type), notNull: Boolean(c.notnull) || c.pk > 0 }));
+        const pgColumns = (
+          await pg.db.rows<{ name: string; type: string; nullable: string }>(
+            sql`SELECT column_name AS name, data_type AS type, is_nullable AS nullable FROM information_schema.columns WHERE table_schema = 'public' AND table_name = ${table} ORDER BY ordinal_position`,
+          )
+        ).map((c) => ({ name: c.name, type: family(c.type), notNull: c.nullable === 'NO' }));
         // Order aside: SQLite appends a column added later (ALTER TABLE) where PostgreSQL's fresh CREATE lists it in place.
         const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
         expect(pgColumns.sort(byName), table).toEqual(liteColumns.sort(byName));

@@ -108,7 +108,10 @@ describe('nothing secret in clear in the SQLite file', () => {
       const created = await createStaffMember(deps, { email: 'clear@staff.test', name: 'Clear', role: 'admin' }, { type: 'system' });
       const app = createApp(deps);
       const client = new StaffClient({ deps, app, clock, logs });
-      expect((await client.signIn({ id: created.member.id, email: 'clear@staff.test', password: created.password, totpSecret: created.totpSecret, role: 'admin' })).status).toBe(200);
+      expect(
+        (await client.signIn({ id: created.member.id, email: 'clear@staff.test', password: created.password, totpSecret: created.totpSecret, role: 'admin' }))
+          .status,
+      ).toBe(200);
       const files = readdirSync(dir).filter((f) => f.startsWith('rebind.db'));
       expect(files).toContain('rebind.db-wal'); // WAL mode is on
       const bytes = Buffer.concat(files.map((f) => readFileSync(join(dir, f))));
@@ -142,9 +145,18 @@ describe('configuration', () => {
   });
 
   it('derives the origin and RP ID, and secure cookies over HTTPS', () => {
-    expect(loadConfig({})).toMatchObject({ origin: 'http://localhost:8787', rpId: 'localhost', secureCookies: false, port: 8787, databasePath: './data/rebind.db' });
-    expect(loadConfig({ ORIGIN: 'https://desk.example.com/' })).toMatchObject({ origin: 'https://desk.example.com', rpId: 'desk.example.com', secureCookies: true });
+    expect(loadConfig({})).toMatchObject({
+      origin: 'http://localhost:8787',
+      rpId: 'localhost',
+      secureCookies: false,
+      port: 8787,
+      databasePath: './data/rebind.db',
+    });
+    expect(loadConfig({ ORIGIN: 'https://desk.example.com/' })).toMatchObject({
+      origin: 'https://desk.example.com',
+      rpId: 'desk.example.com',
+      secureCookies: true,
+    });
     expect(() => loadConfig({ ORIGIN: 'https://desk.example.com', RP_ID: 'other.org' })).toThrow(/RP_ID/);
   });
 });
-

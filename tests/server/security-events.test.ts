@@ -51,8 +51,15 @@ async function unbind(ctx: TestContext, client: UserClient, email: string, secre
 }
 
 /** Claim and decide; a high-risk approval gets its second approval from `second` (four eyes). */
-async function decide(ctx: TestContext, staff: StaffClient, caseId: number, action: 'approve' | 'reject', body: Record<string, unknown> = {}, second?: StaffClient): Promise<string> {
-  const version = async () => (((await (await staff.get(`/admin/api/cases/${caseId}`)).json()) as { version: number }).version);
+async function decide(
+  ctx: TestContext,
+  staff: StaffClient,
+  caseId: number,
+  action: 'approve' | 'reject',
+  body: Record<string, unknown> = {},
+  second?: StaffClient,
+): Promise<string> {
+  const version = async () => ((await (await staff.get(`/admin/api/cases/${caseId}`)).json()) as { version: number }).version;
   expect((await staff.post(`/admin/api/cases/${caseId}/claim`, { version: await version() })).status).toBe(200);
   const res = await staff.post(`/admin/api/cases/${caseId}/${action}`, { version: await version(), ...body });
   expect(res.status).toBe(200);
@@ -85,13 +92,18 @@ describe('security events: one per state change, in the same transaction', () =>
     expect((await typesOf(ctx, user.id)).slice(3)).toEqual(['factor.bound', 'factor.unbound', 'withdrawal_lock.set']);
 
     // "This wasn't me" from the unbind notice freezes; a second link on a frozen account changes nothing and emits nothing.
-    const links = [/\/api\/v1\/freeze\/([A-Za-z0-9_-]+)/.exec((await lastMessage(ctx, user.email, 'email')).body!)![0], /\/api\/v1\/freeze\/([A-Za-z0-9_-]+)/.exec((await lastMessage(ctx, PHONE, 'sms')).body!)![0]];
+    const links = [
+      /\/api\/v1\/freeze\/([A-Za-z0-9_-]+)/.exec((await lastMessage(ctx, user.email, 'email')).body!)![0],
+      /\/api\/v1\/freeze\/([A-Za-z0-9_-]+)/.exec((await lastMessage(ctx, PHONE, 'sms')).body!)![0],
+    ];
     expect((await new UserClient(ctx).post(links[0]!, {})).status).toBe(200);
     expect((await new UserClient(ctx).post(links[1]!, {})).status).toBe(200);
     const supervisor = await signedInStaff(ctx, 'supervisor');
     expect((await supervisor.client.post(`/admin/api/users/${user.id}/unfreeze`, { justification: 'owner called back, ticket 991' })).status).toBe(200);
     const agent = await signedInStaff(ctx, 'agent');
-    expect((await agent.client.post(`/admin/api/users/${user.id}/reveal`, { field: 'email', justification: 'caller verified on the phone, ticket 4411' })).status).toBe(200);
+    expect(
+      (await agent.client.post(`/admin/api/users/${user.id}/reveal`, { field: 'email', justification: 'caller verified on the phone, ticket 4411' })).status,
+    ).toBe(200);
     expect((await typesOf(ctx, user.id)).slice(6)).toEqual(['account.frozen', 'account.unfrozen', 'staff.pii_revealed']);
 
     // A reset: submitted, approved (every tool unbound, withdrawals locked), completed by the rebind.
@@ -103,7 +115,14 @@ describe('security events: one per state change, in the same transaction', () =>
     const setup = await rebind.post('/api/v1/recovery/rebind/new-factor', { factorType: 'totp' });
     expect(setup.status, JSON.stringify(setup.body)).toBe(200);
     expect((await rebind.post('/api/v1/recovery/rebind/new-factor/verify', { code: oathtool(setup.body.totp.secret, ctx.clock()) })).status).toBe(200);
-    expect((await typesOf(ctx, user.id)).slice(9)).toEqual(['case.submitted', 'factor.unbound', 'withdrawal_lock.set', 'case.approved', 'factor.bound', 'case.completed']);
+    expect((await typesOf(ctx, user.id)).slice(9)).toEqual([
+      'case.submitted',
+      'factor.unbound',
+      'withdrawal_lock.set',
+      'case.approved',
+      'factor.bound',
+      'case.completed',
+    ]);
 
     // A rejected case on another account.
     const other = (await makeRecoverableUser(ctx)).user;
@@ -134,10 +153,18 @@ describe('security events: one per state change, in the same transaction', () =>
     expect((await admin.client.post('/admin/api/webhook-endpoints', { url: 'http://127.0.0.1:9/hook' })).status).toBe(201);
     // The failing step: the audit insert of the unfreeze, which runs after appendSecurityEvent.
     if (testEngine === 'pg') {
-      await ctx.deps.db.exec(sql.raw(`CREATE FUNCTION fail_unfreeze() RETURNS trigger AS $$ BEGIN IF NEW.action = 'account.unfreeze' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`));
+      await ctx.deps.db.exec(
+        sql.raw(
+          `CREATE FUNCTION fail_unfreeze() RETURNS trigger AS $$ BEGIN IF NEW.action = 'account.unfreeze' THEN RAISE EXCEPTION 'injected failure'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`,
+        ),
+      );
       await ctx.deps.db.exec(sql.raw(`CREATE TRIGGER fail_unfreeze BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION fail_unfreeze()`));
     } else {
-      await ctx.deps.db.exec(sql.raw(`CREATE TRIGGER fail_unfreeze BEFORE INSERT ON audit_events WHEN NEW.action = 'account.unfreeze' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`));
+      await ctx.deps.db.exec(
+        sql.raw(
+          `CREATE TRIGGER fail_unfreeze BEFORE INSERT ON audit_events WHEN NEW.action = 'account.unfreeze' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`,
+        ),
+      );
     }
     const before = (await ctx.deps.db.select({ n: sql<number>`count(*)` }).from(securityEvents))[0]!.n;
     const supervisor = await signedInStaff(ctx, 'supervisor');
@@ -179,7 +206,10 @@ describe('the pull feed GET /service/v1/events', () => {
   it('reads every event in order, page after page, and resumes from a cursor', async () => {
     const agent = await signedInStaff(ctx, 'agent');
     const people = [await makeRecoverableUser(ctx, { externalId: 'ex-1' }), await makeRecoverableUser(ctx)].map((p) => p.user);
-    for (let i = 0; i < 7; i++) expect((await agent.client.post(`/admin/api/users/${people[i % 2]!.id}/reveal`, { field: 'email', justification: `ticket number ${i} verified` })).status).toBe(200);
+    for (let i = 0; i < 7; i++)
+      expect(
+        (await agent.client.post(`/admin/api/users/${people[i % 2]!.id}/reveal`, { field: 'email', justification: `ticket number ${i} verified` })).status,
+      ).toBe(200);
     const empty = (await (await feed('?after=7')).json()) as { data: unknown[]; next_cursor: string; has_more: boolean };
     expect(empty).toEqual({ data: [], next_cursor: '7', has_more: false });
 
@@ -195,7 +225,13 @@ describe('the pull feed GET /service/v1/events', () => {
     }
     expect(pages).toBe(3);
     expect(seen.map((e) => e.cursor)).toEqual(['1', '2', '3', '4', '5', '6', '7']);
-    expect(seen[0]).toEqual({ id: expect.stringMatching(/^evt_/), cursor: '1', type: 'staff.pii_revealed', timestamp: ctx.clock().toISOString(), data: { userId: people[0]!.id, externalId: 'ex-1', field: 'email', factorId: null, staffId: agent.account.id } });
+    expect(seen[0]).toEqual({
+      id: expect.stringMatching(/^evt_/),
+      cursor: '1',
+      type: 'staff.pii_revealed',
+      timestamp: ctx.clock().toISOString(),
+      data: { userId: people[0]!.id, externalId: 'ex-1', field: 'email', factorId: null, staffId: agent.account.id },
+    });
     expect(seen[1]!.data.externalId).toBeNull();
     // Resume from the middle: exactly what follows.
     const resumed = (await (await feed('?after=4&limit=100')).json()) as { data: typeof seen; next_cursor: string };
@@ -248,12 +284,17 @@ describe('the pull feed GET /service/v1/events', () => {
       }
     })();
     // Four writers at once, 15 changes each; on PostgreSQL they run on separate pool connections.
-    await Promise.all(agents.map(async (a, w) => {
-      for (let i = 0; i < 15; i++) {
-        const res = await a.client.post(`/admin/api/users/${people[(w + i) % 4]!.user.id}/reveal`, { field: 'email', justification: `concurrent ticket ${w}-${i}` });
-        expect(res.status).toBe(200);
-      }
-    }));
+    await Promise.all(
+      agents.map(async (a, w) => {
+        for (let i = 0; i < 15; i++) {
+          const res = await a.client.post(`/admin/api/users/${people[(w + i) % 4]!.user.id}/reveal`, {
+            field: 'email',
+            justification: `concurrent ticket ${w}-${i}`,
+          });
+          expect(res.status).toBe(200);
+        }
+      }),
+    );
     writing = false;
     await reader;
     for (;;) {
@@ -262,7 +303,13 @@ describe('the pull feed GET /service/v1/events', () => {
       cursor = page.next_cursor;
       if (!page.has_more) break;
     }
-    const all = (await ctx.deps.db.select({ id: securityEvents.id }).from(securityEvents).where(sql`${securityEvents.id} > ${Number(start.next_cursor)}`).orderBy(asc(securityEvents.id))).map((r) => String(r.id));
+    const all = (
+      await ctx.deps.db
+        .select({ id: securityEvents.id })
+        .from(securityEvents)
+        .where(sql`${securityEvents.id} > ${Number(start.next_cursor)}`)
+        .orderBy(asc(securityEvents.id))
+    ).map((r) => String(r.id));
     expect(all).toHaveLength(60);
     expect(collected).toEqual(all);
   });

@@ -15,7 +15,10 @@ async function userWithTotp(ctx: TestContext) {
 }
 
 async function activeFactorsOf(ctx: TestContext, userId: number) {
-  return (await ctx.deps.db.select().from(userFactors).where(and(eq(userFactors.userId, userId), eq(userFactors.status, 'active'))));
+  return await ctx.deps.db
+    .select()
+    .from(userFactors)
+    .where(and(eq(userFactors.userId, userId), eq(userFactors.status, 'active')));
 }
 
 describe('change TOTP', () => {
@@ -52,8 +55,12 @@ describe('change TOTP', () => {
     // History keeps both, with bound / revoked times and the request's IP and agent.
     const revoked = (await ctx.deps.db.select().from(userFactors).where(eq(userFactors.id, oldFactor.id)).limit(1))[0]!;
     expect(revoked).toMatchObject({ status: 'revoked', revokedReason: 'changed', revokedIp: '198.51.100.7' });
-    expect((await ctx.deps.db.select().from(factorHistory).where(eq(factorHistory.userId, user.id))).map((h) => h.event)).toEqual(['bound', 'revoked', 'bound']);
-    expect((await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'totp.change')))).toHaveLength(1);
+    expect((await ctx.deps.db.select().from(factorHistory).where(eq(factorHistory.userId, user.id))).map((h) => h.event)).toEqual([
+      'bound',
+      'revoked',
+      'bound',
+    ]);
+    expect(await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'totp.change'))).toHaveLength(1);
 
     const notice = await lastMessage(ctx, user.email, 'email');
     expect(notice.template).toBe('security_change');
@@ -88,7 +95,7 @@ describe('unbind', () => {
     expect(res.status).toBe(422);
     expect(res.body.code).toBe('last_factor');
     expect(await activeFactorsOf(ctx, user.id)).toEqual(before);
-    expect((await ctx.deps.db.select().from(securityOperations).where(eq(securityOperations.action, 'unbind')))).toHaveLength(0);
+    expect(await ctx.deps.db.select().from(securityOperations).where(eq(securityOperations.action, 'unbind'))).toHaveLength(0);
   });
 
   it('removes one of two tools after email and 2FA, and locks withdrawals', async () => {
@@ -242,7 +249,7 @@ describe('SMS', () => {
       expect(res.status, phone).toBe(400);
       expect(res.body.details.fields.phone).toBeTruthy();
     }
-    let res: Response | undefined;
+    let res: Awaited<ReturnType<typeof client.post>> | undefined;
     for (let i = 0; i < 6; i++) res = await client.post(`${ops}/${id}/new-factor`, { factorType: 'sms', phone: '+33 6 12 34 56 78' });
     expect(res!.status).toBe(429);
     expect(Number(res!.headers.get('retry-after'))).toBeGreaterThan(0);

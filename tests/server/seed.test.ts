@@ -21,8 +21,13 @@ describe('demo seed', () => {
     expect((await ctx.deps.db.select().from(deposits)).length).toBeGreaterThan(200);
     expect((await ctx.deps.db.select().from(kycReferences)).length).toBeGreaterThan(40);
     const mixes = new Set<string>();
-    for (const u of (await ctx.deps.db.select().from(users))) {
-      mixes.add((await ctx.deps.db.select().from(userFactors).where(eq(userFactors.userId, u.id))).map((f) => f.type).sort().join('+'));
+    for (const u of await ctx.deps.db.select().from(users)) {
+      mixes.add(
+        (await ctx.deps.db.select().from(userFactors).where(eq(userFactors.userId, u.id)))
+          .map((f) => f.type)
+          .sort()
+          .join('+'),
+      );
     }
     for (const mix of ['', 'sms', 'totp', 'passkey', 'sms+totp', 'passkey+totp', 'passkey+sms', 'passkey+sms+totp']) expect(mixes).toContain(mix);
     // Bo's staff account is linked to his own end-user account.
@@ -31,9 +36,22 @@ describe('demo seed', () => {
     expect((await verifyAuditChain(ctx.deps.db)).ok).toBe(true);
 
     // Cases in every state and band, the story's people where the story puts them.
-    const all = (await ctx.deps.db.select().from(cases));
+    const all = await ctx.deps.db.select().from(cases);
     const states = new Set(all.map((c) => c.status));
-    for (const s of ['draft', 'submitted', 'in_review', 'info_requested', 'awaiting_second_approval', 'approved', 'rejected', 'completed', 'expired', 'abandoned', 'cancelled']) expect(states, s).toContain(s);
+    for (const s of [
+      'draft',
+      'submitted',
+      'in_review',
+      'info_requested',
+      'awaiting_second_approval',
+      'approved',
+      'rejected',
+      'completed',
+      'expired',
+      'abandoned',
+      'cancelled',
+    ])
+      expect(states, s).toContain(s);
     expect(new Set(all.map((c) => c.riskBand))).toEqual(new Set(['low', 'medium', 'high', null]));
     const caseOf = async (email: string) => {
       const u = (await ctx.deps.db.select().from(users).where(eq(users.email, email)).limit(1))[0]!;
@@ -44,7 +62,9 @@ describe('demo seed', () => {
     expect(await caseOf('chen.wei@example.com')).toMatchObject({ status: 'awaiting_second_approval', riskBand: 'high' });
     expect(await caseOf('dara.okafor@example.com')).toMatchObject({ status: 'info_requested', riskBand: 'medium' });
     expect(await caseOf('emma.lindqvist@example.com')).toMatchObject({ status: 'submitted', riskBand: 'high' });
-    expect(JSON.parse((await caseOf('emma.lindqvist@example.com')).riskSignals!).map((s: { signal: string }) => s.signal)).toEqual(expect.arrayContaining(['ip_on_other_accounts', 'txid_other_account']));
+    expect(JSON.parse((await caseOf('emma.lindqvist@example.com')).riskSignals!).map((s: { signal: string }) => s.signal)).toEqual(
+      expect.arrayContaining(['ip_on_other_accounts', 'txid_other_account']),
+    );
     expect(await caseOf('farid.haddad@example.com')).toMatchObject({ status: 'rejected', riskBand: 'high' });
     expect((await caseOf('gita.sharma@example.com')).status).toBe('approved');
     expect((await caseOf('hugo.weber@example.com')).status).toBe('completed');
@@ -56,7 +76,11 @@ describe('demo seed', () => {
     // Max, the insider: the insider-signals page flags him on every signal over the last week, and nobody else.
     const week = await loadInsiderSignals(ctx.deps, { days: 7, fastSeconds: 30 });
     const max = week.reviewers.find((r) => r.name === 'Max Agent')!;
-    expect(Object.entries(max.signals).filter(([, s]) => s.flagged).map(([name]) => name)).toEqual(['approvalRate', 'riskyApprovals', 'reveals', 'offHours', 'fastDecisions']);
+    expect(
+      Object.entries(max.signals)
+        .filter(([, s]) => s.flagged)
+        .map(([name]) => name),
+    ).toEqual(['approvalRate', 'riskyApprovals', 'reveals', 'offHours', 'fastDecisions']);
     expect(week.reviewers.filter((r) => r.flags > 0).map((r) => r.name)).toEqual(['Max Agent']);
     // Sam refused the second approval of each of Max's high-risk approvals: the queue is as the story tells.
     for (const id of max.signals.riskyApprovals.evidence.caseIds) expect(all.find((c) => c.id === id)).toMatchObject({ status: 'rejected', riskBand: 'high' });
@@ -67,7 +91,10 @@ describe('demo seed', () => {
     // The printed credentials work: a demo agent signs in with oathtool's code.
     const ana = credentials.find((c) => c.email.startsWith('ana'))!;
     const client = new StaffClient(ctx);
-    const signIn = await client.signIn({ id: 0, email: ana.email, password: ana.password, totpSecret: ana.totpSecret, role: 'agent' }, oathtool(ana.totpSecret, ctx.clock()));
+    const signIn = await client.signIn(
+      { id: 0, email: ana.email, password: ana.password, totpSecret: ana.totpSecret, role: 'agent' },
+      oathtool(ana.totpSecret, ctx.clock()),
+    );
     expect(signIn.status).toBe(200);
     // A demo end user signs in with the documented password and TOTP key.
     const alice = storyUsers.find((p) => p.key === 'alice')!;

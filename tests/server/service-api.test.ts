@@ -71,10 +71,17 @@ describe('service accounts', () => {
     expect(text).not.toContain(created.key);
     expect(await (await admin.get(`/admin/api/service-accounts/${created.id}`)).text()).not.toContain(created.key);
     // Nowhere in the database: not in the key table, the account table or the audit trail.
-    const stored = JSON.stringify([await ctx.deps.db.select().from(serviceKeys), await ctx.deps.db.select().from(serviceAccounts), await ctx.deps.db.select().from(auditEvents)]);
+    const stored = JSON.stringify([
+      await ctx.deps.db.select().from(serviceKeys),
+      await ctx.deps.db.select().from(serviceAccounts),
+      await ctx.deps.db.select().from(auditEvents),
+    ]);
     expect(stored).not.toContain(created.key);
     expect(stored).not.toContain(created.key.slice(17));
-    const [event] = await ctx.deps.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'service_account.create'), eq(auditEvents.targetId, String(created.id))));
+    const [event] = await ctx.deps.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'service_account.create'), eq(auditEvents.targetId, String(created.id))));
     expect(event).toMatchObject({ actorType: 'staff', targetType: 'service_account' });
     expect((await svc(created.key, 'GET', '/service/v1/users/999999/withdrawal-status')).status).toBe(404);
   });
@@ -165,7 +172,14 @@ describe('GET /service/v1/users/{id}/withdrawal-status', () => {
     const done = await client.post(`${ops}/${id}/new-factor/verify`, { code: oathtool(setup.body.totp.secret, ctx.clock()) });
     expect(done.status).toBe(200);
     const locked = await svc(wallet, 'GET', `/service/v1/users/${user.id}/withdrawal-status`);
-    expect(locked.body).toEqual({ userId: user.id, externalId: null, allowed: false, lockedUntil: done.body.withdrawalLockUntil, reasons: ['security_change'], frozen: false });
+    expect(locked.body).toEqual({
+      userId: user.id,
+      externalId: null,
+      allowed: false,
+      lockedUntil: done.body.withdrawalLockUntil,
+      reasons: ['security_change'],
+      frozen: false,
+    });
     expect(new Date(locked.body.lockedUntil).getTime() - ctx.clock().getTime()).toBe(24 * 3_600_000);
 
     const notice = await lastMessage(ctx, user.email, 'email');
@@ -175,7 +189,12 @@ describe('GET /service/v1/users/{id}/withdrawal-status', () => {
     expect(frozen.body).toMatchObject({ allowed: false, frozen: true, reasons: ['frozen', 'security_change'] });
     // The lock runs out; the freeze stays until support lifts it.
     ctx.clock.advance(24 * 3_600_000 + 1);
-    expect((await svc(wallet, 'GET', `/service/v1/users/${user.id}/withdrawal-status`)).body).toMatchObject({ allowed: false, frozen: true, lockedUntil: null, reasons: ['frozen'] });
+    expect((await svc(wallet, 'GET', `/service/v1/users/${user.id}/withdrawal-status`)).body).toMatchObject({
+      allowed: false,
+      frozen: true,
+      lockedUntil: null,
+      reasons: ['frozen'],
+    });
   });
 });
 
@@ -193,7 +212,15 @@ describe('POST /service/v1/tokens/introspect', () => {
     const live = await introspect(client.token);
     expect(live.status).toBe(200);
     const now = Math.floor(ctx.clock().getTime() / 1000);
-    expect(live.body).toEqual({ active: true, sub: String(user.id), iat: now, exp: now + 24 * 3600, amr: ['pwd'], external_id: 'u-intro-1', token_type: 'Bearer' });
+    expect(live.body).toEqual({
+      active: true,
+      sub: String(user.id),
+      iat: now,
+      exp: now + 24 * 3600,
+      amr: ['pwd'],
+      external_id: 'u-intro-1',
+      token_type: 'Bearer',
+    });
 
     // With a second factor, the methods say so.
     const secret = await client.bindTotp(user.email);
@@ -220,7 +247,16 @@ describe('POST /service/v1/deposits', () => {
   beforeAll(async () => {
     ledger = (await createAccount('ledger-feed', ['ledger:write'])).key;
   });
-  const row = (n: number, over: Record<string, string> = {}) => ({ email: `depositor${n}@example.com`, asset: 'usdt', network: 'TRC20', amount: `${100 + n}.00`, txid: `0xfeed${String(n).padStart(8, '0')}`, platform: 'Kraken', creditedAt: '2026-11-20T10:00:00Z', ...over });
+  const row = (n: number, over: Record<string, string> = {}) => ({
+    email: `depositor${n}@example.com`,
+    asset: 'usdt',
+    network: 'TRC20',
+    amount: `${100 + n}.00`,
+    txid: `0xfeed${String(n).padStart(8, '0')}`,
+    platform: 'Kraken',
+    creditedAt: '2026-11-20T10:00:00Z',
+    ...over,
+  });
 
   it('inserts a batch, then reports a re-sent batch as duplicates, with the service account in the audit trail', async () => {
     const user = await makeEndUser(ctx, { email: 'depositor1@example.com' });
@@ -233,7 +269,10 @@ describe('POST /service/v1/deposits', () => {
     const again = await svc(ledger, 'POST', '/service/v1/deposits', { deposits: [...batch, row(4)] });
     expect(again.body).toEqual({ rows: 4, inserted: 1, duplicates: 3, unknownAccounts: 1, rejected: 0, errors: [] });
     expect(await ctx.deps.db.select().from(deposits).where(eq(deposits.platform, 'Kraken'))).toHaveLength(4);
-    const events = await ctx.deps.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'deposits.import'), eq(auditEvents.actorType, 'service')));
+    const events = await ctx.deps.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'deposits.import'), eq(auditEvents.actorType, 'service')));
     expect(events).toHaveLength(2);
     expect(events[0]).toMatchObject({ actorLabel: 'ledger-feed', ip: '192.0.2.50' });
     expect(JSON.parse(events[0]!.details)).toMatchObject({ source: 'service_api', imported: 3 });
@@ -244,12 +283,34 @@ describe('POST /service/v1/deposits', () => {
     try {
       const file = join(dir, 'ledger.csv');
       const r = row(1);
-      writeFileSync(file, ['email,asset,network,amount,txid,platform,credited_at', `${r.email},${r.asset},${r.network},${r.amount},${r.txid.toUpperCase()},kraken,${r.creditedAt}`, ''].join('\n'));
+      writeFileSync(
+        file,
+        [
+          'email,asset,network,amount,txid,platform,credited_at',
+          `${r.email},${r.asset},${r.network},${r.amount},${r.txid.toUpperCase()},kraken,${r.creditedAt}`,
+          '',
+        ].join('\n'),
+      );
       expect(await importDepositLedger(ctx.deps, file)).toEqual({ rows: 1, imported: 0, duplicates: 1, unknownAccounts: 0, errors: [] });
       // And the other way round: a row the CSV brought in is a duplicate for the API.
-      writeFileSync(file, ['email,asset,network,amount,txid,platform,credited_at', 'csv@example.com,BTC,BTC,0.5,csvtx0000001,Binance,2026-11-21T08:00:00Z', ''].join('\n'));
+      writeFileSync(
+        file,
+        ['email,asset,network,amount,txid,platform,credited_at', 'csv@example.com,BTC,BTC,0.5,csvtx0000001,Binance,2026-11-21T08:00:00Z', ''].join('\n'),
+      );
       expect((await importDepositLedger(ctx.deps, file)).imported).toBe(1);
-      const res = await svc(ledger, 'POST', '/service/v1/deposits', { deposits: [{ email: 'csv@example.com', asset: 'BTC', network: 'BTC', amount: '0.5', txid: 'csvtx0000001', platform: 'Binance', creditedAt: '2026-11-21T08:00:00Z' }] });
+      const res = await svc(ledger, 'POST', '/service/v1/deposits', {
+        deposits: [
+          {
+            email: 'csv@example.com',
+            asset: 'BTC',
+            network: 'BTC',
+            amount: '0.5',
+            txid: 'csvtx0000001',
+            platform: 'Binance',
+            creditedAt: '2026-11-21T08:00:00Z',
+          },
+        ],
+      });
       expect(res.body).toMatchObject({ inserted: 0, duplicates: 1 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -258,7 +319,9 @@ describe('POST /service/v1/deposits', () => {
 
   it('rejects the whole batch when a row is invalid or contradicts a recorded txid, naming each row', async () => {
     const before = (await ctx.deps.db.select().from(deposits)).length;
-    const res = await svc(ledger, 'POST', '/service/v1/deposits', { deposits: [row(10), row(11, { amount: 'ten' }), row(1, { amount: '999.00' }), row(12, { creditedAt: 'yesterday' })] });
+    const res = await svc(ledger, 'POST', '/service/v1/deposits', {
+      deposits: [row(10), row(11, { amount: 'ten' }), row(1, { amount: '999.00' }), row(12, { creditedAt: 'yesterday' })],
+    });
     expect(res.status).toBe(400);
     expect(res.body.code).toBe('validation_failed');
     expect(res.body.details).toMatchObject({ rows: 4, inserted: 0, rejected: 2 });
@@ -282,7 +345,11 @@ describe('POST /service/v1/deposits', () => {
     expect(ok.body.inserted).toBe(1000);
     expect((await svc(ledger, 'POST', '/service/v1/deposits', { deposits: [] })).status).toBe(400);
     expect((await svc(ledger, 'POST', '/service/v1/deposits', [row(1)])).status).toBe(400);
-    const form = await ctx.app.request('/service/v1/deposits', { method: 'POST', headers: { authorization: `Bearer ${ledger}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'deposits=1' });
+    const form = await ctx.app.request('/service/v1/deposits', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ledger}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'deposits=1',
+    });
     expect(form.status).toBe(415);
   });
 });
@@ -294,16 +361,47 @@ describe('PUT /service/v1/users/{externalId}', () => {
   });
 
   it('creates, then updates, an end user from the exchange, audited with the service actor', async () => {
-    const created = await svc(sync, 'PUT', '/service/v1/users/ex-1001', { email: 'Exchange.User@Example.com', displayName: 'Ex User', country: 'GB', kycLevel: 2, valueTier: 'vip', accountCreatedAt: '2023-01-05T00:00:00Z' });
+    const created = await svc(sync, 'PUT', '/service/v1/users/ex-1001', {
+      email: 'Exchange.User@Example.com',
+      displayName: 'Ex User',
+      country: 'GB',
+      kycLevel: 2,
+      valueTier: 'vip',
+      accountCreatedAt: '2023-01-05T00:00:00Z',
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ externalId: 'ex-1001', email: 'exchange.user@example.com', country: 'GB', kycLevel: 2, valueTier: 'vip', accountCreatedAt: '2023-01-05T00:00:00.000Z', status: 'active' });
+    expect(created.body).toMatchObject({
+      externalId: 'ex-1001',
+      email: 'exchange.user@example.com',
+      country: 'GB',
+      kycLevel: 2,
+      valueTier: 'vip',
+      accountCreatedAt: '2023-01-05T00:00:00.000Z',
+      status: 'active',
+    });
     const same = await svc(sync, 'PUT', '/service/v1/users/ex-1001', { email: 'exchange.user@example.com' });
     expect(same.status).toBe(200);
-    const changed = await svc(sync, 'PUT', '/service/v1/users/ex-1001', { email: 'new.address@example.com', passwordChangedAt: '2026-11-25T12:00:00Z', valueTier: 'institutional' });
+    const changed = await svc(sync, 'PUT', '/service/v1/users/ex-1001', {
+      email: 'new.address@example.com',
+      passwordChangedAt: '2026-11-25T12:00:00Z',
+      valueTier: 'institutional',
+    });
     expect(changed.status).toBe(200);
-    expect(changed.body).toMatchObject({ id: created.body.id, email: 'new.address@example.com', valueTier: 'institutional', passwordChangedAt: '2026-11-25T12:00:00.000Z', emailChangedAt: ctx.clock().toISOString() });
-    const events = await ctx.deps.db.select().from(auditEvents).where(and(eq(auditEvents.targetType, 'user'), eq(auditEvents.targetId, String(created.body.id))));
-    expect(events.map((e) => [e.action, e.actorType, e.actorLabel])).toEqual([['user.create', 'service', 'user-sync'], ['user.update', 'service', 'user-sync']]);
+    expect(changed.body).toMatchObject({
+      id: created.body.id,
+      email: 'new.address@example.com',
+      valueTier: 'institutional',
+      passwordChangedAt: '2026-11-25T12:00:00.000Z',
+      emailChangedAt: ctx.clock().toISOString(),
+    });
+    const events = await ctx.deps.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.targetType, 'user'), eq(auditEvents.targetId, String(created.body.id))));
+    expect(events.map((e) => [e.action, e.actorType, e.actorLabel])).toEqual([
+      ['user.create', 'service', 'user-sync'],
+      ['user.update', 'service', 'user-sync'],
+    ]);
     expect(JSON.parse(events[1]!.details).fields).toEqual(['email', 'emailChangedAt', 'passwordChangedAt', 'valueTier']);
     // The users admin API shows the external id.
     const detail = (await (await admin.get(`/admin/api/users/${created.body.id}`)).json()) as { externalId: string; kycLevel: number };
@@ -324,13 +422,28 @@ describe('PUT /service/v1/users/{externalId}', () => {
   });
 
   it("feeds the exchange's fields into the risk signals of a case", async () => {
-    const put = await svc(sync, 'PUT', '/service/v1/users/ex-risk', { email: 'risky@example.com', kycLevel: 0, valueTier: 'vip', accountCreatedAt: new Date(ctx.clock().getTime() - 10 * 86_400_000).toISOString(), passwordChangedAt: new Date(ctx.clock().getTime() - 2 * 86_400_000).toISOString() });
+    const put = await svc(sync, 'PUT', '/service/v1/users/ex-risk', {
+      email: 'risky@example.com',
+      kycLevel: 0,
+      valueTier: 'vip',
+      accountCreatedAt: new Date(ctx.clock().getTime() - 10 * 86_400_000).toISOString(),
+      passwordChangedAt: new Date(ctx.clock().getTime() - 2 * 86_400_000).toISOString(),
+    });
     expect(put.status).toBe(201);
     const now = ctx.clock();
-    const [c] = await ctx.deps.db.insert(cases).values({ userId: put.body.id, status: 'draft', maskedEmail: 'r***@e***.com', caseTokenHash: 'f'.repeat(64), createdAt: now, updatedAt: now }).returning();
+    const [c] = await ctx.deps.db
+      .insert(cases)
+      .values({ userId: put.body.id, status: 'draft', maskedEmail: 'r***@e***.com', caseTokenHash: 'f'.repeat(64), createdAt: now, updatedAt: now })
+      .returning();
     const signals = assessRisk(await gatherRiskInputs(ctx.deps.db, c!, now)).signals.map((s) => s.signal);
     expect(signals).toEqual(expect.arrayContaining(['new_account', 'value_tier', 'recent_password_change', 'no_kyc']));
-    await svc(sync, 'PUT', '/service/v1/users/ex-risk', { email: 'risky@example.com', kycLevel: 2, valueTier: 'retail', accountCreatedAt: '2020-01-01T00:00:00Z', passwordChangedAt: null });
+    await svc(sync, 'PUT', '/service/v1/users/ex-risk', {
+      email: 'risky@example.com',
+      kycLevel: 2,
+      valueTier: 'retail',
+      accountCreatedAt: '2020-01-01T00:00:00Z',
+      passwordChangedAt: null,
+    });
     const after = assessRisk(await gatherRiskInputs(ctx.deps.db, c!, now)).signals.map((s) => s.signal);
     expect(after).not.toEqual(expect.arrayContaining(['no_kyc']));
     expect(after).toEqual(expect.arrayContaining(['established_account']));
@@ -347,7 +460,7 @@ describe('the audit trail after service calls', () => {
     const filtered = await admin.get('/admin/api/audit-events?filter=%7B%22actorType%22%3A%22service%22%7D');
     expect(filtered.status).toBe(200);
     expect(((await filtered.json()) as unknown[]).length).toBeGreaterThan(0);
-    expect((await ctx.deps.db.select().from(users).where(eq(users.externalId, 'ex-1001')))).toHaveLength(1);
+    expect(await ctx.deps.db.select().from(users).where(eq(users.externalId, 'ex-1001'))).toHaveLength(1);
   });
 });
 
@@ -356,7 +469,8 @@ describe('npm run cli -- service …', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rebind-svc-cli-'));
     try {
       const env = { ...process.env, DATABASE_PATH: join(dir, 'rebind.db'), LOG_LEVEL: 'silent', NODE_ENV: 'development', DEMO_SEED: 'off' };
-      const cli = (...args: string[]) => JSON.parse(execFileSync('node_modules/.bin/tsx', ['server/cli/main.ts', ...args, '--json'], { env, encoding: 'utf8' }));
+      const cli = (...args: string[]) =>
+        JSON.parse(execFileSync('node_modules/.bin/tsx', ['server/cli/main.ts', ...args, '--json'], { env, encoding: 'utf8' }));
       const created = cli('service', 'create', '--name', 'wallet', '--scopes', 'withdrawals:read,events:read');
       expect(created).toMatchObject({ name: 'wallet', scopes: ['events:read', 'withdrawals:read'], status: 'active' });
       expect(created.key).toMatch(/^rbk_live_/);

@@ -23,7 +23,12 @@ describe('service key authentication on /service/v1', () => {
   });
 
   it('answers missing, malformed and unknown keys with 401 and the usual body', async () => {
-    const variants: Record<string, string>[] = [{}, { authorization: 'Bearer nope' }, { authorization: `Bearer rbk_live_${randomBytes(32).toString('base64url')}` }, { authorization: key }];
+    const variants: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer nope' },
+      { authorization: `Bearer rbk_live_${randomBytes(32).toString('base64url')}` },
+      { authorization: key },
+    ];
     for (const headers of variants) {
       const res = await call('/service/v1/nothing-here', headers);
       expect(res.status).toBe(401);
@@ -35,9 +40,16 @@ describe('service key authentication on /service/v1', () => {
 
   it('refuses an end-user bearer token and a staff cookie', async () => {
     const now = ctx.clock();
-    const userId = (await ctx.deps.db.insert(users).values({ email: 'svc-auth@example.com', passwordHash: 'x', createdAt: now, updatedAt: now }).returning())[0].id;
+    const userId = (await ctx.deps.db.insert(users).values({ email: 'svc-auth@example.com', passwordHash: 'x', createdAt: now, updatedAt: now }).returning())[0]
+      .id;
     const token = randomBytes(32).toString('base64url');
-    await ctx.deps.db.insert(userSessions).values({ id: createHash('sha256').update(token).digest('hex'), userId, createdAt: now, lastSeenAt: now, expiresAt: new Date(now.getTime() + 3_600_000) });
+    await ctx.deps.db.insert(userSessions).values({
+      id: createHash('sha256').update(token).digest('hex'),
+      userId,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + 3_600_000),
+    });
     expect((await call('/service/v1/nothing-here', { authorization: `Bearer ${token}` })).status).toBe(401);
     const { client } = await signedInStaff(ctx, 'admin');
     expect((await client.get('/service/v1/nothing-here')).status).toBe(401);

@@ -8,7 +8,7 @@ import { auditEvents, staffSessions } from '../../db/schema/index.ts';
 const MIN = 60_000;
 
 async function json(res: Response) {
-  return await res.json() as Record<string, any>;
+  return (await res.json()) as Record<string, any>;
 }
 
 describe('staff sign-in: password, then TOTP', () => {
@@ -39,7 +39,7 @@ describe('staff sign-in: password, then TOTP', () => {
     const me = await client.get('/admin/api/auth/me');
     expect(me.status).toBe(200);
     expect((await json(me)).csrfToken).toBe(body.csrfToken);
-    const events = (await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.login')));
+    const events = await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.login'));
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actorType: 'staff', actorId: String(account.id), ip: '203.0.113.10' });
   });
@@ -138,7 +138,7 @@ describe('staff sign-in: password, then TOTP', () => {
     expect((await new StaffClient(restarted).signIn(account)).status).toBe(429);
     ctx.clock.advance(15 * MIN + 1000);
     expect((await client.signIn(account)).status).toBe(200);
-    expect((await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.login_locked')))).toHaveLength(1);
+    expect(await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.login_locked'))).toHaveLength(1);
   });
 
   it('counts wrong TOTP codes toward the same lock', async () => {
@@ -181,9 +181,9 @@ describe('staff sign-in: password, then TOTP', () => {
     expect(replay.status).toBe(401);
     const replayLogout = await ctx.app.request('/admin/api/auth/logout', { method: 'POST', headers: { cookie, 'x-csrf-token': csrf } });
     expect(replayLogout.status).toBe(401);
-    const rows = (await ctx.deps.db.select().from(staffSessions).where(eq(staffSessions.staffId, account.id)));
+    const rows = await ctx.deps.db.select().from(staffSessions).where(eq(staffSessions.staffId, account.id));
     expect(rows.every((r) => r.revokedAt !== null)).toBe(true);
-    expect((await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.logout')))).toHaveLength(1);
+    expect(await ctx.deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'staff.logout'))).toHaveLength(1);
   });
 
   it('refuses unsafe requests without the CSRF token, and with a wrong one', async () => {
@@ -195,7 +195,11 @@ describe('staff sign-in: password, then TOTP', () => {
     const wrong = await client.post('/admin/api/auth/logout', {}, { 'x-csrf-token': 'x'.repeat(43) });
     expect(wrong.status).toBe(403);
     expect((await client.get('/admin/api/auth/me')).status).toBe(200); // still signed in
-    const form = await ctx.app.request('/admin/api/auth/logout', { method: 'POST', headers: { cookie: client.cookie, 'x-csrf-token': client.csrfToken, 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
+    const form = await ctx.app.request('/admin/api/auth/logout', {
+      method: 'POST',
+      headers: { cookie: client.cookie, 'x-csrf-token': client.csrfToken, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=1',
+    });
     expect(form.status).toBe(415);
   });
 

@@ -50,7 +50,9 @@ const fileOf = (dir: string, urlPath: string) => readFileSync(join(dir, urlPath.
 describe('built assets: precompressed at build time, served by content negotiation', () => {
   it('writes a brotli and a gzip twin of every script, stylesheet and index.html of both builds (but the tiniest)', () => {
     for (const dir of [adminDistDir, accountDistDir]) {
-      const files = [...readdirSync(join(dir, 'assets')).map((f) => join(dir, 'assets', f)), join(dir, 'index.html')].filter((f) => /\.(js|css|html)$/.test(f) && statSync(f).size >= 256);
+      const files = [...readdirSync(join(dir, 'assets')).map((f) => join(dir, 'assets', f)), join(dir, 'index.html')].filter(
+        (f) => /\.(js|css|html)$/.test(f) && statSync(f).size >= 256,
+      );
       expect(files.length).toBeGreaterThan(2);
       for (const file of files) {
         const original = readFileSync(file);
@@ -122,7 +124,7 @@ describe('built assets: precompressed at build time, served by content negotiati
     }
   });
 
-  it('serves the account pages\' scripts the same way', async () => {
+  it("serves the account pages' scripts the same way", async () => {
     const path = accountScript();
     expect(path).toMatch(/^\/account\/assets\//);
     const br = await get(path, { 'accept-encoding': 'br' });
@@ -139,7 +141,13 @@ describe('built assets: precompressed at build time, served by content negotiati
     const head = await get(path, { 'accept-encoding': 'gzip' }, 'HEAD');
     expect(head.status).toBe(200);
     expect(Number(head.headers['content-length'])).toBe(readFileSync(join(adminDistDir, `${path}.gz`)).length);
-    for (const missing of ['/assets/missing-1234.js', '/account/assets/missing-1234.js', '/assets/..%2f..%2fpackage.json', '/account/assets/%2e%2e/%2e%2e/package.json', '/index.html.br']) {
+    for (const missing of [
+      '/assets/missing-1234.js',
+      '/account/assets/missing-1234.js',
+      '/assets/..%2f..%2fpackage.json',
+      '/account/assets/%2e%2e/%2e%2e/package.json',
+      '/index.html.br',
+    ]) {
       const res = await get(missing, { 'accept-encoding': 'br' });
       expect(res.status, missing).toBe(404);
       expect(JSON.parse(res.body.toString('utf8')).code, missing).toBe('not_found');

@@ -19,7 +19,10 @@ let boEmail: string;
 
 const row = async (id: number) => (await ctx.deps.db.select().from(cases).where(eq(cases.id, id)).limit(1))[0]!;
 const eventsOf = async (id: number, action: string) =>
-  (await ctx.deps.db.select().from(auditEvents).where(and(eq(auditEvents.targetType, 'case'), eq(auditEvents.targetId, String(id)), eq(auditEvents.action, action))));
+  await ctx.deps.db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.targetType, 'case'), eq(auditEvents.targetId, String(id)), eq(auditEvents.action, action)));
 async function newCase(overrides: Parameters<typeof makeRecoverableUser>[1] = {}) {
   const { user } = await makeRecoverableUser(ctx, overrides);
   const { caseId } = await submittedCase(ctx, user.email, [{ method: 'security_questions', answers: ANSWERS }]);
@@ -78,13 +81,20 @@ describe('assign a case (supervisors)', () => {
     expect(res.status).toBe(200);
     const body = await json(res);
     expect(body).toMatchObject({ status: 'in_review', assigneeId: ana.account.id, assigneeName: 'Ana Agent', version: before.version + 1 });
-    expect(body.notes.at(-1)).toMatchObject({ staffId: sam.account.id, staffName: 'Sam Supervisor', visibility: 'internal', body: 'Ana handled the first case of this customer.' });
+    expect(body.notes.at(-1)).toMatchObject({
+      staffId: sam.account.id,
+      staffName: 'Sam Supervisor',
+      visibility: 'internal',
+      body: 'Ana handled the first case of this customer.',
+    });
     const [event] = await eventsOf(caseId, 'case.assign');
     expect(event).toMatchObject({ actorType: 'staff', actorId: String(sam.account.id) });
     expect(JSON.parse(event!.details)).toEqual({ fromStatus: 'submitted', toStatus: 'in_review', version: before.version, from: null, to: ana.account.id });
 
     // Ana sees it in "My cases" and may decide it (her claim is live from now).
-    const mine = (await json(await ana.client.get(`/admin/api/cases?filter=${encodeURIComponent(JSON.stringify({ assigneeId: 'me', status: 'in_review' }))}`))) as unknown as Body[];
+    const mine = (await json(
+      await ana.client.get(`/admin/api/cases?filter=${encodeURIComponent(JSON.stringify({ assigneeId: 'me', status: 'in_review' }))}`),
+    )) as unknown as Body[];
     expect(mine.map((c) => c.id)).toContain(caseId);
     const asAna = await json(await ana.client.get(`/admin/api/cases/${caseId}`));
     expect(asAna.availableActions).toEqual(expect.arrayContaining(['approve', 'reject', 'release']));
@@ -99,7 +109,12 @@ describe('assign a case (supervisors)', () => {
     const res = await assign(sam.client, caseId, other.id, 'Ana is in training all afternoon.');
     expect(res.status).toBe(200);
     expect(await row(caseId)).toMatchObject({ status: 'in_review', assigneeId: other.id });
-    expect(JSON.parse((await eventsOf(caseId, 'case.assign'))[0]!.details)).toMatchObject({ fromStatus: 'in_review', toStatus: 'in_review', from: ana.account.id, to: other.id });
+    expect(JSON.parse((await eventsOf(caseId, 'case.assign'))[0]!.details)).toMatchObject({
+      fromStatus: 'in_review',
+      toStatus: 'in_review',
+      from: ana.account.id,
+      to: other.id,
+    });
     // Not again to the person who holds it now.
     const again = await assign(sam.client, caseId, other.id);
     expect(again.status).toBe(409);
@@ -117,7 +132,7 @@ describe('assign a case (supervisors)', () => {
     expect((await json(res)).code).toBe('stale_version');
     expect((await row(caseId)).assigneeId).toBe(ana.account.id);
     expect(await eventsOf(caseId, 'case.assign')).toHaveLength(0);
-    expect((await ctx.deps.db.select().from(caseNotes).where(eq(caseNotes.caseId, caseId)))).toHaveLength(notesBefore);
+    expect(await ctx.deps.db.select().from(caseNotes).where(eq(caseNotes.caseId, caseId))).toHaveLength(notesBefore);
   });
 
   it('never gives a case to someone it is about, to disabled staff, to auditors or admins', async () => {
@@ -154,7 +169,11 @@ describe('assign a case (supervisors)', () => {
 
     const { caseId: waiting } = await newCase();
     await ana.client.post(`/admin/api/cases/${waiting}/claim`, { version: (await row(waiting)).version });
-    await ana.client.post(`/admin/api/cases/${waiting}/request-info`, { version: (await row(waiting)).version, reasonCode: 'need_exact_transfer', message: 'Send the exact amount.' });
+    await ana.client.post(`/admin/api/cases/${waiting}/request-info`, {
+      version: (await row(waiting)).version,
+      reasonCode: 'need_exact_transfer',
+      message: 'Send the exact amount.',
+    });
     const res = await assign(sam.client, waiting, ana.account.id);
     expect(res.status).toBe(409);
     expect((await json(res)).code).toBe('invalid_state');
@@ -233,12 +252,23 @@ describe('the team and releasing an absent agent’s claims', () => {
       const versions = await Promise.all([first, second].map(async (c) => (await row(c.caseId)).version));
       const released = await lead.client.post(`/admin/api/team/${away.account.id}/release-claims`, { reason: 'Off sick today' });
       expect(released.status).toBe(200);
-      expect(await released.json()).toEqual({ staffId: away.account.id, released: [first.caseId, second.caseId].sort((a, b) => a - b), skipped: [{ caseId: own.caseId, code: 'conflict_of_interest' }] });
+      expect(await released.json()).toEqual({
+        staffId: away.account.id,
+        released: [first.caseId, second.caseId].sort((a, b) => a - b),
+        skipped: [{ caseId: own.caseId, code: 'conflict_of_interest' }],
+      });
       for (const [i, c] of [first, second].entries()) {
         expect(await row(c.caseId)).toMatchObject({ status: 'submitted', assigneeId: null, version: versions[i]! + 1 });
         const [event] = await eventsOf(c.caseId, 'case.release');
         expect(event).toMatchObject({ actorId: String(lead.account.id) });
-        expect(JSON.parse(event!.details)).toEqual({ fromStatus: 'in_review', toStatus: 'submitted', version: versions[i], releasedFor: away.account.id, allClaimsOf: away.account.id, reason: 'Off sick today' });
+        expect(JSON.parse(event!.details)).toEqual({
+          fromStatus: 'in_review',
+          toStatus: 'submitted',
+          version: versions[i],
+          releasedFor: away.account.id,
+          allClaimsOf: away.account.id,
+          reason: 'Off sick today',
+        });
       }
       expect((await row(own.caseId)).assigneeId).toBe(away.account.id);
       expect((await row(third.caseId)).assigneeId).toBe(here.account.id);
@@ -246,7 +276,7 @@ describe('the team and releasing an absent agent’s claims', () => {
       expect(after.find((m) => m.id === away.account.id)).toMatchObject({ openCases: 1 });
 
       // Nothing left to release: an empty answer, no events.
-      const again = await (await lead.client.post(`/admin/api/team/${here.account.id}/release-claims`, {})).json() as Body;
+      const again = (await (await lead.client.post(`/admin/api/team/${here.account.id}/release-claims`, {})).json()) as Body;
       expect(again).toMatchObject({ released: [third.caseId], skipped: [] });
       expect(await (await lead.client.post(`/admin/api/team/${here.account.id}/release-claims`, {})).json()).toMatchObject({ released: [], skipped: [] });
 

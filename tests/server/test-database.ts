@@ -91,13 +91,20 @@ export async function openTestDatabase(): Promise<DatabaseHandle> {
  * database reads. (On SQLite the raw file and its WAL are checked as well.)
  */
 export async function dumpDatabase(handle: DatabaseHandle): Promise<string> {
-  const tables = handle.engine === 'pg'
-    ? (await handle.db.rows<{ name: string }>(sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1`)).map((t) => t.name)
-    : (await handle.db.rows<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1`)).map((t) => t.name);
+  const tables =
+    handle.engine === 'pg'
+      ? (
+          await handle.db.rows<{ name: string }>(sql`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1`)
+        ).map((t) => t.name)
+      : (await handle.db.rows<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY 1`)).map((t) => t.name);
   const parts: string[] = [];
   for (const table of tables) {
     for (const row of await handle.db.rows<Record<string, unknown>>(sql`SELECT * FROM ${sql.identifier(table)}`)) {
-      parts.push(Object.values(row).map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v))).join('\u0000'));
+      parts.push(
+        Object.values(row)
+          .map((v) => (Buffer.isBuffer(v) ? v.toString('latin1') : String(v)))
+          .join('\u0000'),
+      );
     }
   }
   if (handle.sqlite) {

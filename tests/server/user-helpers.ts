@@ -14,7 +14,12 @@ export async function makeEndUser(ctx: TestContext, overrides: Partial<typeof us
   passwordHash ??= hashPassword(USER_PASSWORD);
   const now = ctx.clock();
   const email = overrides.email ?? `user${++counter}@example.com`;
-  const row = (await ctx.deps.db.insert(users).values({ email, passwordHash: await passwordHash, createdAt: now, updatedAt: now, ...overrides }).returning())[0];
+  const row = (
+    await ctx.deps.db
+      .insert(users)
+      .values({ email, passwordHash: await passwordHash, createdAt: now, updatedAt: now, ...overrides })
+      .returning()
+  )[0];
   return row;
 }
 
@@ -25,7 +30,7 @@ export function oathtool(secret: string, at: Date): string {
 
 /** The newest message to `to` in the outbox, opened. */
 export async function lastMessage(ctx: TestContext, to: string, channel?: 'email' | 'sms') {
-  const rows = (await ctx.deps.db.select().from(outbox).orderBy(desc(outbox.id)));
+  const rows = await ctx.deps.db.select().from(outbox).orderBy(desc(outbox.id));
   for (const row of rows) {
     if (channel && row.channel !== channel) continue;
     const opened = openMessage(ctx.deps, row);
@@ -48,7 +53,11 @@ export async function countMessages(ctx: TestContext, userId: number) {
 /** An end-user API client with a bearer token. */
 export class UserClient {
   token = '';
-  constructor(private readonly ctx: TestContext, public ip = '198.51.100.7', public deviceId = 'device-test-1') {}
+  constructor(
+    private readonly ctx: TestContext,
+    public ip = '198.51.100.7',
+    public deviceId = 'device-test-1',
+  ) {}
 
   async request(method: string, path: string, body?: unknown): Promise<{ status: number; body: any; headers: Headers }> {
     const headers: Record<string, string> = { 'x-forwarded-for': this.ip, 'x-device-id': this.deviceId };
@@ -83,7 +92,11 @@ export class UserClient {
       return first;
     }
     if (!options.totpSecret) return first;
-    const second = await this.post('/api/v1/auth/login/2fa', { challengeId: first.body.challengeId, method: 'totp', code: oathtool(options.totpSecret, this.ctx.clock()) });
+    const second = await this.post('/api/v1/auth/login/2fa', {
+      challengeId: first.body.challengeId,
+      method: 'totp',
+      code: oathtool(options.totpSecret, this.ctx.clock()),
+    });
     if (second.status === 200 && second.body.token) this.token = second.body.token;
     return second;
   }

@@ -146,7 +146,13 @@ describe('webhook deliveries to a real receiver', () => {
     expect(headers['webhook-id']).toBe(event.publicId);
     expect(headers['webhook-timestamp']).toBe(String(Math.floor(ctx.clock().getTime() / 1000)));
     expect(headers['content-type']).toBe('application/json');
-    expect(JSON.parse(body)).toEqual({ id: event.publicId, cursor: String(event.id), type: 'staff.pii_revealed', timestamp: ctx.clock().toISOString(), data: { userId: user.id, externalId: 'ex-777', field: 'email', factorId: null, staffId: expect.any(Number) } });
+    expect(JSON.parse(body)).toEqual({
+      id: event.publicId,
+      cursor: String(event.id),
+      type: 'staff.pii_revealed',
+      timestamp: ctx.clock().toISOString(),
+      data: { userId: user.id, externalId: 'ex-777', field: 'email', factorId: null, staffId: expect.any(Number) },
+    });
     const now = ctx.clock().getTime() / 1000;
     const h = headers as Record<string, string>;
     expect(verify(ep.secret, h, body, now)).toBe(true);
@@ -158,13 +164,17 @@ describe('webhook deliveries to a real receiver', () => {
     expect(JSON.stringify(ctx.logs)).not.toContain(ep.secret.slice(6));
 
     // Rotation: both secrets sign for 24 hours, then only the new one.
-    const rotated = (await (await admin.post(`/admin/api/webhook-endpoints/${ep.id}/rotate-secret`)).json()) as { secret: string; previousSecretValidUntil: string };
+    const rotated = (await (await admin.post(`/admin/api/webhook-endpoints/${ep.id}/rotate-secret`)).json()) as {
+      secret: string;
+      previousSecretValidUntil: string;
+    };
     expect(rotated.secret).not.toBe(ep.secret);
     await reveal(user.id);
     await dispatchWebhooks(ctx.deps);
     const second = r.received[1]!;
     expect(String(second.headers['webhook-signature']).split(' ')).toHaveLength(2);
-    for (const s of [rotated.secret, ep.secret]) expect(verify(s, second.headers as Record<string, string>, second.body, ctx.clock().getTime() / 1000)).toBe(true);
+    for (const s of [rotated.secret, ep.secret])
+      expect(verify(s, second.headers as Record<string, string>, second.body, ctx.clock().getTime() / 1000)).toBe(true);
     ctx.clock.advance(24 * 3_600_000 + 1000);
     await signInDesk();
     await reveal(user.id);
@@ -207,8 +217,14 @@ describe('webhook deliveries to a real receiver', () => {
     expect(list.headers.get('content-range')).toBe('webhook-deliveries 0-0/1');
     const [row] = (await list.json()) as { id: number; status: string; attempts: number }[];
     expect(row).toMatchObject({ status: 'delivered', attempts: 3 });
-    const detail = (await (await admin.get(`/admin/api/webhook-deliveries/${row!.id}`)).json()) as { attemptLog: { statusCode: number; errorClass: string | null; durationMs: number; trigger: string }[] };
-    expect(detail.attemptLog.map((a) => [a.statusCode, a.errorClass, a.trigger])).toEqual([[500, 'http_status', 'schedule'], [500, 'http_status', 'schedule'], [204, null, 'schedule']]);
+    const detail = (await (await admin.get(`/admin/api/webhook-deliveries/${row!.id}`)).json()) as {
+      attemptLog: { statusCode: number; errorClass: string | null; durationMs: number; trigger: string }[];
+    };
+    expect(detail.attemptLog.map((a) => [a.statusCode, a.errorClass, a.trigger])).toEqual([
+      [500, 'http_status', 'schedule'],
+      [500, 'http_status', 'schedule'],
+      [204, null, 'schedule'],
+    ]);
     expect(detail.attemptLog.every((a) => a.durationMs >= 0)).toBe(true);
     await admin.put(`/admin/api/webhook-endpoints/${ep.id}`, { enabled: false });
   });
@@ -227,9 +243,18 @@ describe('webhook deliveries to a real receiver', () => {
     expect(await dispatchWebhooks(ctx.deps)).toMatchObject({ attempted: 1, delivered: 1 });
     expect(r.received.map((x) => x.headers['webhook-id'])).toEqual([r.received[0]!.headers['webhook-id'], r.received[0]!.headers['webhook-id']]);
     expect(verify(ep.secret, r.received[1]!.headers as Record<string, string>, r.received[1]!.body, ctx.clock().getTime() / 1000)).toBe(true);
-    const attempts = await ctx.deps.db.select().from(eventDeliveryAttempts).where(eq(eventDeliveryAttempts.deliveryId, d!.id)).orderBy(asc(eventDeliveryAttempts.id));
+    const attempts = await ctx.deps.db
+      .select()
+      .from(eventDeliveryAttempts)
+      .where(eq(eventDeliveryAttempts.deliveryId, d!.id))
+      .orderBy(asc(eventDeliveryAttempts.id));
     expect(attempts.map((a) => a.trigger)).toEqual(['schedule', 'manual']);
-    expect(await ctx.deps.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'webhook_delivery.redeliver'), eq(auditEvents.targetId, String(ep.id))))).toHaveLength(1);
+    expect(
+      await ctx.deps.db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, 'webhook_delivery.redeliver'), eq(auditEvents.targetId, String(ep.id)))),
+    ).toHaveLength(1);
     expect((await admin.post('/admin/api/webhook-deliveries/999999/redeliver')).status).toBe(404);
     await admin.put(`/admin/api/webhook-endpoints/${ep.id}`, { enabled: false });
   });
@@ -296,9 +321,16 @@ describe('webhook deliveries to a real receiver', () => {
     const [d] = await deliveriesOf(ep.id);
     expect(d).toMatchObject({ status: 'failed', attempts: 8 });
     await signInDesk();
-    const disabled = (await (await admin.get(`/admin/api/webhook-endpoints/${ep.id}`)).json()) as { enabled: boolean; disabledReason: string; consecutiveFailures: number };
+    const disabled = (await (await admin.get(`/admin/api/webhook-endpoints/${ep.id}`)).json()) as {
+      enabled: boolean;
+      disabledReason: string;
+      consecutiveFailures: number;
+    };
     expect(disabled).toMatchObject({ enabled: false, disabledReason: 'failing', consecutiveFailures: 8 });
-    const audit = await ctx.deps.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'webhook_endpoint.disable'), eq(auditEvents.targetId, String(ep.id))));
+    const audit = await ctx.deps.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'webhook_endpoint.disable'), eq(auditEvents.targetId, String(ep.id))));
     expect(audit).toHaveLength(1);
     expect(audit[0]!.actorType).toBe('system');
     expect(JSON.parse(audit[0]!.details)).toMatchObject({ reason: 'failing', consecutiveFailures: 8, lastErrorClass: 'http_status' });
@@ -314,8 +346,13 @@ describe('webhook deliveries to a real receiver', () => {
     const enabled = await admin.put(`/admin/api/webhook-endpoints/${ep.id}`, { enabled: true });
     expect(enabled.status).toBe(200);
     expect(await dispatchWebhooks(ctx.deps)).toMatchObject({ attempted: 2, delivered: 2 });
-    expect(r.log.map((l) => Number(l.event.cursor))).toEqual((await ctx.deps.db.select().from(securityEvents).where(eq(securityEvents.userId, user.id)).orderBy(asc(securityEvents.id))).slice(1).map((e) => e.id));
-    const updates = await ctx.deps.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'webhook_endpoint.update'), eq(auditEvents.targetId, String(ep.id))));
+    expect(r.log.map((l) => Number(l.event.cursor))).toEqual(
+      (await ctx.deps.db.select().from(securityEvents).where(eq(securityEvents.userId, user.id)).orderBy(asc(securityEvents.id))).slice(1).map((e) => e.id),
+    );
+    const updates = await ctx.deps.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'webhook_endpoint.update'), eq(auditEvents.targetId, String(ep.id))));
     expect(JSON.parse(updates.at(-1)!.details)).toMatchObject({ changes: { enabled: true }, backfilled: 2 });
     await admin.put(`/admin/api/webhook-endpoints/${ep.id}`, { enabled: false });
   });
@@ -338,7 +375,12 @@ describe('webhook deliveries to a real receiver', () => {
   });
 
   it('validates endpoints and refuses other roles', async () => {
-    for (const body of [{ url: 'ftp://example.com/x' }, { url: 'not a url' }, { url: 'https://user:pw@example.com/x' }, { url: 'https://example.com/x', eventTypes: ['nope'] }]) {
+    for (const body of [
+      { url: 'ftp://example.com/x' },
+      { url: 'not a url' },
+      { url: 'https://user:pw@example.com/x' },
+      { url: 'https://example.com/x', eventTypes: ['nope'] },
+    ]) {
       const res = await admin.post('/admin/api/webhook-endpoints', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(((await res.json()) as { code: string }).code).toBe('validation_failed');

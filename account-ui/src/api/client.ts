@@ -58,7 +58,12 @@ export async function callApi<T>(method: 'GET' | 'POST' | 'PUT', path: string, o
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   let res: Response;
   try {
-    res = await fetch(`${API_BASE}${path}`, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), credentials: 'omit' });
+    res = await fetch(`${API_BASE}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      credentials: 'omit',
+    });
   } catch {
     throw new ApiError(0, { code: 'network', message: 'The server could not be reached.' }, null);
   }

@@ -156,19 +156,23 @@ export const auth = {
 export const account = {
   overview: (token: string) => call<SecurityOverview>('overview', { token }),
   stepUp: (token: string, proof: Proof) => call<ChallengeAnswer>('stepUp', { token, body: proof }),
-  setQuestions: (token: string, questions: { prompt: string; answer: string }[]) => call<{ securityQuestions: string[] }>('setQuestions', { token, body: { questions } }),
+  setQuestions: (token: string, questions: { prompt: string; answer: string }[]) =>
+    call<{ securityQuestions: string[] }>('setQuestions', { token, body: { questions } }),
   start: (token: string, body: { action: OperationAction; factorType: FactorType; factorId?: number }) => call<Operation>('startOperation', { token, body }),
   resendEmail: (token: string, id: string) => call<Operation>('operationResend', { token, id }),
   verifyEmail: (token: string, id: string, code: string) => call<Operation>('operationEmail', { token, id, body: { code } }),
   secondFactor: (token: string, id: string, proof: Proof) => call<ChallengeAnswer & Operation>('operation2fa', { token, id, body: proof }),
-  newFactor: (token: string, id: string, body: { factorType: FactorType; phone?: string }) => call<Operation & NewFactorSetup>('operationNewFactor', { token, id, body }),
-  verifyNewFactor: (token: string, id: string, body: { code?: string; response?: unknown; name?: string }) => call<Operation & NewFactorDone>('operationVerify', { token, id, body }),
+  newFactor: (token: string, id: string, body: { factorType: FactorType; phone?: string }) =>
+    call<Operation & NewFactorSetup>('operationNewFactor', { token, id, body }),
+  verifyNewFactor: (token: string, id: string, body: { code?: string; response?: unknown; name?: string }) =>
+    call<Operation & NewFactorDone>('operationVerify', { token, id, body }),
   commit: (token: string, id: string) => call<Operation & { withdrawalLockUntil: string }>('operationCommit', { token, id }),
 };
 
 /** A reset case, with the case token from filing (or from the submission email's link). */
 export const recovery = {
-  file: (email: string, password: string) => call<{ caseId: number; caseToken: string; status: string; emailSentTo: string }>('fileCase', { body: { email, password } }),
+  file: (email: string, password: string) =>
+    call<{ caseId: number; caseToken: string; status: string; emailSentTo: string }>('fileCase', { body: { email, password } }),
   status: (token: string, id: number) => call<CaseStatus>('caseStatus', { token, id }),
   verifyEmail: (token: string, id: number, code: string) => call<CaseStatus>('caseEmail', { token, id, body: { code } }),
   resendEmail: (token: string, id: number) => call<{ emailSentTo: string }>('caseResend', { token, id }),
@@ -182,5 +186,6 @@ export const recovery = {
 export const rebind = {
   info: (token: string) => call<RebindLink>('rebindInfo', { token }),
   newFactor: (token: string, body: { factorType: FactorType; phone?: string }) => call<NewFactorSetup & { state: string }>('rebindNewFactor', { token, body }),
-  verify: (token: string, body: { code?: string; response?: unknown; name?: string }) => call<NewFactorDone & { state: string }>('rebindVerify', { token, body }),
+  verify: (token: string, body: { code?: string; response?: unknown; name?: string }) =>
+    call<NewFactorDone & { state: string }>('rebindVerify', { token, body }),
 };

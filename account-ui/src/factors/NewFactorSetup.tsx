@@ -81,7 +81,16 @@ function TotpSetup({ calls, onDone }: { calls: SetupCalls; onDone(done: NewFacto
         <input type="checkbox" checked={stored} onChange={(e) => setStored((e.target as HTMLInputElement).checked)} />
         {t('totp.stored')}
       </label>
-      <CodeField label={t('totp.code')} value={code} onValue={(v) => { setCode(v); setInvalid(null); }} autoFocus={false} error={invalid} />
+      <CodeField
+        label={t('totp.code')}
+        value={code}
+        onValue={(v) => {
+          setCode(v);
+          setInvalid(null);
+        }}
+        autoFocus={false}
+        error={invalid}
+      />
       <ErrorAlert error={verifying.error} />
       <Button type="submit" busy={verifying.busy}>
         {t('totp.confirm')}
@@ -108,7 +117,19 @@ function PasskeySetup({ calls, onDone }: { calls: SetupCalls; onDone(done: NewFa
   return (
     <Form onSubmit={create}>
       <p>{t('passkey.intro')}</p>
-      <TextField label={t('passkey.name')} hint={t('passkey.nameHint')} value={name} onValue={(v) => { setName(v); setInvalid(false); }} name="passkey-name" maxLength={60} required error={invalid ? t('field.required') : null} />
+      <TextField
+        label={t('passkey.name')}
+        hint={t('passkey.nameHint')}
+        value={name}
+        onValue={(v) => {
+          setName(v);
+          setInvalid(false);
+        }}
+        name="passkey-name"
+        maxLength={60}
+        required
+        error={invalid ? t('field.required') : null}
+      />
       <ErrorAlert error={error} />
       <Button type="submit" busy={busy}>
         {t('passkey.create')}

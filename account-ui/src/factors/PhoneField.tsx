@@ -10,7 +10,7 @@ export interface PhoneValue {
 
 /** The country the browser's language names (en-GB → GB), else the United Kingdom. */
 export function defaultCountry(): string {
-  for (const lang of typeof navigator === 'undefined' ? [] : navigator.languages ?? []) {
+  for (const lang of typeof navigator === 'undefined' ? [] : (navigator.languages ?? [])) {
     const region = /-([A-Z]{2})\b/i.exec(lang)?.[1]?.toUpperCase();
     if (region && region in callingCodes) return region;
   }
@@ -47,7 +47,12 @@ export function PhoneField({ value, onChange, error }: { value: PhoneValue; onCh
     <div className="phone-field">
       <div className="field">
         <label htmlFor="phone-country">{t('phone.country')}</label>
-        <select id="phone-country" name="country" value={value.country} onChange={(e) => onChange({ ...value, country: (e.target as HTMLSelectElement).value })}>
+        <select
+          id="phone-country"
+          name="country"
+          value={value.country}
+          onChange={(e) => onChange({ ...value, country: (e.target as HTMLSelectElement).value })}
+        >
           {options.map((o) => (
             <option key={o.code} value={o.code}>
               {o.label}

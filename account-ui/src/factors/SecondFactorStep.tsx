@@ -66,7 +66,16 @@ function TotpProof({ prove, onVerified }: ProofProps) {
   };
   return (
     <Form onSubmit={submit}>
-      <CodeField label={t('twofa.totp.label')} hint={t('twofa.totp.hint')} value={code} onValue={(v) => { setCode(v); setInvalid(false); }} error={invalid ? t('field.sixDigits') : null} />
+      <CodeField
+        label={t('twofa.totp.label')}
+        hint={t('twofa.totp.hint')}
+        value={code}
+        onValue={(v) => {
+          setCode(v);
+          setInvalid(false);
+        }}
+        error={invalid ? t('field.sixDigits') : null}
+      />
       <ErrorAlert error={error} />
       <Button type="submit" busy={busy}>
         {t('twofa.verify')}
@@ -112,7 +121,15 @@ function SmsProof({ prove, onVerified }: ProofProps) {
   return (
     <Form onSubmit={submit}>
       <Alert tone="info">{t('twofa.sms.sent', { to: sentTo })}</Alert>
-      <CodeField label={t('twofa.sms.label')} value={code} onValue={(v) => { setCode(v); setInvalid(false); }} error={invalid ? t('field.sixDigits') : null} />
+      <CodeField
+        label={t('twofa.sms.label')}
+        value={code}
+        onValue={(v) => {
+          setCode(v);
+          setInvalid(false);
+        }}
+        error={invalid ? t('field.sixDigits') : null}
+      />
       <ErrorAlert error={verifying.error ?? sending.error} />
       <div className="actions">
         <Button type="submit" busy={verifying.busy}>

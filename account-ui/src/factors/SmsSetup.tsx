@@ -49,7 +49,14 @@ export default function SmsSetup({ calls, onDone }: { calls: SetupCalls; onDone(
     return (
       <Form onSubmit={send}>
         <Alert tone="info">{t('sms.restricted')}</Alert>
-        <PhoneField value={phone} onChange={(v) => { setPhone(v); setPhoneError(null); }} error={phoneError} />
+        <PhoneField
+          value={phone}
+          onChange={(v) => {
+            setPhone(v);
+            setPhoneError(null);
+          }}
+          error={phoneError}
+        />
         <ErrorAlert error={sending.error} />
         <Button type="submit" busy={sending.busy}>
           {t('sms.send')}
@@ -60,7 +67,15 @@ export default function SmsSetup({ calls, onDone }: { calls: SetupCalls; onDone(
   return (
     <Form onSubmit={verify}>
       <Alert tone="info">{t('twofa.sms.sent', { to: sentTo })}</Alert>
-      <CodeField label={t('sms.code')} value={code} onValue={(v) => { setCode(v); setCodeError(null); }} error={codeError} />
+      <CodeField
+        label={t('sms.code')}
+        value={code}
+        onValue={(v) => {
+          setCode(v);
+          setCodeError(null);
+        }}
+        error={codeError}
+      />
       <ErrorAlert error={verifying.error ?? sending.error} />
       <div className="actions">
         <Button type="submit" busy={verifying.busy}>

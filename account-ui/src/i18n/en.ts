@@ -45,7 +45,8 @@ export const en = {
   'error.passkeyExists': 'This device already holds a passkey for your account.',
 
   'frozen.title': 'Your account is frozen',
-  'frozen.signIn': 'Someone reported a security change as not theirs, so sign-in, 2FA changes and withdrawals are blocked. Our support team reviews the account and contacts you by email; you do not need to do anything else.',
+  'frozen.signIn':
+    'Someone reported a security change as not theirs, so sign-in, 2FA changes and withdrawals are blocked. Our support team reviews the account and contacts you by email; you do not need to do anything else.',
   'frozen.body': 'Sign-in, 2FA changes and withdrawals are blocked until our support team has reviewed the account. Watch your email: they will contact you.',
 
   'signIn.title': 'Sign in',
@@ -128,7 +129,8 @@ export const en = {
   'operation.newTool': 'Set up: {tool}',
   'operation.noSuchTool': 'This tool is not bound to your account any more.',
   'operation.lastToolTitle': 'This is your only 2FA tool',
-  'operation.lastTool': 'It cannot be unbound: your account would be left without 2FA. Bind another tool first (then unbind this one), or use Change to replace it in one go.',
+  'operation.lastTool':
+    'It cannot be unbound: your account would be left without 2FA. Bind another tool first (then unbind this one), or use Change to replace it in one go.',
   'operation.changeInstead': 'Change it instead',
   'operation.alreadyBound': '{tool} is already bound. Use Change on the Security page to replace it.',
   'operation.confirmUnbind': 'Remove {tool}? You cannot use it to sign in any more.',
@@ -153,13 +155,15 @@ export const en = {
   'totp.orType': 'Or type this key into the app:',
   'totp.keyLabel': 'Your 32-character key',
   'totp.offlineTitle': 'Store this key offline now',
-  'totp.offline': 'Write the 32-character key on paper or keep it in a password manager. We do not back up keys and will never show this one again: it is your way back if you lose the phone.',
+  'totp.offline':
+    'Write the 32-character key on paper or keep it in a password manager. We do not back up keys and will never show this one again: it is your way back if you lose the phone.',
   'totp.stored': 'I have stored the key offline',
   'totp.storeFirst': 'Store the key first, then tick the box.',
   'totp.code': 'Code the app shows now',
   'totp.confirm': 'Confirm and bind',
 
-  'passkey.intro': 'A passkey lives on this device or in your password manager and is unlocked with your fingerprint, face or PIN. Nothing to type, nothing to phish.',
+  'passkey.intro':
+    'A passkey lives on this device or in your password manager and is unlocked with your fingerprint, face or PIN. Nothing to type, nothing to phish.',
   'passkey.name': 'Name for this passkey',
   'passkey.nameHint': 'So you can tell your passkeys apart, e.g. "Work laptop".',
   'passkey.create': 'Create the passkey',
@@ -237,7 +241,8 @@ export const en = {
   'evidence.biometricStart': 'Start the face check',
   'evidence.biometricOpen': 'Your check is ready. Open it, follow the steps, then come back to this tab.',
   'evidence.biometricLink': 'Open the face check',
-  'evidence.transferIntro': 'Tell us about a deposit you made into this account from another exchange or wallet. Copy the details from that platform\'s history.',
+  'evidence.transferIntro':
+    "Tell us about a deposit you made into this account from another exchange or wallet. Copy the details from that platform's history.",
   'evidence.sendTransfer': 'Send the transfer record',
   'transfer.email': 'Email of this account',
   'transfer.email.help': 'The email address you sign in to this account with.',
@@ -250,7 +255,7 @@ export const en = {
   'transfer.amount': 'Amount',
   'transfer.amount.help': 'The amount sent, with a dot for decimals, e.g. 250.00.',
   'transfer.txid': 'Transaction id (txid / hash)',
-  'transfer.txid.help': 'The transaction\'s id on the chain, from the platform\'s withdrawal details.',
+  'transfer.txid.help': "The transaction's id on the chain, from the platform's withdrawal details.",
   'transfer.time': 'Time of the transfer',
   'transfer.time.help': 'When it was sent, in your local time; approximate is fine.',
   'transfer.amountInvalid': 'Use digits and a dot, e.g. 250.00.',

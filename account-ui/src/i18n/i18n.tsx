@@ -30,7 +30,7 @@ export function preferredLocale(): Locale {
   } catch {
     /* no storage */
   }
-  const languages = typeof navigator === 'undefined' ? [] : navigator.languages ?? [navigator.language];
+  const languages = typeof navigator === 'undefined' ? [] : (navigator.languages ?? [navigator.language]);
   for (const lang of languages) {
     if (/^zh\b/i.test(lang)) return 'zh';
     if (/^en\b/i.test(lang)) return 'en';

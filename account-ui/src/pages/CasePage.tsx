@@ -7,7 +7,20 @@ import { EvidencePanel, evidenceKind } from '../reset/Evidence';
 import { isApiError } from '../ui/errors';
 import { Alert, Button, ErrorAlert, Form, Loading, Page, useAction } from '../ui/ui';
 
-const knownStatuses = ['draft', 'submitted', 'in_review', 'info_requested', 'escalated', 'awaiting_second_approval', 'approved', 'rejected', 'completed', 'expired', 'abandoned', 'cancelled'];
+const knownStatuses = [
+  'draft',
+  'submitted',
+  'in_review',
+  'info_requested',
+  'escalated',
+  'awaiting_second_approval',
+  'approved',
+  'rejected',
+  'completed',
+  'expired',
+  'abandoned',
+  'cancelled',
+];
 
 /** The case token: from the submission email's link (then kept for this tab), else from filing in this tab. */
 function useCaseToken(caseId: number): string | null {
@@ -51,7 +64,12 @@ export default function CasePage({ caseId }: { caseId: number }) {
       </Page>
     );
   }
-  if (loadError) return <Page title={title}><ErrorAlert error={loadError} /></Page>;
+  if (loadError)
+    return (
+      <Page title={title}>
+        <ErrorAlert error={loadError} />
+      </Page>
+    );
   if (!status) return <Loading />;
 
   const statusKey = knownStatuses.includes(status.status) ? status.status : 'submitted';
@@ -75,7 +93,11 @@ export default function CasePage({ caseId }: { caseId: number }) {
             {expected.medianHours !== null && <p className="hint">{t('case.median', { hours: expected.medianHours })}</p>}
           </div>
         )}
-        {status.decision?.reasonCategory && <Alert tone="warning" title={t('case.reason')}>{status.decision.reasonCategory}</Alert>}
+        {status.decision?.reasonCategory && (
+          <Alert tone="warning" title={t('case.reason')}>
+            {status.decision.reasonCategory}
+          </Alert>
+        )}
         {status.status === 'draft' && (
           <p>
             <Link to="/reset">{t('case.continueDraft')}</Link>
@@ -102,7 +124,17 @@ export default function CasePage({ caseId }: { caseId: number }) {
         </section>
       )}
 
-      {status.canReply && <Reply token={token} status={status} onDone={(s) => { setStatus(s); setNotice(t('case.replied')); }} onEvidence={load} />}
+      {status.canReply && (
+        <Reply
+          token={token}
+          status={status}
+          onDone={(s) => {
+            setStatus(s);
+            setNotice(t('case.replied'));
+          }}
+          onEvidence={load}
+        />
+      )}
 
       {status.notes.length > 0 && (
         <section className="card" aria-labelledby="messages-heading">
@@ -124,7 +156,16 @@ export default function CasePage({ caseId }: { caseId: number }) {
         <Button variant="secondary" onClick={load}>
           {t('case.refresh')}
         </Button>
-        {status.canCancel && <Cancel token={token} caseId={caseId} onCancelled={(s) => { setStatus(s); setNotice(t('case.cancelled')); }} />}
+        {status.canCancel && (
+          <Cancel
+            token={token}
+            caseId={caseId}
+            onCancelled={(s) => {
+              setStatus(s);
+              setNotice(t('case.cancelled'));
+            }}
+          />
+        )}
       </div>
     </Page>
   );
@@ -153,7 +194,15 @@ function Reply({ token, status, onDone, onEvidence }: { token: string; status: C
       <Form onSubmit={submit}>
         <div className={missing ? 'field field-invalid' : 'field'}>
           <label htmlFor="reply-message">{t('case.replyLabel')}</label>
-          <textarea id="reply-message" rows={4} maxLength={2000} value={message} onInput={(e) => setMessage((e.target as HTMLTextAreaElement).value)} aria-invalid={missing || undefined} aria-describedby={missing ? 'reply-error' : undefined} />
+          <textarea
+            id="reply-message"
+            rows={4}
+            maxLength={2000}
+            value={message}
+            onInput={(e) => setMessage((e.target as HTMLTextAreaElement).value)}
+            aria-invalid={missing || undefined}
+            aria-describedby={missing ? 'reply-error' : undefined}
+          />
           {missing && (
             <div className="field-error" id="reply-error">
               {t('field.required')}

@@ -17,7 +17,17 @@ const EMAIL_RESEND_SECONDS = 60;
  * for a first tool), then the new tool — or, for an unbind, a confirmation.
  * The last tool cannot be unbound: the page says so before anything starts.
  */
-export default function OperationPage({ token, action, factorType, factorId }: { token: string; action: OperationAction; factorType?: FactorType; factorId?: number }) {
+export default function OperationPage({
+  token,
+  action,
+  factorType,
+  factorId,
+}: {
+  token: string;
+  action: OperationAction;
+  factorType?: FactorType;
+  factorId?: number;
+}) {
   const { t, dateTime } = useI18n();
   const expired = useSessionExpiry();
   const [overview, setOverview] = useState<SecurityOverview | null>(null);
@@ -27,29 +37,39 @@ export default function OperationPage({ token, action, factorType, factorId }: {
   const [done, setDone] = useState<NewFactorDone | null>(null);
   const action$ = useAction();
   const { run } = action$;
-  const guarded = <T,>(work: () => Promise<T>) => run(async () => {
-    try {
-      return await work();
-    } catch (err) {
-      if (!expired(err)) throw err;
-      return undefined;
-    }
-  });
+  const guarded = <T,>(work: () => Promise<T>) =>
+    run(async () => {
+      try {
+        return await work();
+      } catch (err) {
+        if (!expired(err)) throw err;
+        return undefined;
+      }
+    });
 
   useEffect(() => {
     account.overview(token).then(setOverview, (err) => expired(err) || setLoadError(err));
   }, [token, expired]);
 
-  if (loadError) return <Page title={t('operation.title.bind')}><ErrorAlert error={loadError} /></Page>;
+  if (loadError)
+    return (
+      <Page title={t('operation.title.bind')}>
+        <ErrorAlert error={loadError} />
+      </Page>
+    );
   if (!overview) return <Loading />;
 
-  const target = factorId === undefined ? null : overview.factors.find((f) => f.id === factorId) ?? null;
+  const target = factorId === undefined ? null : (overview.factors.find((f) => f.id === factorId) ?? null);
   const type: FactorType = target?.type ?? factorType ?? 'totp';
   const typeLabel = factorTypeLabel(t, type);
   const title = t(`operation.title.${action}` as MessageKey, { tool: target?.name ?? typeLabel });
   const hasTools = overview.factors.length > 0;
   const methods = [...new Set(overview.factors.map((f) => f.type))];
-  const steps = [t('operation.step.email'), ...(hasTools ? [t('operation.step.2fa')] : []), action === 'unbind' ? t('operation.step.confirm') : t('operation.step.new')];
+  const steps = [
+    t('operation.step.email'),
+    ...(hasTools ? [t('operation.step.2fa')] : []),
+    action === 'unbind' ? t('operation.step.confirm') : t('operation.step.new'),
+  ];
   const stepIndex = { intro: -1, email: 0, '2fa': 1, new: hasTools ? 2 : 1, commit: 2, done: steps.length }[stage];
 
   if (factorId !== undefined && !target) {
@@ -67,7 +87,8 @@ export default function OperationPage({ token, action, factorType, factorId }: {
           <p>{t('operation.lastTool')}</p>
         </Alert>
         <p>
-          <Link to={`/security/change/${target!.id}`}>{t('operation.changeInstead')}</Link> · <Link to="/security/bind/passkey">{t('security.addPasskey')}</Link>
+          <Link to={`/security/change/${target!.id}`}>{t('operation.changeInstead')}</Link> ·{' '}
+          <Link to="/security/bind/passkey">{t('security.addPasskey')}</Link>
         </p>
         <Link to="/security">{t('common.backToSecurity')}</Link>
       </Page>
@@ -190,7 +211,15 @@ function EmailStep({ token, op, onVerified }: { token: string; op: Operation; on
     <Form onSubmit={submit}>
       <h2>{t('operation.step.email')}</h2>
       <Alert tone="info">{resent ? t('email.resent', { to: op.emailSentTo ?? '' }) : t('email.sent', { to: op.emailSentTo ?? '' })}</Alert>
-      <CodeField label={t('email.code')} value={code} onValue={(v) => { setCode(v); setInvalid(false); }} error={invalid ? t('field.sixDigits') : null} />
+      <CodeField
+        label={t('email.code')}
+        value={code}
+        onValue={(v) => {
+          setCode(v);
+          setInvalid(false);
+        }}
+        error={invalid ? t('field.sixDigits') : null}
+      />
       <ErrorAlert error={verifying.error ?? resending.error} />
       <div className="actions">
         <Button type="submit" busy={verifying.busy}>

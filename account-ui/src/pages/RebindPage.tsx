@@ -58,7 +58,12 @@ export default function RebindPage() {
       </Page>
     );
   }
-  if (error) return <Page title={title}><ErrorAlert error={error} /></Page>;
+  if (error)
+    return (
+      <Page title={title}>
+        <ErrorAlert error={error} />
+      </Page>
+    );
   if (!link) return <Loading />;
 
   return (

@@ -21,10 +21,13 @@ export default function ResetPage() {
   const [status, setStatus] = useState<CaseStatus | null>(null);
   const [emailSentTo, setEmailSentTo] = useState('');
 
-  const refresh = useCallback(async (c = current) => {
-    if (!c) return;
-    setStatus(await recovery.status(c.token, c.caseId));
-  }, [current]);
+  const refresh = useCallback(
+    async (c = current) => {
+      if (!c) return;
+      setStatus(await recovery.status(c.token, c.caseId));
+    },
+    [current],
+  );
 
   useEffect(() => {
     const saved = caseTokens.current();
@@ -101,7 +104,12 @@ function Intro({ onContinue }: { onContinue(): void }) {
       </ul>
       <Alert tone="info">{t('reset.intro.haveTool')}</Alert>
       <label className="check">
-        <input type="checkbox" checked={read} onChange={(e) => setRead((e.target as HTMLInputElement).checked)} aria-describedby={missing && !read ? 'read-error' : undefined} />
+        <input
+          type="checkbox"
+          checked={read}
+          onChange={(e) => setRead((e.target as HTMLInputElement).checked)}
+          aria-describedby={missing && !read ? 'read-error' : undefined}
+        />
         {t('reset.intro.confirm')}
       </label>
       {missing && !read && (
@@ -133,8 +141,32 @@ function PasswordStep({ onFiled }: { onFiled(filed: { caseId: number; caseToken:
     <Form onSubmit={submit}>
       <h2>{t('reset.step.password')}</h2>
       <p>{t('reset.passwordIntro')}</p>
-      <TextField label={t('field.email')} type="email" name="email" autoComplete="username" value={email} onValue={(v) => { setEmail(v); setMissing((m) => ({ ...m, email: false })); }} required error={missing.email ? t('field.required') : null} />
-      <TextField label={t('field.password')} type="password" name="password" autoComplete="current-password" value={password} onValue={(v) => { setPassword(v); setMissing((m) => ({ ...m, password: false })); }} required error={missing.password ? t('field.required') : null} />
+      <TextField
+        label={t('field.email')}
+        type="email"
+        name="email"
+        autoComplete="username"
+        value={email}
+        onValue={(v) => {
+          setEmail(v);
+          setMissing((m) => ({ ...m, email: false }));
+        }}
+        required
+        error={missing.email ? t('field.required') : null}
+      />
+      <TextField
+        label={t('field.password')}
+        type="password"
+        name="password"
+        autoComplete="current-password"
+        value={password}
+        onValue={(v) => {
+          setPassword(v);
+          setMissing((m) => ({ ...m, password: false }));
+        }}
+        required
+        error={missing.password ? t('field.required') : null}
+      />
       <ErrorAlert error={error} />
       <Button type="submit" busy={busy}>
         {t('common.continue')}
@@ -161,7 +193,15 @@ function CaseEmailStep({ caseId, token, sentTo, onVerified }: { caseId: number; 
     <Form onSubmit={submit}>
       <h2>{t('reset.step.email')}</h2>
       <Alert tone="info">{to ? t('email.sent', { to }) : t('email.sentGeneric')}</Alert>
-      <CodeField label={t('email.code')} value={code} onValue={(v) => { setCode(v); setInvalid(false); }} error={invalid ? t('field.sixDigits') : null} />
+      <CodeField
+        label={t('email.code')}
+        value={code}
+        onValue={(v) => {
+          setCode(v);
+          setInvalid(false);
+        }}
+        error={invalid ? t('field.sixDigits') : null}
+      />
       <ErrorAlert error={verifying.error ?? resending.error} />
       <div className="actions">
         <Button type="submit" busy={verifying.busy}>

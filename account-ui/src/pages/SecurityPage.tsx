@@ -107,7 +107,11 @@ export default function SecurityPage({ token }: { token: string }) {
                   </span>
                 </div>
                 <div className="tool-actions">
-                  <Link className="button button-secondary button-small" to={`/security/change/${f.id}`} aria-label={t('security.changeNamed', { name: f.name })}>
+                  <Link
+                    className="button button-secondary button-small"
+                    to={`/security/change/${f.id}`}
+                    aria-label={t('security.changeNamed', { name: f.name })}
+                  >
                     {t('security.change')}
                   </Link>
                   {last ? (
@@ -120,7 +124,11 @@ export default function SecurityPage({ token }: { token: string }) {
                       </span>
                     </span>
                   ) : (
-                    <Link className="button button-secondary button-small" to={`/security/unbind/${f.id}`} aria-label={t('security.unbindNamed', { name: f.name })}>
+                    <Link
+                      className="button button-secondary button-small"
+                      to={`/security/unbind/${f.id}`}
+                      aria-label={t('security.unbindNamed', { name: f.name })}
+                    >
                       {t('security.unbind')}
                     </Link>
                   )}

@@ -7,7 +7,14 @@ import { useSessionExpiry } from '../session-expiry';
 import { ApiError } from '../api/client';
 import { Alert, Button, ErrorAlert, Form, Loading, Page, TextField, useAction } from '../ui/ui';
 
-const suggestions: MessageKey[] = ['questions.s.pet', 'questions.s.city', 'questions.s.teacher', 'questions.s.street', 'questions.s.friend', 'questions.s.book'];
+const suggestions: MessageKey[] = [
+  'questions.s.pet',
+  'questions.s.city',
+  'questions.s.teacher',
+  'questions.s.street',
+  'questions.s.friend',
+  'questions.s.book',
+];
 const CUSTOM = 'custom';
 
 interface Row {
@@ -38,7 +45,12 @@ export default function SecurityQuestionsPage({ token }: { token: string }) {
   }, [token, expired]);
 
   const title = t('questions.title');
-  if (loadError) return <Page title={title}><ErrorAlert error={loadError} /></Page>;
+  if (loadError)
+    return (
+      <Page title={title}>
+        <ErrorAlert error={loadError} />
+      </Page>
+    );
   if (!overview) return <Loading />;
   if (saved) {
     return (
@@ -56,7 +68,11 @@ export default function SecurityQuestionsPage({ token }: { token: string }) {
       <Page title={title}>
         <p>{t('questions.stepUp')}</p>
         <ErrorAlert error={error} />
-        <SecondFactorStep methods={[...new Set(overview.factors.map((f) => f.type))]} prove={(proof) => account.stepUp(token, proof)} onVerified={() => setVerified(true)} />
+        <SecondFactorStep
+          methods={[...new Set(overview.factors.map((f) => f.type))]}
+          prove={(proof) => account.stepUp(token, proof)}
+          onVerified={() => setVerified(true)}
+        />
       </Page>
     );
   }
@@ -75,7 +91,10 @@ export default function SecurityQuestionsPage({ token }: { token: string }) {
     if (Object.keys(found).length) return;
     void run(async () => {
       try {
-        await account.setQuestions(token, rows.map((r, i) => ({ prompt: prompts[i]!, answer: r.answer })));
+        await account.setQuestions(
+          token,
+          rows.map((r, i) => ({ prompt: prompts[i]!, answer: r.answer })),
+        );
         setSaved(true);
       } catch (err) {
         if (expired(err)) return;
@@ -99,7 +118,12 @@ export default function SecurityQuestionsPage({ token }: { token: string }) {
             <legend>{t('questions.number', { n: i + 1 })}</legend>
             <div className="field">
               <label htmlFor={`q${i}`}>{t('questions.question')}</label>
-              <select id={`q${i}`} value={row.choice} onChange={(e) => update(i, { choice: (e.target as HTMLSelectElement).value })} aria-describedby={problems[`q${i}`] && row.choice !== CUSTOM ? `q${i}-error` : undefined}>
+              <select
+                id={`q${i}`}
+                value={row.choice}
+                onChange={(e) => update(i, { choice: (e.target as HTMLSelectElement).value })}
+                aria-describedby={problems[`q${i}`] && row.choice !== CUSTOM ? `q${i}-error` : undefined}
+              >
                 {suggestions.map((s) => (
                   <option key={s} value={s}>
                     {t(s)}
@@ -113,8 +137,23 @@ export default function SecurityQuestionsPage({ token }: { token: string }) {
                 </div>
               )}
             </div>
-            {row.choice === CUSTOM && <TextField label={t('questions.yourQuestion')} value={row.custom} onValue={(custom) => update(i, { custom })} maxLength={200} error={problems[`q${i}`] ?? null} />}
-            <TextField label={t('questions.answer')} value={row.answer} onValue={(answer) => update(i, { answer })} autoComplete="off" maxLength={200} error={problems[`a${i}`] ?? null} />
+            {row.choice === CUSTOM && (
+              <TextField
+                label={t('questions.yourQuestion')}
+                value={row.custom}
+                onValue={(custom) => update(i, { custom })}
+                maxLength={200}
+                error={problems[`q${i}`] ?? null}
+              />
+            )}
+            <TextField
+              label={t('questions.answer')}
+              value={row.answer}
+              onValue={(answer) => update(i, { answer })}
+              autoComplete="off"
+              maxLength={200}
+              error={problems[`a${i}`] ?? null}
+            />
           </fieldset>
         ))}
         <p className="hint">{t('questions.normalised')}</p>

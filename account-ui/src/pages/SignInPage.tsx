@@ -72,8 +72,32 @@ export default function SignInPage() {
     <Page title={t('signIn.title')}>
       {notice && <Alert tone="info">{notice}</Alert>}
       <Form onSubmit={submitPassword}>
-        <TextField label={t('field.email')} type="email" name="email" autoComplete="username" value={email} onValue={(v) => { setEmail(v); setMissing((m) => ({ ...m, email: false })); }} required error={missing.email ? t('field.required') : null} />
-        <TextField label={t('field.password')} type="password" name="password" autoComplete="current-password" value={password} onValue={(v) => { setPassword(v); setMissing((m) => ({ ...m, password: false })); }} required error={missing.password ? t('field.required') : null} />
+        <TextField
+          label={t('field.email')}
+          type="email"
+          name="email"
+          autoComplete="username"
+          value={email}
+          onValue={(v) => {
+            setEmail(v);
+            setMissing((m) => ({ ...m, email: false }));
+          }}
+          required
+          error={missing.email ? t('field.required') : null}
+        />
+        <TextField
+          label={t('field.password')}
+          type="password"
+          name="password"
+          autoComplete="current-password"
+          value={password}
+          onValue={(v) => {
+            setPassword(v);
+            setMissing((m) => ({ ...m, password: false }));
+          }}
+          required
+          error={missing.password ? t('field.required') : null}
+        />
         <SignInError error={error} />
         <Button type="submit" busy={busy}>
           {t('signIn.continue')}
@@ -89,11 +113,18 @@ export default function SignInPage() {
 /** A lock counts down to when the next try is possible; a frozen account gets what to do. */
 function SignInError({ error }: { error: unknown }) {
   const { t, duration } = useI18n();
-  const lockedUntil = useMemo(() => (error instanceof ApiError && error.code === 'locked' && error.retryAfterSeconds ? Date.now() + error.retryAfterSeconds * 1000 : null), [error]);
+  const lockedUntil = useMemo(
+    () => (error instanceof ApiError && error.code === 'locked' && error.retryAfterSeconds ? Date.now() + error.retryAfterSeconds * 1000 : null),
+    [error],
+  );
   const left = useCountdown(lockedUntil);
   if (!error) return null;
   if (isApiError(error, 'locked') && lockedUntil) {
-    return <Alert tone="error" title={t('signIn.lockedTitle')}>{left > 0 ? t('error.lockedFor', { time: duration(left) }) : t('signIn.lockOver')}</Alert>;
+    return (
+      <Alert tone="error" title={t('signIn.lockedTitle')}>
+        {left > 0 ? t('error.lockedFor', { time: duration(left) }) : t('signIn.lockOver')}
+      </Alert>
+    );
   }
   if (isApiError(error, 'account_frozen')) {
     return (

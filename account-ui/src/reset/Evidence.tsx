@@ -67,7 +67,16 @@ function QuestionsEvidence({ token, status, onSent }: { token: string; status: C
     <Form onSubmit={submit}>
       <p>{t('evidence.questionsIntro', { left: status.questionAttemptsLeft })}</p>
       {status.questions.map((q, i) => (
-        <TextField key={q} label={q} value={answers[i] ?? ''} onValue={(v) => setAnswers((as) => as.map((a, j) => (j === i ? v : a)))} autoComplete="off" maxLength={200} required error={missing && !answers[i]?.trim() ? t('field.required') : null} />
+        <TextField
+          key={q}
+          label={q}
+          value={answers[i] ?? ''}
+          onValue={(v) => setAnswers((as) => as.map((a, j) => (j === i ? v : a)))}
+          autoComplete="off"
+          maxLength={200}
+          required
+          error={missing && !answers[i]?.trim() ? t('field.required') : null}
+        />
       ))}
       {sent && <Received />}
       <ErrorAlert error={error} />
@@ -143,7 +152,16 @@ function TransferEvidence({ token, caseId, onSent }: { token: string; caseId: nu
     setProblems(found);
     if (Object.keys(found).length) return;
     void run(async () => {
-      await recovery.evidence(token, caseId, { method: 'transfer_record', email: values.email.trim(), platform: values.platform.trim(), asset: values.asset.trim(), network: values.network.trim(), amount: values.amount.trim(), txid: values.txid.trim(), time: time! });
+      await recovery.evidence(token, caseId, {
+        method: 'transfer_record',
+        email: values.email.trim(),
+        platform: values.platform.trim(),
+        asset: values.asset.trim(),
+        network: values.network.trim(),
+        amount: values.amount.trim(),
+        txid: values.txid.trim(),
+        time: time!,
+      });
       setSent(true);
       onSent();
     });

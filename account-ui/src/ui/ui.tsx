@@ -80,7 +80,21 @@ export function TextField({ label, value, onValue, hint, error, id, ...input }: 
 }
 
 /** A six-digit one-time code: numeric keyboard on phones, the OS's code autofill. */
-export function CodeField({ label, value, onValue, hint, error, autoFocus = true }: { label: string; value: string; onValue(v: string): void; hint?: ReactNode; error?: string | null; autoFocus?: boolean }) {
+export function CodeField({
+  label,
+  value,
+  onValue,
+  hint,
+  error,
+  autoFocus = true,
+}: {
+  label: string;
+  value: string;
+  onValue(v: string): void;
+  hint?: ReactNode;
+  error?: string | null;
+  autoFocus?: boolean;
+}) {
   return (
     <TextField
       label={label}
@@ -100,7 +114,13 @@ export function CodeField({ label, value, onValue, hint, error, autoFocus = true
   );
 }
 
-export function Button({ busy = false, variant = 'primary', children, disabled, ...rest }: ButtonHTMLAttributes<HTMLButtonElement> & { busy?: boolean; variant?: 'primary' | 'secondary' | 'danger' | 'link' }) {
+export function Button({
+  busy = false,
+  variant = 'primary',
+  children,
+  disabled,
+  ...rest
+}: ButtonHTMLAttributes<HTMLButtonElement> & { busy?: boolean; variant?: 'primary' | 'secondary' | 'danger' | 'link' }) {
   return (
     <button type="button" className={`button button-${variant}`} disabled={disabled || busy} aria-busy={busy || undefined} {...rest}>
       {children}

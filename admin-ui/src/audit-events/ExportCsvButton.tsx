@@ -7,15 +7,10 @@ import { getAuditEventsCsvUrl } from './audit-events-csv';
  * needs no CSRF token) and streams it to disk, however long the log.
  */
 export const ExportCsvButton = () => {
-    const { filterValues, sort } = useListContext();
-    return (
-        <Button
-            component="a"
-            href={getAuditEventsCsvUrl(filterValues, sort)}
-            download
-            label="resources.audit-events.actions.export_csv"
-        >
-            <DownloadIcon />
-        </Button>
-    );
+  const { filterValues, sort } = useListContext();
+  return (
+    <Button component="a" href={getAuditEventsCsvUrl(filterValues, sort)} download label="resources.audit-events.actions.export_csv">
+      <DownloadIcon />
+    </Button>
+  );
 };

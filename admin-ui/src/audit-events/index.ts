@@ -3,6 +3,6 @@ import { AuditEventList } from './AuditEventList';
 
 // List only: audit events are written by the server, never edited.
 export default {
-    list: AuditEventList,
-    icon: AuditEventIcon,
+  list: AuditEventList,
+  icon: AuditEventIcon,
 };

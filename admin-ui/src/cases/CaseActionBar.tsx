@@ -14,30 +14,30 @@ import { ReleaseButton } from './ReleaseButton';
  * (`availableActions`); the server checks again on every command.
  */
 export const CaseActionBar = () => {
-    const record = useRecordContext<CaseDetail>();
-    const translate = useTranslate();
-    if (!record) return null;
-    const has = (action: CaseDetail['availableActions'][number]) => record.availableActions.includes(action);
-    const any = ['claim', 'release', 'approve', 'reject', 'request-info', 'escalate', 'assign'].some(action =>
-        has(action as CaseDetail['availableActions'][number])
-    );
-    if (!any) return null;
-    return (
-        <Stack
-            direction="row"
-            spacing={1}
-            useFlexGap
-            role="toolbar"
-            aria-label={translate('resources.cases.actions.label')}
-            sx={{ flexWrap: 'wrap', alignItems: 'center' }}
-        >
-            {has('claim') ? <ClaimButton /> : null}
-            {has('approve') ? <ApproveButton /> : null}
-            {has('reject') ? <RejectButton /> : null}
-            {has('request-info') ? <RequestInfoButton /> : null}
-            {has('escalate') ? <EscalateButton /> : null}
-            {has('release') ? <ReleaseButton /> : null}
-            {has('assign') ? <AssignButton /> : null}
-        </Stack>
-    );
+  const record = useRecordContext<CaseDetail>();
+  const translate = useTranslate();
+  if (!record) return null;
+  const has = (action: CaseDetail['availableActions'][number]) => record.availableActions.includes(action);
+  const any = ['claim', 'release', 'approve', 'reject', 'request-info', 'escalate', 'assign'].some((action) =>
+    has(action as CaseDetail['availableActions'][number]),
+  );
+  if (!any) return null;
+  return (
+    <Stack
+      direction="row"
+      spacing={1}
+      useFlexGap
+      role="toolbar"
+      aria-label={translate('resources.cases.actions.label')}
+      sx={{ flexWrap: 'wrap', alignItems: 'center' }}
+    >
+      {has('claim') ? <ClaimButton /> : null}
+      {has('approve') ? <ApproveButton /> : null}
+      {has('reject') ? <RejectButton /> : null}
+      {has('request-info') ? <RequestInfoButton /> : null}
+      {has('escalate') ? <EscalateButton /> : null}
+      {has('release') ? <ReleaseButton /> : null}
+      {has('assign') ? <AssignButton /> : null}
+    </Stack>
+  );
 };

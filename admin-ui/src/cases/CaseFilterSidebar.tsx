@@ -11,35 +11,31 @@ import { EVIDENCE_METHODS, RISK_BANDS } from './case-types';
  * that the table needs the width, and the filter form does the same.
  */
 export const CaseFilterSidebar = () => (
-    <Card
-        sx={{
-            display: { xs: 'none', xl: 'block' },
-            order: -1,
-            flex: '0 0 12em',
-            mr: 2,
-            mt: 2,
-            alignSelf: 'flex-start',
-        }}
-    >
-        <CardContent sx={{ pt: 1 }}>
-            <FilterList label="resources.cases.fields.riskBand" icon={<WarningIcon />}>
-                {RISK_BANDS.map(band => (
-                    <FilterListItem key={band} label={`resources.cases.bands.${band}`} value={{ riskBand: band }} />
-                ))}
-            </FilterList>
-            <FilterList label="resources.cases.fields.methods" icon={<MethodIcon />}>
-                {EVIDENCE_METHODS.map(method => (
-                    <FilterListItem
-                        key={method}
-                        label={`resources.cases.methods.${method}`}
-                        value={{ method }}
-                    />
-                ))}
-            </FilterList>
-            <FilterList label="resources.cases.fields.slaDueAt" icon={<TimerIcon />}>
-                <FilterListItem label="resources.cases.sla.filter_breached" value={{ slaBreached: 'true' }} />
-                <FilterListItem label="resources.cases.sla.filter_not_breached" value={{ slaBreached: 'false' }} />
-            </FilterList>
-        </CardContent>
-    </Card>
+  <Card
+    sx={{
+      display: { xs: 'none', xl: 'block' },
+      order: -1,
+      flex: '0 0 12em',
+      mr: 2,
+      mt: 2,
+      alignSelf: 'flex-start',
+    }}
+  >
+    <CardContent sx={{ pt: 1 }}>
+      <FilterList label="resources.cases.fields.riskBand" icon={<WarningIcon />}>
+        {RISK_BANDS.map((band) => (
+          <FilterListItem key={band} label={`resources.cases.bands.${band}`} value={{ riskBand: band }} />
+        ))}
+      </FilterList>
+      <FilterList label="resources.cases.fields.methods" icon={<MethodIcon />}>
+        {EVIDENCE_METHODS.map((method) => (
+          <FilterListItem key={method} label={`resources.cases.methods.${method}`} value={{ method }} />
+        ))}
+      </FilterList>
+      <FilterList label="resources.cases.fields.slaDueAt" icon={<TimerIcon />}>
+        <FilterListItem label="resources.cases.sla.filter_breached" value={{ slaBreached: 'true' }} />
+        <FilterListItem label="resources.cases.sla.filter_not_breached" value={{ slaBreached: 'false' }} />
+      </FilterList>
+    </CardContent>
+  </Card>
 );

@@ -5,15 +5,11 @@ import { useCaseCommand } from './useCaseCommand';
 
 /** Gives the case back to the queue (supervisors can release anyone's claim). */
 export const ReleaseButton = () => {
-    const record = useRecordContext<CaseDetail>();
-    const { mutate, isPending } = useCaseCommand(record);
-    return (
-        <Button
-            label="resources.cases.actions.release"
-            disabled={isPending}
-            onClick={() => mutate({ action: 'release', body: {} })}
-        >
-            <ReleaseIcon />
-        </Button>
-    );
+  const record = useRecordContext<CaseDetail>();
+  const { mutate, isPending } = useCaseCommand(record);
+  return (
+    <Button label="resources.cases.actions.release" disabled={isPending} onClick={() => mutate({ action: 'release', body: {} })}>
+      <ReleaseIcon />
+    </Button>
+  );
 };

@@ -4,8 +4,8 @@ import { CaseShow } from './CaseShow';
 
 // No edit or create: cases are filed by users and changed only by commands.
 export default {
-    list: CaseList,
-    show: CaseShow,
-    icon: CaseIcon,
-    recordRepresentation: (record: { id: number }) => `#${record.id}`,
+  list: CaseList,
+  show: CaseShow,
+  icon: CaseIcon,
+  recordRepresentation: (record: { id: number }) => `#${record.id}`,
 };

@@ -12,26 +12,23 @@ import { makeTranslate, type Translate } from './translate-message';
  * demand. `onLocaleChanged` lets the app refresh what it cached in the old
  * language (the identity shown in the app bar).
  */
-export const createI18nProvider = (
-    initialLocale: Locale,
-    onLocaleChanged: (locale: Locale) => void = () => {}
-): I18nProvider => {
-    let locale: Locale = initialLocale;
-    const initialCatalog = getLoadedCatalog(initialLocale);
-    if (!initialCatalog) throw new Error(`The ${initialLocale} catalog must be loaded before the app starts`);
-    let translate: Translate = makeTranslate(initialCatalog, initialLocale);
+export const createI18nProvider = (initialLocale: Locale, onLocaleChanged: (locale: Locale) => void = () => {}): I18nProvider => {
+  let locale: Locale = initialLocale;
+  const initialCatalog = getLoadedCatalog(initialLocale);
+  if (!initialCatalog) throw new Error(`The ${initialLocale} catalog must be loaded before the app starts`);
+  let translate: Translate = makeTranslate(initialCatalog, initialLocale);
 
-    return {
-        translate: (key, options) => translate(key, options),
-        changeLocale: async (requested: string) => {
-            const next = isLocale(requested) ? requested : DEFAULT_LOCALE;
-            const catalog = await loadCatalog(next);
-            locale = next;
-            translate = makeTranslate(catalog, next);
-            writeLocalePreference(next);
-            onLocaleChanged(next);
-        },
-        getLocale: () => locale,
-        getLocales: () => [...LOCALES],
-    };
+  return {
+    translate: (key, options) => translate(key, options),
+    changeLocale: async (requested: string) => {
+      const next = isLocale(requested) ? requested : DEFAULT_LOCALE;
+      const catalog = await loadCatalog(next);
+      locale = next;
+      translate = makeTranslate(catalog, next);
+      writeLocalePreference(next);
+      onLocaleChanged(next);
+    },
+    getLocale: () => locale,
+    getLocales: () => [...LOCALES],
+  };
 };

@@ -10,26 +10,26 @@ const PREFERENCE_KEY = 'rebind.locale';
 const REACT_ADMIN_STORE_KEY = 'RaStore.locale';
 
 const browserLocale = (): Locale => {
-    const language = typeof navigator === 'undefined' ? '' : navigator.language;
-    return language.toLowerCase().startsWith('zh') ? 'zh' : DEFAULT_LOCALE;
+  const language = typeof navigator === 'undefined' ? '' : navigator.language;
+  return language.toLowerCase().startsWith('zh') ? 'zh' : DEFAULT_LOCALE;
 };
 
 export const readLocalePreference = (): Locale => {
-    try {
-        const stored = window.localStorage.getItem(PREFERENCE_KEY);
-        if (isLocale(stored)) return stored;
-    } catch {
-        // storage unavailable (private mode, policy): use the browser's language
-    }
-    return browserLocale();
+  try {
+    const stored = window.localStorage.getItem(PREFERENCE_KEY);
+    if (isLocale(stored)) return stored;
+  } catch {
+    // storage unavailable (private mode, policy): use the browser's language
+  }
+  return browserLocale();
 };
 
 export const writeLocalePreference = (locale: Locale): void => {
-    try {
-        window.localStorage.setItem(PREFERENCE_KEY, locale);
-        window.localStorage.setItem(REACT_ADMIN_STORE_KEY, JSON.stringify(locale));
-    } catch {
-        // not remembered; the choice still holds for this page
-    }
-    document.documentElement.lang = htmlLangFor(locale);
+  try {
+    window.localStorage.setItem(PREFERENCE_KEY, locale);
+    window.localStorage.setItem(REACT_ADMIN_STORE_KEY, JSON.stringify(locale));
+  } catch {
+    // not remembered; the choice still holds for this page
+  }
+  document.documentElement.lang = htmlLangFor(locale);
 };

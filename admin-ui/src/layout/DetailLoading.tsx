@@ -8,14 +8,14 @@ import { useTranslate } from 'react-admin';
  * in place of the panels meanwhile, instead of reading what is not there.
  */
 export const DetailLoading = () => {
-    const translate = useTranslate();
-    return (
-        <Stack spacing={1} sx={{ py: 2 }}>
-            <LinearProgress aria-label={translate('ra.page.loading')} />
-        </Stack>
-    );
+  const translate = useTranslate();
+  return (
+    <Stack spacing={1} sx={{ py: 2 }}>
+      <LinearProgress aria-label={translate('ra.page.loading')} />
+    </Stack>
+  );
 };
 
 /** True when every named field is present: the record came from the detail endpoint. */
 export const hasDetail = <T extends object>(record: object | undefined, ...fields: (keyof T)[]): record is T =>
-    record != null && fields.every(field => (record as Record<PropertyKey, unknown>)[field as PropertyKey] !== undefined);
+  record != null && fields.every((field) => (record as Record<PropertyKey, unknown>)[field as PropertyKey] !== undefined);

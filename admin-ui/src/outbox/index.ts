@@ -2,6 +2,6 @@ import OutboxIcon from '@mui/icons-material/OutboxOutlined';
 import { OutboxList } from './OutboxList';
 
 export default {
-    list: OutboxList,
-    icon: OutboxIcon,
+  list: OutboxList,
+  icon: OutboxIcon,
 };

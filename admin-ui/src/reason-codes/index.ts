@@ -4,9 +4,9 @@ import { ReasonCodeEdit } from './ReasonCodeEdit';
 import { ReasonCodeList } from './ReasonCodeList';
 
 export default {
-    list: ReasonCodeList,
-    create: ReasonCodeCreate,
-    edit: ReasonCodeEdit,
-    icon: ReasonCodeIcon,
-    recordRepresentation: 'label',
+  list: ReasonCodeList,
+  create: ReasonCodeCreate,
+  edit: ReasonCodeEdit,
+  icon: ReasonCodeIcon,
+  recordRepresentation: 'label',
 };

@@ -3,8 +3,8 @@ import { ServiceAccountCreate } from './ServiceAccountCreate';
 import { ServiceAccountList } from './ServiceAccountList';
 
 export default {
-    list: ServiceAccountList,
-    create: ServiceAccountCreate,
-    icon: ServiceAccountIcon,
-    recordRepresentation: 'name',
+  list: ServiceAccountList,
+  create: ServiceAccountCreate,
+  icon: ServiceAccountIcon,
+  recordRepresentation: 'name',
 };

@@ -6,29 +6,29 @@ export const SERVICE_SCOPES = ['withdrawals:read', 'tokens:introspect', 'events:
 export type ServiceScope = (typeof SERVICE_SCOPES)[number];
 
 /** Choices for a CheckboxGroupInput; names are translation keys. */
-export const serviceScopeChoices = SERVICE_SCOPES.map(scope => ({
-    id: scope,
-    name: `resources.service-accounts.scopes.${scope.replace(':', '_')}`,
+export const serviceScopeChoices = SERVICE_SCOPES.map((scope) => ({
+  id: scope,
+  name: `resources.service-accounts.scopes.${scope.replace(':', '_')}`,
 }));
 
 export interface ServiceKeyRecord {
-    id: number;
-    /** rbk_live_ab12cd34…: enough to recognise a key, useless to use one. */
-    prefix: string;
-    createdAt: string;
-    expiresAt: string | null;
-    revokedAt: string | null;
-    status: 'active' | 'expiring' | 'expired' | 'revoked';
+  id: number;
+  /** rbk_live_ab12cd34…: enough to recognise a key, useless to use one. */
+  prefix: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  status: 'active' | 'expiring' | 'expired' | 'revoked';
 }
 
 export interface ServiceAccountRecord {
-    id: number;
-    name: string;
-    scopes: ServiceScope[];
-    status: 'active' | 'revoked';
-    createdAt: string;
-    revokedAt: string | null;
-    keys: ServiceKeyRecord[];
+  id: number;
+  name: string;
+  scopes: ServiceScope[];
+  status: 'active' | 'revoked';
+  createdAt: string;
+  revokedAt: string | null;
+  keys: ServiceKeyRecord[];
 }
 
 /** A create or rotate answer: the key is in it this once. */

@@ -2,9 +2,9 @@
 import type { StaffRole } from '../staff-roles';
 
 export interface StaffDirectoryEntry {
-    id: number;
-    name: string;
-    role: StaffRole;
-    /** false once disabled: history still names them. */
-    active: boolean;
+  id: number;
+  name: string;
+  role: StaffRole;
+  /** false once disabled: history still names them. */
+  active: boolean;
 }

@@ -9,14 +9,14 @@ const STALE_MS = 5 * 60_000;
 
 /** Every colleague by id, from GET /staff-directory (readable by every staff role). */
 export const useStaffDirectory = () => {
-    const dataProvider = useDataProvider<RebindDataProvider>();
-    const { data, isPending } = useQuery({
-        queryKey: ['staff-directory'],
-        queryFn: () => dataProvider.getStaffDirectory(),
-        staleTime: STALE_MS,
-    });
-    const byId = useMemo(() => new Map((data ?? []).map(entry => [String(entry.id), entry])), [data]);
-    return { entries: data ?? [], byId, isPending };
+  const dataProvider = useDataProvider<RebindDataProvider>();
+  const { data, isPending } = useQuery({
+    queryKey: ['staff-directory'],
+    queryFn: () => dataProvider.getStaffDirectory(),
+    staleTime: STALE_MS,
+  });
+  const byId = useMemo(() => new Map((data ?? []).map((entry) => [String(entry.id), entry])), [data]);
+  return { entries: data ?? [], byId, isPending };
 };
 
 /**
@@ -25,14 +25,14 @@ export const useStaffDirectory = () => {
  * for an id the directory does not know).
  */
 export const useStaffName = () => {
-    const { byId } = useStaffDirectory();
-    return useCallback(
-        (id: Identifier | null | undefined, fallback?: string | null): string => {
-            if (id === null || id === undefined || id === '') return fallback ?? '–';
-            return byId.get(String(id))?.name ?? fallback ?? `#${id}`;
-        },
-        [byId]
-    );
+  const { byId } = useStaffDirectory();
+  return useCallback(
+    (id: Identifier | null | undefined, fallback?: string | null): string => {
+      if (id === null || id === undefined || id === '') return fallback ?? '–';
+      return byId.get(String(id))?.name ?? fallback ?? `#${id}`;
+    },
+    [byId],
+  );
 };
 
 export type { StaffDirectoryEntry };

@@ -4,9 +4,9 @@ import { StaffEdit } from './StaffEdit';
 import { StaffList } from './StaffList';
 
 export default {
-    list: StaffList,
-    create: StaffCreate,
-    edit: StaffEdit,
-    icon: StaffIcon,
-    recordRepresentation: 'name',
+  list: StaffList,
+  create: StaffCreate,
+  edit: StaffEdit,
+  icon: StaffIcon,
+  recordRepresentation: 'name',
 };

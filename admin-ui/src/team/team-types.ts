@@ -2,17 +2,17 @@
 import type { StaffRole } from '../staff-roles';
 
 export interface TeamMember {
-    id: number;
-    name: string;
-    role: StaffRole;
-    active: boolean;
-    openCases: number;
-    oldestSlaDueAt: string | null;
-    lastActivityAt: string | null;
+  id: number;
+  name: string;
+  role: StaffRole;
+  active: boolean;
+  openCases: number;
+  oldestSlaDueAt: string | null;
+  lastActivityAt: string | null;
 }
 
 export interface ReleaseClaimsResult {
-    staffId: number;
-    released: number[];
-    skipped: { caseId: number; code: string }[];
+  staffId: number;
+  released: number[];
+  skipped: { caseId: number; code: string }[];
 }

@@ -3,8 +3,8 @@ import { UserList } from './UserList';
 import { UserShow } from './UserShow';
 
 export default {
-    list: UserList,
-    show: UserShow,
-    icon: UserIcon,
-    recordRepresentation: (record: { id: number }) => `#${record.id}`,
+  list: UserList,
+  show: UserShow,
+  icon: UserIcon,
+  recordRepresentation: (record: { id: number }) => `#${record.id}`,
 };

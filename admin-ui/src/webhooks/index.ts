@@ -4,9 +4,9 @@ import { WebhookEndpointEdit } from './WebhookEndpointEdit';
 import { WebhookEndpointList } from './WebhookEndpointList';
 
 export default {
-    list: WebhookEndpointList,
-    create: WebhookEndpointCreate,
-    edit: WebhookEndpointEdit,
-    icon: WebhookIcon,
-    recordRepresentation: 'url',
+  list: WebhookEndpointList,
+  create: WebhookEndpointCreate,
+  edit: WebhookEndpointEdit,
+  icon: WebhookIcon,
+  recordRepresentation: 'url',
 };

@@ -11,7 +11,11 @@ mkdirSync(ARTIFACTS, { recursive: true });
  * (the test server trusts X-Forwarded-For), so two people in one test do not
  * share an address — which the risk signals would rightly flag.
  */
-export async function openContext(browser: Browser, width: 360 | 1280, options: { colorScheme?: 'light' | 'dark'; locale?: string; ip?: string } = {}): Promise<BrowserContext> {
+export async function openContext(
+  browser: Browser,
+  width: 360 | 1280,
+  options: { colorScheme?: 'light' | 'dark'; locale?: string; ip?: string } = {},
+): Promise<BrowserContext> {
   return browser.newContext({
     viewport: { width, height: width === 360 ? 740 : 900 },
     deviceScaleFactor: 1,
@@ -44,6 +48,13 @@ export async function addVirtualAuthenticator(context: BrowserContext, page: Pag
   const cdp = await context.newCDPSession(page);
   await cdp.send('WebAuthn.enable');
   await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   });
 }

@@ -93,7 +93,11 @@ export class DeskWalker {
       .waitFor({ state: 'hidden', timeout: 5_000 })
       .catch(() => undefined);
     await this.page.waitForTimeout(150);
-    const body = (await this.page.locator('body').innerText().catch(() => '')) ?? '';
+    const body =
+      (await this.page
+        .locator('body')
+        .innerText()
+        .catch(() => '')) ?? '';
     if (ERROR_BOUNDARY.test(body)) this.problem(`error page shown: ${body.match(ERROR_BOUNDARY)![0]}`);
     this.visited.add(new URL(this.page.url()).pathname.replace(/\/\d+(?=\/|$)/g, '/:id'));
   }
@@ -126,7 +130,11 @@ export class DeskWalker {
     for (let index = 0; index < count; index++) {
       const listUrl = this.page.url();
       // The row itself, on a cell with nothing clickable in it.
-      const plainCell = rows.nth(index).locator('td').filter({ hasNot: this.page.locator('a, button, input') }).first();
+      const plainCell = rows
+        .nth(index)
+        .locator('td')
+        .filter({ hasNot: this.page.locator('a, button, input') })
+        .first();
       if ((await plainCell.count()) > 0) {
         await this.click(plainCell, `${name}: row ${index + 1}`);
         await this.settle(`${name}: row ${index + 1}`);
@@ -228,7 +236,10 @@ export class DeskWalker {
       const cancel = dialog.first().getByRole('button', { name: /^(Cancel|Close|取消|关闭)$/ });
       if ((await cancel.count()) > 0) await cancel.first().click();
       else await this.page.keyboard.press('Escape');
-      await dialog.first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => this.problem(`dialog would not close (${label})`));
+      await dialog
+        .first()
+        .waitFor({ state: 'hidden', timeout: 5_000 })
+        .catch(() => this.problem(`dialog would not close (${label})`));
       await this.settle(`${label}: cancelled`);
       return;
     }
@@ -272,7 +283,10 @@ export class DeskWalker {
       await this.settle(`dark: ${entry}`);
       await this.options.onScreen?.(this.page, `dark-menu-${entry}`);
       const row = this.rows().first();
-      const plainCell = row.locator('td').filter({ hasNot: this.page.locator('a, button, input') }).first();
+      const plainCell = row
+        .locator('td')
+        .filter({ hasNot: this.page.locator('a, button, input') })
+        .first();
       if ((await plainCell.count()) === 0) continue;
       const listUrl = this.page.url();
       await this.click(plainCell, `dark: ${entry} row 1`);
