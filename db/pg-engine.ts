@@ -132,7 +132,18 @@ export function describePostgresUrl(url: string): string {
  */
 export async function openPostgres(url: string, options: { migrate?: boolean; schema?: string; max?: number } = {}): Promise<DatabaseHandle> {
   const poolConfig: pg.PoolConfig = { connectionString: url, max: options.max ?? 10 };
-  if (options.schema) poolConfig.options = `-c search_path=${options.schema}`;
+  const settings: string[] = [];
+  if (options.schema) settings.push(`-c search_path=${options.schema}`);
+  // The planner's cost of a random page read, for Rebind's sessions only. PostgreSQL's default (4)
+  // models spinning disks: it made the queue walk a correlated sort index past a million rows (2.4 s
+  // at 10M cases) instead of the exact index on (band, sort). 1.1 is the usual figure for SSDs;
+  // REBIND_PG_RANDOM_PAGE_COST overrides it, and an empty value keeps the server's own setting.
+  const randomPageCost = process.env.REBIND_PG_RANDOM_PAGE_COST ?? '1.1';
+  if (randomPageCost !== '') {
+    if (!/^\d+(\.\d+)?$/.test(randomPageCost)) throw new Error('REBIND_PG_RANDOM_PAGE_COST must be a number (or empty to keep the server setting)');
+    settings.push(`-c random_page_cost=${randomPageCost}`);
+  }
+  if (settings.length) poolConfig.options = settings.join(' ');
   const pool = new pg.Pool(poolConfig);
   pool.on('error', () => undefined); // an idle client lost (server restart): the pool replaces it
   const root = drizzle(pool);

@@ -270,16 +270,32 @@ export function createApp(deps: Deps) {
     else if (err instanceof HTTPException && err.status === 415) error = new AppError('unsupported_media_type');
     else if (databaseFault(err)) {
       const fault = databaseFault(err)!;
-      deps.logger[fault.code === 'validation_failed' ? 'warn' : 'error'](
+      deps.logger[fault.code === 'validation_failed' || fault.code === 'conflict' ? 'warn' : 'error'](
         { requestId: requestIdValue, sqlState: fault.cause, detail: fault.detail },
         'database fault',
       );
       error =
         fault.code === 'validation_failed'
-          ? new AppError('validation_failed', 'A value in the request is out of range.')
-          : new AppError(fault.code, undefined, undefined, 5);
+          ? new AppError(
+              'validation_failed',
+              fault.cause.startsWith('23') || fault.cause.includes('FOREIGNKEY')
+                ? 'The request refers to something that does not exist.'
+                : 'A value in the request is out of range.',
+            )
+          : fault.code === 'conflict'
+            ? new AppError('conflict', 'It conflicts with something that already exists; reload and try again.')
+            : new AppError(fault.code, undefined, undefined, 5);
     } else {
-      deps.logger.error({ requestId: requestIdValue, err: { name: err.name, message: err.message, stack: err.stack } }, 'unhandled error');
+      // drizzle's query errors quote the query's parameters (user input, password hashes, tokens):
+      // log the driver's own message instead, never theirs.
+      const message = err.message.startsWith('Failed query:') ? `database: ${(err as { cause?: Error }).cause?.message ?? 'query failed'}` : err.message;
+      const stack = err.message.startsWith('Failed query:')
+        ? err.stack
+            ?.split('\n')
+            .filter((l) => /^\s+at /.test(l))
+            .join('\n')
+        : err.stack;
+      deps.logger.error({ requestId: requestIdValue, err: { name: err.name, message, stack } }, 'unhandled error');
       error = new AppError('internal_error');
     }
     const body: ErrorBody = { code: error.code, message: error.message, requestId: requestIdValue };

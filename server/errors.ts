@@ -117,6 +117,11 @@ export function databaseFault(err: unknown): { code: ErrorCode; cause: string; d
       return { code: 'database_unavailable', cause: code, detail: detailOf(e) };
     if (code === '40001' || code === '40P01' || code === '55P03') return { code: 'database_busy', cause: code, detail: detailOf(e) };
     if (/^22/.test(code)) return { code: 'validation_failed', cause: code, detail: detailOf(e) }; // data exception: a value out of range or of the wrong form
+    // A reference to a row that does not exist (a foreign key), or a value another row already holds
+    // (a unique key, e.g. two requests creating the same thing at once): the request's fault, not a bug.
+    if (code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return { code: 'validation_failed', cause: code, detail: detailOf(e) };
+    if (code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+      return { code: 'conflict', cause: code, detail: detailOf(e) };
   }
   return undefined;
 }

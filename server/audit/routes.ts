@@ -96,10 +96,22 @@ export function auditRoutes(deps: Deps) {
       request: { query: ListQuerySchema.pick({ filter: true, sort: true }) },
       responses: { 200: { description: 'CSV, one row per event', content: { 'text/csv': { schema: z.string() } } }, ...errorResponses(400, 401, 403) },
     }),
-    (c) => {
+    async (c) => {
       const q = parseListQuery({ ...c.req.valid('query'), range: undefined }, { sortable: auditSortable, defaultSort: ['id', 'ASC'] });
       const iterator = iterateAuditEvents(deps.db, q.filter, q.sortOrder); // throws the 400 for a bad filter
       const requestId = c.get('requestId');
+      const readBatch = async (): Promise<unknown[][]> => {
+        const batch: unknown[][] = [];
+        for (let i = 0; i < 500; i++) {
+          const next = await iterator.next();
+          if (next.done) break;
+          batch.push(csvColumns.map((k) => (k === 'details' ? JSON.stringify(next.value.details) : next.value[k])));
+        }
+        return batch;
+      };
+      // The first batch is read before the status line goes out: a filter the database refuses
+      // (a NUL byte on PostgreSQL, say) is the usual JSON error, not a download cut short.
+      const first = await readBatch();
       let sent = 0;
       const stamp = deps.clock().toISOString().replace(/[:.]/g, '-');
       c.header('Content-Type', 'text/csv; charset=utf-8');
@@ -109,15 +121,13 @@ export function auditRoutes(deps: Deps) {
       const stream = new ReadableStream<Uint8Array>({
         start(controller) {
           controller.enqueue(encoder.encode(stringify([csvColumns])));
+          if (first.length) controller.enqueue(encoder.encode(stringify(first)));
+          sent = first.length;
+          if (first.length < 500) controller.close();
         },
         async pull(controller) {
           try {
-            const batch: unknown[][] = [];
-            for (let i = 0; i < 500; i++) {
-              const next = await iterator.next();
-              if (next.done) break;
-              batch.push(csvColumns.map((k) => (k === 'details' ? JSON.stringify(next.value.details) : next.value[k])));
-            }
+            const batch = await readBatch();
             if (batch.length) controller.enqueue(encoder.encode(stringify(batch)));
             sent += batch.length;
             if (batch.length < 500) controller.close();
@@ -128,6 +138,9 @@ export function auditRoutes(deps: Deps) {
               { requestId, rowsSent: sent, err: { name: (err as Error).name, message: (err as Error).message } },
               'audit export failed mid-stream; connection aborted',
             );
+            // Erroring the stream alone let the server end the chunked body as if complete once rows had
+            // gone out: destroy the response's socket too (on a real server), so the transfer visibly fails.
+            (c.env as { outgoing?: { destroy(error?: Error): void } } | undefined)?.outgoing?.destroy(err as Error);
             controller.error(err);
           }
         },

@@ -3,7 +3,7 @@ import type { Deps } from '../deps.ts';
 import { dialectSql } from '../../db/dialect-sql.ts';
 import type { RequestContext } from '../http.ts';
 import { AppError } from '../errors.ts';
-import { staff, staffSessions, staffRoles, type StaffRole } from '../../db/schema/index.ts';
+import { staff, staffSessions, staffRoles, users, type StaffRole } from '../../db/schema/index.ts';
 import { hashPassword } from '../crypto/password.ts';
 import { generatePassword } from '../crypto/tokens.ts';
 import { generateTotpSecret, totpUri } from '../crypto/totp.ts';
@@ -62,6 +62,10 @@ export async function createStaffMember(
   const member = await deps.db.transaction(async (tx) => {
     if ((await tx.select({ id: staff.id }).from(staff).where(eq(staff.email, email)).limit(1))[0]) {
       throw new AppError('already_exists', 'A staff member with this email exists.', { fields: { email: 'already in use' } });
+    }
+    // The end-user account a staff member also holds (the conflict-of-interest rule) must exist.
+    if (input.userId != null && !(await tx.select({ id: users.id }).from(users).where(eq(users.id, input.userId)).limit(1))[0]) {
+      throw new AppError('validation_failed', 'userId: no such end-user account', { fields: { userId: 'no such account' } });
     }
     // Insert first for the id (the TOTP key's encryption context), then seal the key.
     const inserted = (

@@ -25,6 +25,14 @@ describe('fuzzing every operation of the OpenAPI document on a real server', () 
     const figures = await runFuzz(stack, { requests: Number(process.env.FUZZ_REQUESTS ?? 2000), seed });
     const report = formatFuzz(figures);
     console.log(report);
+    // A 5xx: the server's own log line says why (it logs the error, never the request's values).
+    if (figures.fiveXX > 0)
+      console.log(
+        stack.output
+          .filter((line) => /unhandled error|"level":50/.test(line))
+          .join('')
+          .slice(-4000),
+      );
     expect(figures.operationsHit, report).toBe(figures.operations);
     expect(figures.fiveXX, report).toBe(0);
     expect(figures.nonJsonErrors, report).toBe(0);

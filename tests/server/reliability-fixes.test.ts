@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createTestContext, signedInStaff, type StaffClient, type TestContext } from './helpers.ts';
 import { databaseFault } from '../../server/errors.ts';
+import { recordAuditEvent } from '../../server/audit/audit-log.ts';
 import { eq } from 'drizzle-orm';
 import { biometricSessions } from '../../db/schema/index.ts';
 import { signWebhook } from '../../server/recovery/biometric.ts';
@@ -114,15 +115,35 @@ describe('bad input never becomes a 500', () => {
     expect((await good.text()).split('\n')[0]).toMatch(/^id,ts,/);
   });
 
+  it('refuses a staff member linked to an end-user account that does not exist with a 400 naming the field', async () => {
+    const res = await admin.post('/admin/api/staff', { email: 'linked@staff.test', name: 'Linked', role: 'agent', userId: 987654 });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'validation_failed', details: { fields: { userId: expect.any(String) } } });
+  });
+
+  it('answers an export whose filter the database itself refuses (a NUL byte) with a JSON error, never a cut download', async () => {
+    const res = await admin.get(`/admin/api/audit-events.csv?filter=${encodeURIComponent(JSON.stringify({ action: 'a\u0000b' }))}`);
+    if (res.status === 200) expect(await res.text()).toMatch(/^id,ts,/);
+    else {
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    }
+  });
+
   it('aborts the connection when the export fails mid-stream, so the download cannot pass for a complete one, and logs it', async () => {
     const { client } = await signedInStaff(ctx, 'auditor');
     const server: Server = createServer(getRequestListener(ctx.app.fetch));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const { port } = server.address() as AddressInfo;
+    // More events than the first read (1000): the export reads its first batch before the status line
+    // goes out, so the failure must come with a later read, after the header and rows are sent.
+    await ctx.deps.db.transaction(async (tx) => {
+      for (let i = 0; i < 1100; i++) await recordAuditEvent(tx, ctx.clock(), { actor: { type: 'system', label: 'test' }, action: 'test.filler' });
+    });
     const realSelect = ctx.deps.db.select.bind(ctx.deps.db);
-    // The export's own reads fail (the session lookup before it does not): after the status line and the header row are out.
+    let exportReads = 0;
     (ctx.deps.db as { select: unknown }).select = (...args: unknown[]) => {
-      if (new Error().stack?.includes('auditBatches')) throw new Error('disk I/O error (injected)');
+      if (new Error().stack?.includes('auditBatches') && ++exportReads > 1) throw new Error('disk I/O error (injected)');
       return (realSelect as (...a: unknown[]) => unknown)(...args);
     };
     try {
@@ -137,7 +158,7 @@ describe('bad input never becomes a 500', () => {
         req.on('error', (err) => resolve({ status: 0, bytes: 0, complete: false, error: err.message }));
         req.end();
       });
-      expect(outcome.complete).toBe(false);
+      expect(outcome.complete, JSON.stringify({ ...outcome, exportReads, logged: ctx.logs.filter((l) => l.includes('mid-stream')).length })).toBe(false);
       expect(ctx.logs.some((l) => l.includes('audit export failed mid-stream'))).toBe(true);
     } finally {
       (ctx.deps.db as { select: unknown }).select = realSelect;
@@ -157,7 +178,11 @@ describe('database faults are a 503 with a code', () => {
     expect(databaseFault(wrapped('57P01'))?.code).toBe('database_unavailable');
     expect(databaseFault(wrapped('ECONNREFUSED'))?.code).toBe('database_unavailable');
     expect(databaseFault(wrapped('22003'))?.code).toBe('validation_failed');
-    expect(databaseFault(wrapped('SQLITE_CONSTRAINT_UNIQUE'))).toBeUndefined();
+    // A unique or foreign key refused: another request got there first (409), or the request named a row that does not exist (400).
+    expect(databaseFault(wrapped('SQLITE_CONSTRAINT_UNIQUE'))?.code).toBe('conflict');
+    expect(databaseFault(wrapped('23505'))?.code).toBe('conflict');
+    expect(databaseFault(wrapped('23503'))?.code).toBe('validation_failed');
+    expect(databaseFault(wrapped('SQLITE_CONSTRAINT_CHECK'))).toBeUndefined();
     expect(databaseFault(new Error('plain'))).toBeUndefined();
   });
 });
