@@ -291,7 +291,7 @@ async function measure(small: Target, t: Target, f: NamedFilter, sort: CaseSortF
   } else {
     // PostgreSQL: the page's statement and its count, as listCasesPg builds them, straight through the pool.
     const pool = t.deps.database.pool!;
-    const statements = pgTrace(q, t);
+    const statements = await pgTrace(q, t);
     for (let i = 0; i < n + 3; i++) {
       const started = performance.now();
       for (const s of statements) await pool.query(s.sql, s.params as unknown[]);
@@ -376,7 +376,7 @@ function printTable(rows: Row[]) {
 
 /** The statements listCasesPg runs for a page, as SQL text and parameters. */
 function pgTrace(q: Parameters<typeof listCases>[1], t: Target) {
-  return pgListStatements(q, t.deps.clock(), t.me);
+  return pgListStatements(t.deps.db, q, t.deps.clock(), t.me);
 }
 
 const short = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
