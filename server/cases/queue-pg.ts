@@ -93,7 +93,7 @@ async function slaBounds(db: Db, spec: CaseFilterSpec): Promise<SlaBounds | unde
  * assumes matches are spread evenly; SLA windows select the newest cases:
  * 2–4.6 s at 10M). Implied by the filter: no result changes.
  */
-function slaImplied(spec: CaseFilterSpec, b: SlaBounds | undefined): SQL[] {
+function slaImplied(spec: CaseFilterSpec, b: SlaBounds | undefined, sortColumn: string): SQL[] {
   if (!b) return [];
   const num = (v: number | string | null) => (v === null ? null : Number(v));
   const from = Math.max(...spec.sla.filter((c) => c.op === '>=').map((c) => c.at));
@@ -107,8 +107,12 @@ function slaImplied(spec: CaseFilterSpec, b: SlaBounds | undefined): SQL[] {
     if (Number.isFinite(from)) out.push(sql`${sql.raw(column)} >= ${from - max}`);
     if (Number.isFinite(to)) out.push(sql`${sql.raw(column)} <= ${to - min}`);
   }
+  // The id floor only for lists sorted by id, where it is the scan's start. OFFSET 0 keeps the planner
+  // from turning min(id) into a walk up the primary key filtered on created_at (millions of rows): it
+  // reads the creation range on its own index instead.
   const createdMax = num(b.created_max);
-  if (Number.isFinite(from) && createdMax !== null) out.push(sql`id >= (SELECT coalesce(min(id), 0) FROM cases WHERE created_at >= ${from - createdMax})`);
+  if (sortColumn === 'id' && Number.isFinite(from) && createdMax !== null)
+    out.push(sql`id >= (SELECT coalesce(min(id), 0) FROM (SELECT id FROM cases WHERE created_at >= ${from - createdMax} OFFSET 0) s)`);
   return out;
 }
 
@@ -122,13 +126,13 @@ function statements(
 ): { page: SQL; total?: SQL; estimate?: SQL } {
   const where = caseWhere(q.filter, now, me, 'pg');
   const whereSql = where ? sql` WHERE ${where}` : sql``;
-  const implied = slaImplied(spec, bounds);
+  const column = { slaDueAt: 'sla_due_at', createdAt: 'created_at', riskScore: 'risk_score', id: 'id', submittedAt: 'submitted_at' }[q.sortField];
+  const implied = slaImplied(spec, bounds, column);
   const withImplied = (w: SQL | undefined) => {
     const all = [...(w ? [w] : []), ...implied];
     return all.length ? sql` WHERE ${sql.join(all, sql` AND `)}` : sql``;
   };
   // NULLs first going up and last going down, as on SQLite (PostgreSQL's default is the reverse).
-  const column = { slaDueAt: 'sla_due_at', createdAt: 'created_at', riskScore: 'risk_score', id: 'id', submittedAt: 'submitted_at' }[q.sortField];
   const dir = q.sortOrder === 'ASC' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
   const orderText = column === 'id' ? `id ${q.sortOrder}` : `${column} ${dir}, id ${q.sortOrder}`;
   const order = sql.raw(orderText);
