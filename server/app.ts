@@ -6,7 +6,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Deps } from './deps.ts';
-import { AppError, databaseFault, type ErrorBody } from './errors.ts';
+import { AppError, databaseFault, loggableError, type ErrorBody } from './errors.ts';
 import type { Context } from 'hono';
 import { createRouter, type AppEnv } from './http.ts';
 import { redactPath } from './logger.ts';
@@ -286,16 +286,8 @@ export function createApp(deps: Deps) {
             ? new AppError('conflict', 'It conflicts with something that already exists; reload and try again.')
             : new AppError(fault.code, undefined, undefined, 5);
     } else {
-      // drizzle's query errors quote the query's parameters (user input, password hashes, tokens):
-      // log the driver's own message instead, never theirs.
-      const message = err.message.startsWith('Failed query:') ? `database: ${(err as { cause?: Error }).cause?.message ?? 'query failed'}` : err.message;
-      const stack = err.message.startsWith('Failed query:')
-        ? err.stack
-            ?.split('\n')
-            .filter((l) => /^\s+at /.test(l))
-            .join('\n')
-        : err.stack;
-      deps.logger.error({ requestId: requestIdValue, err: { name: err.name, message, stack } }, 'unhandled error');
+      // Never drizzle's message: it quotes the query's parameters (see loggableError).
+      deps.logger.error({ requestId: requestIdValue, err: loggableError(err) }, 'unhandled error');
       error = new AppError('internal_error');
     }
     const body: ErrorBody = { code: error.code, message: error.message, requestId: requestIdValue };

@@ -130,3 +130,22 @@ export function databaseFault(err: unknown): { code: ErrorCode; cause: string; d
 function detailOf(e: unknown): string {
   return String((e as { message?: unknown }).message ?? '').slice(0, 200);
 }
+
+/**
+ * An error as it may be logged. drizzle's query errors ("Failed query: … params: …") quote the
+ * query's parameters (user input, password hashes, tokens): those keep only the driver's own
+ * message, and their stack only its frames.
+ */
+export function loggableError(err: unknown): { name: string; message: string; stack?: string } {
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (!e.message.startsWith('Failed query:')) return { name: e.name, message: e.message, stack: e.stack };
+  const cause = (e as { cause?: unknown }).cause;
+  return {
+    name: e.name,
+    message: `database: ${cause instanceof Error ? cause.message : 'query failed'}`,
+    stack: e.stack
+      ?.split('\n')
+      .filter((line) => /^\s+at /.test(line))
+      .join('\n'),
+  };
+}

@@ -7,6 +7,7 @@ import { seedDemo, formatDemoCredentials, isDatabaseEmpty } from '../fixtures/se
 import { dispatchPending, draining } from './messaging/outbox.ts';
 import { sweepCases } from './recovery/service.ts';
 import { answerClientError } from './platform/client-error.ts';
+import { loggableError } from './errors.ts';
 import { dispatchWebhooks, webhooksDraining } from './events/webhook-dispatcher.ts';
 
 /** How long a stopping server still answers on open connections before it stops listening. */
@@ -35,16 +36,19 @@ async function main() {
   });
   server.on('clientError', answerClientError);
   // Deliver queued email and SMS when providers are configured (the outbox is transactional).
-  const dispatcher = setInterval(() => void dispatchPending(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'dispatch failed')), 2000);
+  const dispatcher = setInterval(
+    () => void dispatchPending(deps).catch((err) => deps.logger.error({ err: loggableError(err).message }, 'dispatch failed')),
+    2000,
+  );
   dispatcher.unref();
   // Security events to webhook endpoints: each delivery claimed by one instance at a time, retried on its schedule.
   const webhooks = setInterval(
-    () => void dispatchWebhooks(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'webhook dispatch failed')),
+    () => void dispatchWebhooks(deps).catch((err) => deps.logger.error({ err: loggableError(err).message }, 'webhook dispatch failed')),
     1000,
   );
   webhooks.unref();
   // Housekeeping: drafts abandoned after 24 h, unused rebind links expire their case.
-  const sweeper = setInterval(() => void sweepCases(deps).catch((err) => deps.logger.error({ err: (err as Error).message }, 'sweep failed')), 60_000);
+  const sweeper = setInterval(() => void sweepCases(deps).catch((err) => deps.logger.error({ err: loggableError(err).message }, 'sweep failed')), 60_000);
   sweeper.unref();
   // SIGTERM: /readyz turns 503 (the proxy stops sending), no new connections,
   // requests in flight finish, background work stops, the database closes.
@@ -67,7 +71,7 @@ async function main() {
       NetServer.prototype.close.call(server, () => {
         void Promise.all([draining(), webhooksDraining(deps)])
           .then(() => runtime.close())
-          .catch((err) => deps.logger.error({ err: (err as Error).message }, 'close failed'))
+          .catch((err) => deps.logger.error({ err: loggableError(err).message }, 'close failed'))
           .finally(() => process.exit(0));
       });
       setTimeout(() => setInterval(closeIdle, 100).unref(), DRAIN_GRACE_MS).unref();

@@ -1,3 +1,4 @@
+import { loggableError } from '../errors.ts';
 import { z } from '@hono/zod-openapi';
 import { stringify } from 'csv-stringify/sync';
 import type { Deps } from '../deps.ts';
@@ -134,10 +135,7 @@ export function auditRoutes(deps: Deps) {
           } catch (err) {
             // The status line is gone: erroring the stream resets the connection, so the
             // download fails visibly (no final chunk) instead of looking like a short, complete export.
-            deps.logger.error(
-              { requestId, rowsSent: sent, err: { name: (err as Error).name, message: (err as Error).message } },
-              'audit export failed mid-stream; connection aborted',
-            );
+            deps.logger.error({ requestId, rowsSent: sent, err: loggableError(err) }, 'audit export failed mid-stream; connection aborted');
             // Erroring the stream alone let the server end the chunked body as if complete once rows had
             // gone out: destroy the response's socket too (on a real server), so the transfer visibly fails.
             (c.env as { outgoing?: { destroy(error?: Error): void } } | undefined)?.outgoing?.destroy(err as Error);

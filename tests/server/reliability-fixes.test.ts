@@ -4,7 +4,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import { createTestContext, signedInStaff, type StaffClient, type TestContext } from './helpers.ts';
-import { databaseFault } from '../../server/errors.ts';
+import { databaseFault, loggableError } from '../../server/errors.ts';
 import { recordAuditEvent } from '../../server/audit/audit-log.ts';
 import { eq } from 'drizzle-orm';
 import { biometricSessions } from '../../db/schema/index.ts';
@@ -164,6 +164,19 @@ describe('bad input never becomes a 500', () => {
       (ctx.deps.db as { select: unknown }).select = realSelect;
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describe('errors as they are logged', () => {
+  it("never carry a query's parameters (drizzle quotes them in its message)", () => {
+    const err = Object.assign(new Error('Failed query: insert into "staff" ("password_hash") values ($1)\nparams: $argon2id$v=19$secret-hash'), {
+      cause: Object.assign(new Error('insert or update on table "staff" violates foreign key constraint'), { code: '23503' }),
+    });
+    const logged = JSON.stringify(loggableError(err));
+    expect(logged).not.toContain('argon2id');
+    expect(logged).not.toContain('params');
+    expect(loggableError(err).message).toBe('database: insert or update on table "staff" violates foreign key constraint');
+    expect(loggableError(new Error('plain')).message).toBe('plain');
   });
 });
 
