@@ -34,6 +34,12 @@ export const pgQueueTuning = {
   /** Up to this many matching cases a total that case_counts cannot give is counted exactly (index-only, ~1 ms). */
   exactBudget: 2000,
   estimateTtlMs: 30_000,
+  /** Deep pages of lists that do not depend on the clock remember the keys of every stride-th row. */
+  stride: 500,
+  /** At most this many anchors per list (offsets up to stride × maxAnchors seek; deeper ones skip from the last). */
+  maxAnchors: 4000,
+  /** Lists whose anchors are remembered, per process (least recently used dropped first). */
+  anchorLists: 64,
 };
 
 /** `a, b DESC` → `c.a, c.b DESC` (column lists and ORDER BY items of cases). */
@@ -116,6 +122,73 @@ function slaImplied(spec: CaseFilterSpec, b: SlaBounds | undefined, sortColumn: 
   return out;
 }
 
+interface Shape {
+  where: SQL | undefined;
+  column: string;
+  order: SQL;
+  orderText: string;
+  /** (sort key, id) of a row, as the keys-only selects name them. */
+  keys: string;
+  /** One ordered arm per (status, band) cell, or null for one plain select. */
+  arms: Record<string, unknown>[] | null;
+  withImplied: (w: SQL | undefined, extra?: SQL) => SQL;
+}
+
+function shapeOf(q: ListQuery<CaseSortField>, spec: CaseFilterSpec, now: Date, me: number, bounds?: SlaBounds): Shape {
+  const where = caseWhere(q.filter, now, me, 'pg');
+  const column = { slaDueAt: 'sla_due_at', createdAt: 'created_at', riskScore: 'risk_score', id: 'id', submittedAt: 'submitted_at' }[q.sortField];
+  const implied = slaImplied(spec, bounds, column);
+  const withImplied = (w: SQL | undefined, extra?: SQL) => {
+    const all = [...(w ? [w] : []), ...implied, ...(extra ? [extra] : [])];
+    return all.length ? sql` WHERE ${sql.join(all, sql` AND `)}` : sql``;
+  };
+  // NULLs first going up and last going down, as on SQLite (PostgreSQL's default is the reverse).
+  const dir = q.sortOrder === 'ASC' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
+  const orderText = column === 'id' ? `id ${q.sortOrder}` : `${column} ${dir}, id ${q.sortOrder}`;
+  // A filter on several statuses or bands at once is read as one ordered arm
+  // per (status, band) cell, merged: PostgreSQL cannot read several ranges of
+  // (status, sort) in sort order, and with an IN list it either sorted every
+  // match or walked the sort index past millions of rows of other cells (1.4 s
+  // at 10M for two bands sorted by submission). Each arm stops after
+  // offset + limit rows and the planner merges them (Merge Append).
+  return {
+    where,
+    column,
+    order: sql.raw(orderText),
+    orderText,
+    keys: column === 'id' ? 'id' : `id, ${column}`,
+    arms: cellFilters(q.filter),
+    withImplied,
+  };
+}
+
+/**
+ * The rows after (key, id) in list order, as conditions each read as one
+ * ordered index range (PostgreSQL's row comparison (a, id) > (k, i) is a
+ * range of (…, a, id) indexes). An unset sort value sorts first going up and
+ * last going down, so "after" may add the range of NULLs.
+ */
+function afterKey(column: string, sortOrder: 'ASC' | 'DESC', key: number | null, id: number): SQL[] {
+  const c = sql.raw(column);
+  if (column === 'id') return [sortOrder === 'ASC' ? sql`id > ${id}` : sql`id < ${id}`];
+  if (sortOrder === 'ASC') return key === null ? [sql`${c} IS NULL AND id > ${id}`, sql`${c} IS NOT NULL`] : [sql`(${c}, id) > (${key}, ${id})`];
+  return key === null ? [sql`${c} IS NULL AND id < ${id}`] : [sql`(${c}, id) < (${key}, ${id})`, sql`${c} IS NULL`];
+}
+
+/**
+ * The list's rows (all of `columns`) in order, each arm (cell × range after
+ * `seek`) stopping after `armLimit` rows. The caller adds ORDER BY, LIMIT, OFFSET.
+ */
+function ordered(shape: Shape, q: ListQuery<CaseSortField>, now: Date, me: number, columns: string, armLimit: number, seek?: Key): SQL {
+  const ranges: (SQL | undefined)[] = seek ? afterKey(shape.column, q.sortOrder, seek[0], seek[1]) : [undefined];
+  const filters = shape.arms ? shape.arms.map((f) => caseWhere(f, now, me, 'pg')) : [shape.where];
+  if (filters.length === 1 && ranges.length === 1) return sql`SELECT ${sql.raw(columns)} FROM cases${shape.withImplied(filters[0], ranges[0])}`;
+  const parts = filters.flatMap((w) =>
+    ranges.map((range) => sql`(SELECT ${sql.raw(columns)} FROM cases${shape.withImplied(w, range)} ORDER BY ${shape.order} LIMIT ${armLimit})`),
+  );
+  return sql`SELECT ${sql.raw(columns)} FROM (${sql.join(parts, sql` UNION ALL `)}) u`;
+}
+
 function statements(
   q: ListQuery<CaseSortField>,
   spec: CaseFilterSpec,
@@ -124,43 +197,18 @@ function statements(
   withTotal: boolean,
   bounds?: SlaBounds,
 ): { page: SQL; total?: SQL; estimate?: SQL } {
-  const where = caseWhere(q.filter, now, me, 'pg');
+  const shape = shapeOf(q, spec, now, me, bounds);
+  const { where, order, orderText } = shape;
   const whereSql = where ? sql` WHERE ${where}` : sql``;
-  const column = { slaDueAt: 'sla_due_at', createdAt: 'created_at', riskScore: 'risk_score', id: 'id', submittedAt: 'submitted_at' }[q.sortField];
-  const implied = slaImplied(spec, bounds, column);
-  const withImplied = (w: SQL | undefined) => {
-    const all = [...(w ? [w] : []), ...implied];
-    return all.length ? sql` WHERE ${sql.join(all, sql` AND `)}` : sql``;
-  };
-  // NULLs first going up and last going down, as on SQLite (PostgreSQL's default is the reverse).
-  const dir = q.sortOrder === 'ASC' ? 'ASC NULLS FIRST' : 'DESC NULLS LAST';
-  const orderText = column === 'id' ? `id ${q.sortOrder}` : `${column} ${dir}, id ${q.sortOrder}`;
-  const order = sql.raw(orderText);
-  // A filter on several statuses or bands at once is read as one ordered arm
-  // per (status, band) cell, merged: PostgreSQL cannot read several ranges of
-  // (status, sort) in sort order, and with an IN list it either sorted every
-  // match or walked the sort index past millions of rows of other cells (1.4 s
-  // at 10M for two bands sorted by submission). Each arm stops after
-  // offset + limit rows and the planner merges them (Merge Append).
-  const arms = cellFilters(q.filter);
   const upTo = q.offset + q.limit;
-  const source = (columns: string) => {
-    if (!arms) return sql`SELECT ${sql.raw(columns)} FROM cases${withImplied(where)}`;
-    const parts = arms.map((f) => {
-      const w = caseWhere(f, now, me, 'pg');
-      return sql`(SELECT ${sql.raw(columns)} FROM cases${withImplied(w)} ORDER BY ${order} LIMIT ${upTo})`;
-    });
-    return sql`SELECT ${sql.raw(columns)} FROM (${sql.join(parts, sql` UNION ALL `)}) u`;
-  };
   // Deep pages skip their offset on keys only: the inner select reads (sort, id)
   // from the index the planner picks — an index-only scan where the index holds
   // the filter's columns — and only the page's rows are fetched whole. Page 1
   // and shallow pages read rows directly (the join would only add work).
-  const keys = column === 'id' ? 'id' : `id, ${column}`;
   const page =
     q.offset < pgQueueTuning.deferredJoinFrom
-      ? sql`${source(listColumns)} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`
-      : sql`SELECT ${sql.raw(prefixed('c', listColumns))} FROM cases c JOIN (${source(keys)} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}) k ON c.id = k.id ORDER BY ${sql.raw(prefixed('c', orderText))}`;
+      ? sql`${ordered(shape, q, now, me, listColumns, upTo)} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}`
+      : sql`SELECT ${sql.raw(prefixed('c', listColumns))} FROM cases c JOIN (${ordered(shape, q, now, me, shape.keys, upTo)} ORDER BY ${order} LIMIT ${q.limit} OFFSET ${q.offset}) k ON c.id = k.id ORDER BY ${sql.raw(prefixed('c', orderText))}`;
   if (!withTotal) return { page };
   if (countable(spec)) return { page, total: countedTotal(spec) };
   // Other filters count exactly up to a budget; past it the total is the planner's estimate.
@@ -169,6 +217,91 @@ function statements(
     total: sql`SELECT count(*) AS n FROM (SELECT 1 FROM cases${whereSql} LIMIT ${pgQueueTuning.exactBudget + 1}) s`,
     estimate: sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM cases${whereSql}`,
   };
+}
+
+type Key = [key: number | null, id: number];
+
+/** Remembered keys of every stride-th row of a deep list, for the case_list_version they were read at. */
+interface Anchors {
+  version: number;
+  keys: Key[];
+  complete: boolean;
+}
+const anchorCache = new Map<string, Anchors>();
+/** What anchoredPage did, counted (tests and the benchmark read it). */
+export const pgAnchorStats = { reads: 0, seeks: 0, stale: 0 };
+const dialect = new PgDialect();
+
+/**
+ * A deep page of a list that does not depend on the clock: the keys of every
+ * stride-th row (positions stride−1, 2·stride−1, …) are remembered per list in
+ * this process while case_list_version (migrations-pg 0009: bumped at the
+ * commit of any change that can move a case in a list, on any instance) stays
+ * the same. The page seeks past the nearest one and skips fewer than `stride`
+ * keys; the version is read in the page's own statement, so the page and the
+ * anchor it started from are checked against one snapshot. Null when the
+ * list changed under it twice (the caller reads the page the plain way).
+ */
+async function anchoredPage(db: Db, shape: Shape, q: ListQuery<CaseSortField>, now: Date, me: number): Promise<RawCase[] | null> {
+  const stride = pgQueueTuning.stride;
+  const wanted = Math.min(Math.floor(q.offset / stride), pgQueueTuning.maxAnchors) - 1; // anchor i sits at position (i + 1)·stride − 1
+  const listKey = dialect.sqlToQuery(sql`${ordered(shape, q, now, me, shape.keys, 0)} ORDER BY ${shape.order}`);
+  const cacheKey = `${stride}\u0000${listKey.sql}\u0000${JSON.stringify(listKey.params)}`;
+  const withVersion = (inner: SQL, orderBy: string) =>
+    sql`SELECT v.v AS list_version, p.* FROM case_list_version v LEFT JOIN (${inner}) p ON true WHERE v.id = 1 ORDER BY ${sql.raw(prefixed('p', orderBy))}`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    let entry = anchorCache.get(cacheKey);
+    let fresh = false;
+    // Read (or extend) the anchors up to the one this page needs.
+    if (!entry || (entry.keys.length <= wanted && !entry.complete)) {
+      const from = entry?.keys.at(-1);
+      const want = (wanted + 1 - (entry?.keys.length ?? 0)) * stride;
+      const read = await db.rows<{ list_version: number; sort_key: number | null; id: number | null; n: number | null }>(
+        withVersion(
+          sql`SELECT sort_key, id, n FROM (SELECT ${sql.raw(shape.column)} AS sort_key, id, row_number() OVER (ORDER BY ${shape.order}) AS n FROM (${ordered(shape, q, now, me, shape.keys, want, from)} ORDER BY ${shape.order} LIMIT ${want}) s) r WHERE n % ${stride} = 0`,
+          'n',
+        ),
+      );
+      pgAnchorStats.reads++;
+      fresh = true;
+      const version = Number(read[0]!.list_version);
+      if (entry && entry.version !== version) entry = undefined;
+      if (!entry) {
+        if (from) continue; // the list changed since the first anchors: start again
+        entry = { version, keys: [], complete: false };
+      }
+      const got = read.filter((r) => r.id !== null);
+      for (const r of got) if (Number(r.n) % stride === 0) entry.keys.push([r.sort_key === null ? null : Number(r.sort_key), Number(r.id)]);
+      if (got.length === 0 || Number(got.at(-1)!.n) < want) entry.complete = true;
+      anchorCache.delete(cacheKey);
+      anchorCache.set(cacheKey, entry);
+      if (anchorCache.size > pgQueueTuning.anchorLists) anchorCache.delete(anchorCache.keys().next().value!);
+    }
+    const i = Math.min(wanted, entry.keys.length - 1);
+    if (i < 0) {
+      // The list is shorter than a stride: empty past it, if it still is.
+      if (fresh) return [];
+      const [now] = await db.rows<{ v: number }>(sql`SELECT v FROM case_list_version WHERE id = 1`);
+      if (Number(now!.v) === entry.version) return [];
+      anchorCache.delete(cacheKey);
+      continue;
+    }
+    const skip = q.offset - (i + 1) * stride;
+    const rows = await db.rows<RawCase & { list_version: number }>(
+      withVersion(
+        sql`SELECT ${sql.raw(prefixed('c', listColumns))} FROM cases c JOIN (${ordered(shape, q, now, me, shape.keys, skip + q.limit, entry.keys[i])} ORDER BY ${shape.order} LIMIT ${q.limit} OFFSET ${skip}) k ON c.id = k.id`,
+        shape.orderText,
+      ),
+    );
+    pgAnchorStats.seeks++;
+    if (Number(rows[0]!.list_version) !== entry.version) {
+      pgAnchorStats.stale++;
+      anchorCache.delete(cacheKey);
+      continue;
+    }
+    return rows.filter((r) => r.id !== null);
+  }
+  return null;
 }
 
 /** At most this many (status, band) arms; more are read with the IN lists as written. */
@@ -215,8 +348,12 @@ export async function listCasesPg(
   me: number,
   options: ListCasesOptions = {},
 ): Promise<CaseListResult> {
-  const { page, total, estimate } = statements(q, spec, now, me, options.total !== false, await slaBounds(db, spec));
-  const raw = await db.rows<RawCase>(page);
+  const bounds = await slaBounds(db, spec);
+  const { page, total, estimate } = statements(q, spec, now, me, options.total !== false, bounds);
+  // Lists of ids or of one user are short; lists on the clock (SLA breached or not) change every moment.
+  const seekable =
+    q.offset >= Math.max(pgQueueTuning.deferredJoinFrom, pgQueueTuning.stride) && !spec.ids && spec.userId === undefined && !spec.sla.some((c) => c.clock);
+  const raw = (seekable ? await anchoredPage(db, shapeOf(q, spec, now, me, bounds), q, now, me) : null) ?? (await db.rows<RawCase>(page));
   const rows = raw.map((r) => rawListView(r, now.getTime()));
   if (!total) return { rows, total: null, totalIsEstimate: false };
   // A page that is not full ends the list: the total is where it ends.

@@ -3,7 +3,7 @@ import { openDatabase } from '../../db/client.ts';
 import { sql } from 'drizzle-orm';
 import { generateBigFixtures } from '../../fixtures/big.ts';
 import { copyDatabase } from '../../server/cli/db-copy.ts';
-import { pgQueueTuning } from '../../server/cases/queue-pg.ts';
+import { pgAnchorStats, pgQueueTuning } from '../../server/cases/queue-pg.ts';
 import { listCases } from '../../server/cases/queue.ts';
 import { queueFilters, queueSorts, sortOrders } from '../bench/queue-filters.ts';
 import { createTestContext, makeStaff } from './helpers.ts';
@@ -67,4 +67,72 @@ describe.skipIf(testEngine !== 'pg')('the queue on PostgreSQL answers what it an
       await source.close();
     }
   }, 180_000);
+  it('deep pages seek from remembered anchors, and forget them when a change commits (on any connection)', async () => {
+    const source = await openDatabase({ path: ':memory:' });
+    const saved = { ...pgQueueTuning };
+    Object.assign(pgQueueTuning, { deferredJoinFrom: 10, stride: 7, maxAnchors: 30, anchorLists: 1000 });
+    try {
+      const lite = await createTestContext({}, source);
+      const me = (await makeStaff(lite, 'agent')).id;
+      await generateBigFixtures(lite.deps, { cases: 600 });
+      const target = await openTestDatabase();
+      await copyDatabase(source, target);
+      const fc = { now: lite.clock(), userId: 0, caseId: 0, caseIds: [] };
+      const stable = queueFilters.filter((f) => !/breached|userId|id list|#id/.test(f.name));
+      const compare = async (round: string) => {
+        for (const f of stable) {
+          for (const sortField of queueSorts) {
+            for (const sortOrder of sortOrders) {
+              // 10, 24: the first anchors; 215: past maxAnchors × stride (skips from the last); 5000: past the end
+              for (const offset of [10, 24, 100, 215, 5000]) {
+                const q = { filter: f.filter(fc), sortField, sortOrder, offset, limit: 9 };
+                const label = `${round}: ${f.name} ${sortField} ${sortOrder} @${offset}`;
+                expect((await listCases(target, q, fc.now, me, { total: false })).rows, label).toEqual(
+                  (await listCases(source, q, fc.now, me, { total: false })).rows,
+                );
+              }
+            }
+          }
+        }
+      };
+      const stats = () => ({ ...pgAnchorStats });
+      const first = stats();
+      await compare('first read');
+      const afterFirst = stats();
+      expect(afterFirst.seeks - first.seeks).toBeGreaterThan(stable.length * queueSorts.length * sortOrders.length * 2); // lists shorter than a stride need none
+      expect(afterFirst.reads).toBeGreaterThan(first.reads);
+      // From the anchors now remembered: every deep page is one seek, no list is read up to its offset again.
+      await compare('remembered');
+      expect(stats().reads).toBe(afterFirst.reads);
+      expect(stats().seeks - afterFirst.seeks).toBe(afterFirst.seeks - first.seeks);
+      const version = async () => Number((await target.db.rows<{ v: number }>(sql`SELECT v FROM case_list_version`))[0]!.v);
+      const before = await version();
+      // A change that moves cases in every list, made on both engines; on PostgreSQL in a transaction of
+      // its own connection (as another instance would), invisible until it commits.
+      const change =
+        "UPDATE cases SET status = CASE WHEN status = 'submitted' THEN 'in_review' ELSE 'submitted' END, risk_score = NULL, submitted_at = CASE WHEN id % 3 = 0 THEN NULL ELSE submitted_at END WHERE id % 5 = 0";
+      source.sqlite!.writer.exec(change);
+      const other = await target.pool!.connect();
+      try {
+        await other.query('BEGIN');
+        await other.query(change);
+        expect(await version()).toBe(before); // not committed: the old lists stand
+        await other.query('COMMIT');
+      } finally {
+        other.release();
+      }
+      expect(await version()).toBe(before + 1); // one bump for the whole transaction
+      const beforeChange = stats();
+      await compare('after a change');
+      // Every list's anchors were found stale by its first page's own version and read again.
+      expect(stats().stale - beforeChange.stale).toBeGreaterThan(0);
+      expect(stats().reads - beforeChange.reads).toBeGreaterThan(0);
+      // A change to a column no list uses leaves the anchors standing.
+      await target.db.rows(sql`UPDATE cases SET decided_at = decided_at WHERE id % 7 = 0`);
+      expect(await version()).toBe(before + 1);
+    } finally {
+      Object.assign(pgQueueTuning, saved);
+      await source.close();
+    }
+  }, 300_000);
 });
