@@ -1,7 +1,7 @@
 -- case_list_version on PostgreSQL: bumped once by every transaction that
 -- changes a case in a way that can move it within a filtered, sorted queue
 -- (the columns of SQLite's cases_queue_version_update, plus inserts and
--- deletes). The queue remembers the keys of every stride-th row of a deep list
+-- deletes), or a column the queue's rows show. The queue remembers the keys of every stride-th row of a deep list
 -- per process and trusts them only while this version is unchanged, so a deep
 -- page seeks instead of skipping 100 000 rows.
 --
@@ -21,6 +21,6 @@ BEGIN
 END $$;
 --> statement-breakpoint
 CREATE CONSTRAINT TRIGGER cases_list_version_change
-AFTER INSERT OR DELETE OR UPDATE OF status, risk_band, assignee_id, methods, sla_due_at, user_id, masked_email, created_at, submitted_at, risk_score ON cases
+AFTER INSERT OR DELETE OR UPDATE OF status, risk_band, assignee_id, methods, sla_due_at, user_id, masked_email, created_at, submitted_at, risk_score, version, first_approver_id, decided_at ON cases
 DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION cases_list_version();

@@ -155,6 +155,8 @@ export const queueTuning = {
   /** Points sampled for an email-prefix estimate. */
   sample: 1000,
   estimateTtlMs: 30_000,
+  /** Pages remembered per database (least recently used dropped first). */
+  rememberedPages: 256,
 };
 
 interface Cond {
@@ -563,6 +565,10 @@ class QueueCache {
   readonly estimates = new Map<string, { total: number; at: number }>();
   readonly idFloors = new Map<string, number | null>();
   readonly cells = new Map<string, { version: number; cells: Cell[] }>();
+  readonly pages = new Map<
+    string,
+    { version: number; rows: readonly CaseListItem[]; dueAt: (number | null)[]; total: number | null; totalIsEstimate: boolean }
+  >();
   trace?: Cond[];
   /** Runs a function in one read transaction (made once: better-sqlite3 builds a wrapper per call of transaction()). */
   readonly inTransaction: <T>(run: () => T) => T;
@@ -878,20 +884,60 @@ export async function listCases(
     return listCasesPg(database.db, q, spec, now, me, options);
   }
   const cache = queueCache(database.sqlite!.reader);
+  const nowMs = now.getTime();
+  // A page of a list that does not depend on the clock is remembered for the
+  // case_list_version it was read at (bumped by any change to a case that a
+  // list can show or be ordered by): the desk asks for the same queue page
+  // over and over, and one version read answers it. slaBreached is worked out
+  // again for the moment of asking.
+  const pageKey =
+    options.trace || spec.sla.some((c) => c.clock)
+      ? undefined
+      : JSON.stringify([q.filter, q.sortField, q.sortOrder, q.offset, q.limit, options.total !== false, me]);
+  if (pageKey !== undefined) {
+    const kept = cache.pages.get(pageKey);
+    if (kept && kept.version === cache.version()) {
+      rememberedPageStats.hits++;
+      return { rows: kept.rows.map((row, i) => breachedAt(row, kept.dueAt[i]!, nowMs)), total: kept.total, totalIsEstimate: kept.totalIsEstimate };
+    }
+  }
   cache.trace = options.trace;
   try {
     // One read transaction: case_counts, anchors and rows from the same snapshot.
     return cache.inTransaction((): CaseListResult => {
       const plan = planCaseList(cache, spec, q.sortField, q.sortOrder);
       if (plan.arms.length === 0) return { rows: [], total: options.total === false ? null : 0, totalIsEstimate: false };
-      const raw = pageRows(cache, plan, q.offset, q.limit, now.getTime());
-      const rows = raw.map((r) => rawListView(r, now.getTime()));
-      if (options.total === false) return { rows, total: null, totalIsEstimate: false };
-      return { rows, ...totalOf(cache, plan, spec, q, rows.length, now, me) };
+      const raw = pageRows(cache, plan, q.offset, q.limit, nowMs);
+      const rows = raw.map((r) => rawListView(r, nowMs));
+      const result: CaseListResult =
+        options.total === false ? { rows, total: null, totalIsEstimate: false } : { rows, ...totalOf(cache, plan, spec, q, rows.length, now, me) };
+      if (pageKey !== undefined)
+        remember(
+          cache.pages,
+          pageKey,
+          {
+            version: cache.version(),
+            rows: Object.freeze(rows.map((r) => Object.freeze(r))),
+            dueAt: raw.map((r) => r.sla_due_at),
+            total: result.total,
+            totalIsEstimate: result.totalIsEstimate,
+          },
+          queueTuning.rememberedPages,
+        );
+      return result;
     });
   } finally {
     cache.trace = undefined;
   }
+}
+
+/** How often a remembered page answered (tests read it). */
+export const rememberedPageStats = { hits: 0 };
+
+/** A remembered row as of `now`: the same object while its SLA state has not changed. */
+function breachedAt(row: CaseListItem, dueAt: number | null, now: number): CaseListItem {
+  const breached = dueAt !== null && dueAt < now && queueStatuses.includes(row.status as CaseStatus);
+  return breached === row.slaBreached ? row : { ...row, slaBreached: breached };
 }
 
 function totalOf(

@@ -1,7 +1,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { count, sql } from 'drizzle-orm';
 import { cases } from '../../db/schema/index.ts';
-import { caseListView, caseOrder, caseWhere, listCases, queueTuning, type CaseSortField } from '../../server/cases/queue.ts';
+import { caseListView, caseOrder, caseWhere, listCases, queueTuning, rememberedPageStats, type CaseSortField } from '../../server/cases/queue.ts';
 import type { ListQuery } from '../../server/platform/list-query.ts';
 import { generateBigFixtures } from '../../fixtures/big.ts';
 import { queueFilters, queueSorts, sortOrders, type FilterContext } from '../bench/queue-filters.ts';
@@ -283,6 +283,40 @@ describe.skipIf(testEngine === 'pg')('the queue at scale answers what the plain 
     ).run(fc.now.getTime());
     expect((db.prepare('SELECT risk_missing FROM case_sla_bounds').get() as { risk_missing: number }).risk_missing).toBe(1);
     await byRisk();
+  });
+
+  it('a page asked again comes from memory until a change a list shows; SLA breaches are worked out at each asking', async () => {
+    const path = `/admin/api/cases?filter=${encodeURIComponent(JSON.stringify({ status: 'submitted' }))}&sort=${encodeURIComponent('["slaDueAt","DESC"]')}&range=${encodeURIComponent('[0,9]')}`;
+    type Row = { id: number; version: number; firstApproverId: number | null; slaBreached: boolean; slaDueAt: string | null };
+    const page = async () => {
+      const res = await client.request('GET', path);
+      expect(res.status).toBe(200);
+      return { rows: (await res.json()) as Row[], range: res.headers.get('content-range') };
+    };
+    const first = await page();
+    const hits = rememberedPageStats.hits;
+    expect(await page()).toEqual(first);
+    expect(rememberedPageStats.hits).toBe(hits + 1);
+    // Columns the rows show but no filter or sort uses: the page is read again.
+    const db = ctx.deps.database.sqlite!.writer;
+    const target = first.rows[3]!;
+    db.prepare('UPDATE cases SET version = version + 1, first_approver_id = ? WHERE id = ?').run(me, target.id);
+    let changed = await page();
+    expect(rememberedPageStats.hits).toBe(hits + 1);
+    expect(changed.rows[3]).toMatchObject({ id: target.id, version: target.version + 1, firstApproverId: me });
+    // Its SLA moved an hour ahead: first of the list, in time.
+    const due = ctx.clock().getTime() + 3_600_000 + 433_123; // later than any other submitted case
+    db.prepare('UPDATE cases SET sla_due_at = ? WHERE id = ?').run(due, target.id);
+    changed = await page();
+    expect(changed.rows[0]).toMatchObject({ id: target.id, slaBreached: false, slaDueAt: new Date(due).toISOString() });
+    // The clock passes the SLA of the first case still in time: no change to any case, yet the row says breached.
+    const q = { filter: { status: 'submitted' }, sortField: 'slaDueAt' as const, sortOrder: 'DESC' as const, offset: 0, limit: 10 };
+    expect((await listCases(ctx.deps.database, q, ctx.clock(), me)).rows).toEqual(changed.rows);
+    expect(rememberedPageStats.hits).toBe(hits + 2);
+    const later = await listCases(ctx.deps.database, q, new Date(due + 1), me);
+    expect(rememberedPageStats.hits).toBe(hits + 3);
+    expect(later.rows[0]).toMatchObject({ id: target.id, slaBreached: true });
+    expect(later.rows).toEqual(changed.rows.map((r) => ({ ...r, slaBreached: r.slaDueAt !== null && Date.parse(r.slaDueAt) <= due })));
   });
 
   it('answers without a total when asked, and validates like before', async () => {
