@@ -25,7 +25,6 @@ import { Worker } from 'node:worker_threads';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Hono } from 'hono';
-import pino from 'pino';
 import { serve, type ServerType } from '@hono/node-server';
 import { verify } from '@node-rs/argon2';
 import { openDatabase } from '../../db/client.ts';
@@ -35,7 +34,7 @@ import { createKeyring } from '../../server/crypto/encryption.ts';
 import { hashPassword } from '../../server/crypto/password.ts';
 import { sha256Hex } from '../../server/crypto/tokens.ts';
 import { generateTotpSecret, totpCodeAt } from '../../server/crypto/totp.ts';
-import { createLogger } from '../../server/logger.ts';
+import { createLogger, logDestination } from '../../server/logger.ts';
 import { createApp } from '../../server/app.ts';
 import { configureArgon2 } from '../../server/crypto/argon2-pool.ts';
 import { systemClock, type Deps } from '../../server/deps.ts';
@@ -196,8 +195,8 @@ async function setUp(dir: string) {
   configureArgon2({ threads: config.argon2Threads, nice: config.argon2Nice });
   const database = await openDatabase({ path });
   const random = (n: number) => randomBytes(n);
-  // Logs go where a server's go (here /dev/null, asynchronously as pino writes stdout), not into the output.
-  const logger = createLogger('info', pino.destination({ dest: '/dev/null', sync: false }));
+  // Logs go where a server's go (here /dev/null, buffered as the server buffers stdout), not into the output.
+  const logger = createLogger('info', logDestination('/dev/null'));
   const deps: Deps = {
     config,
     db: database.db,
