@@ -16,15 +16,20 @@ import {
 
 /*
  * The queue on PostgreSQL. What SQLite's queue.ts hand-plans, PostgreSQL's
- * planner does with plain composite indexes (migrations-pg 0002: one per sort,
- * with and without the status filter): no INDEXED BY, no cell merges, no page
- * anchors, and timestamps are formatted by Date. What stays from the SQLite
- * design is case_counts: a total for a filter on status, band, method and
- * assignee only (almost every desk view) is a sum over that small table;
- * other filters (SLA times, email prefix, ids, one user) count exactly up to
- * pgQueueTuning.exactBudget matches and past that take the planner's row estimate, flagged
- * as an estimate (X-Total-Is-Estimate), as SQLite estimates them.
- * Deep pages (offset ≥ pgQueueTuning.deferredJoinFrom) find their ids on keys first.
+ * planner does with plain composite indexes (migrations-pg 0002, 0007, 0008:
+ * one per sort, led by the status, the band or the assignee): no INDEXED BY,
+ * and timestamps are formatted by Date. What stays from the SQLite design:
+ *   - case_counts: a total for a filter on status, band, method and assignee
+ *     only (almost every desk view) is a sum over that small table; other
+ *     filters (SLA times, email prefix, ids, one user) count exactly up to
+ *     pgQueueTuning.exactBudget matches and past that take the planner's row
+ *     estimate, flagged (X-Total-Is-Estimate), as SQLite estimates them;
+ *   - one ordered arm per (status, band) cell when a filter names several,
+ *     merged (the planner cannot read several ranges of an index in order);
+ *   - deep pages: from pgQueueTuning.deferredJoinFrom on, a page finds its ids
+ *     on keys first; for lists that do not depend on the clock, the keys of
+ *     every stride-th row are remembered while case_list_version stays the
+ *     same (anchoredPage), so offset 100 000 seeks instead of skipping.
  */
 
 /** Knobs of the PostgreSQL queue (tests turn them down to reach every branch on a small table). */

@@ -76,7 +76,8 @@ interface Fixture {
 export interface StackRoute {
   name: string;
   goal?: number;
-  request: (f: Fixture) => BenchRequest;
+  /** One request, or several sent round robin. */
+  request: (f: Fixture) => BenchRequest | BenchRequest[];
 }
 
 const json = (value: unknown) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify(value) });
@@ -86,6 +87,16 @@ const queuePath = `/admin/api/cases?filter=${encodeURIComponent('{}')}&sort=${en
 export const stackRoutes: StackRoute[] = [
   { name: '/healthz (the middleware stack)', goal: 0.8, request: () => ({ method: 'GET', path: '/healthz' }) },
   { name: 'queue list, 25 rows (staff)', goal: 0.5, request: (f) => ({ method: 'GET', path: queuePath, headers: { cookie: f.staffCookie } }) },
+  {
+    // 300 different pages (more than the queue remembers), round robin: every request reads the database.
+    name: 'queue list, a page not remembered',
+    request: (f) =>
+      Array.from({ length: 300 }, (_, i) => ({
+        method: 'GET',
+        path: queuePath.replace(encodeURIComponent('[0,24]'), encodeURIComponent(`[${i},${i + 24}]`)),
+        headers: { cookie: f.staffCookie },
+      })),
+  },
   { name: 'case detail (staff, audited)', request: (f) => ({ method: 'GET', path: `/admin/api/cases/${f.caseId}`, headers: { cookie: f.staffCookie } }) },
   {
     name: 'withdrawal gate (service key)',
@@ -348,7 +359,7 @@ export async function runStackBench(): Promise<void> {
         const b = await load(bare.port, [{ method: 'GET', path: '/bare' }], { concurrency: CONCURRENCY }).done;
         check('bare', b, 200);
         add('bare', b);
-        const r = await profiled(route.name, round === 0, () => load(main.port, [route.req], { concurrency: CONCURRENCY }).done);
+        const r = await profiled(route.name, round === 0, () => load(main.port, ([] as BenchRequest[]).concat(route.req), { concurrency: CONCURRENCY }).done);
         check(route.name, r, expectStatus);
         add(route.name, r);
       }
@@ -362,7 +373,7 @@ export async function runStackBench(): Promise<void> {
       idleLatencies.push(...idle.latencies);
       idleP95.push(p95(idle.latencies));
       add('TOTP step idle', idle);
-      const saturating = load(main.port, [signIn.req], { concurrency: CONCURRENCY, seconds: 60 });
+      const saturating = load(main.port, ([] as BenchRequest[]).concat(signIn.req), { concurrency: CONCURRENCY, seconds: 60 });
       await new Promise((resolve) => setTimeout(resolve, 500));
       const busy = await load(main.port, totpUsers.slice(totpNext, (totpNext += TOTP_SAMPLES)).map(totpRequest), { concurrency: 1, once: true }).done;
       check('TOTP step (sign-in saturated)', busy, 200);
