@@ -20,7 +20,7 @@ BEGIN
   RETURN NULL;
 END $$;
 --> statement-breakpoint
-CREATE CONSTRAINT TRIGGER cases_list_version_change
+CREATE CONSTRAINT TRIGGER cases_queue_version_update
 AFTER INSERT OR DELETE OR UPDATE OF status, risk_band, assignee_id, methods, sla_due_at, user_id, masked_email, created_at, submitted_at, risk_score, version, first_approver_id, decided_at ON cases
 DEFERRABLE INITIALLY DEFERRED
 FOR EACH ROW EXECUTE FUNCTION cases_list_version();

@@ -66,8 +66,8 @@ describe('one schema for both engines', () => {
       }
       const triggers = (await pg.db.rows<{ name: string }>(sql`SELECT tgname AS name FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1`)).map((r) => r.name);
       const liteTriggers = (await lite.db.rows<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name`)).map((r) => r.name);
-      // Same triggers, except that PostgreSQL's queue keeps no page anchors (no version bump) and refuses TRUNCATE too.
-      expect(triggers).toEqual([...liteTriggers.filter((t) => t !== 'cases_queue_version_update'), 'audit_events_no_truncate'].sort());
+      // Same triggers, except that PostgreSQL refuses TRUNCATE too.
+      expect(triggers).toEqual([...liteTriggers, 'audit_events_no_truncate'].sort());
     } finally {
       await lite.close();
     }

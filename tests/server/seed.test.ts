@@ -101,5 +101,5 @@ describe('demo seed', () => {
     const user = await new UserClient(ctx).signIn(alice.email, { password: DEMO_USER_PASSWORD, totpSecret: demoUserTotpSecret('alice') });
     expect(user.status).toBe(200);
     expect(user.body.token).toBeTruthy();
-  });
+  }, 90_000); // the demo seed hashes ~60 passwords and writes hundreds of rows: ~16 s on PostgreSQL on 2 cores, more under load
 });
