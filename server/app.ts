@@ -1,15 +1,13 @@
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { bodyLimit } from 'hono/body-limit';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Deps } from './deps.ts';
 import { AppError, databaseFault, loggableError, type ErrorBody } from './errors.ts';
 import type { Context } from 'hono';
 import { createRouter, type AppEnv } from './http.ts';
-import { redactPath } from './logger.ts';
+import { frontMiddleware } from './front.ts';
 import { loadStaffSession } from './staff-auth/middleware.ts';
 import { staffAuthRoutes } from './staff-auth/routes.ts';
 import { auditRoutes } from './audit/routes.ts';
@@ -55,45 +53,9 @@ export function isJsonUtf8(contentType: string): boolean {
 export function createApp(deps: Deps) {
   const app = createRouter();
 
-  app.use('*', requestId({ headerName: 'X-Request-Id', generator: () => deps.random(12).toString('base64url') }));
-
-  // Access log: method, path with tokens cut out, status, time. Never bodies or headers.
-  app.use('*', async (c, next) => {
-    const started = performance.now();
-    await next();
-    deps.logger.info(
-      { requestId: c.get('requestId'), method: c.req.method, path: redactPath(c.req.path), status: c.res.status, ms: Math.round(performance.now() - started) },
-      'request',
-    );
-  });
-
-  // Shutting down (SIGTERM): each answer closes its connection, so no client sends another request on it.
-  app.use('*', async (c, next) => {
-    await next();
-    if (deps.lifecycle.draining) c.header('Connection', 'close');
-  });
-
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"], // MUI (emotion) injects style elements at run time
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        frameAncestors: ["'none'"],
-        formAction: ["'self'"],
-      },
-      strictTransportSecurity: deps.config.secureCookies ? 'max-age=31536000; includeSubDomains' : false,
-      referrerPolicy: 'no-referrer',
-      crossOriginEmbedderPolicy: false,
-      xFrameOptions: 'DENY',
-    }),
-  );
+  // The front of every request, in one middleware: request id, security headers, the access log
+  // and, while shutting down, Connection: close (see frontMiddleware).
+  app.use('*', frontMiddleware(deps));
 
   for (const prefix of ['/api/*', '/admin/api/*', '/service/*']) {
     // A batch of 1000 ledger rows (POST /service/v1/deposits) needs more room than a form.

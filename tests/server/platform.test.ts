@@ -26,7 +26,38 @@ describe('platform', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-    expect(res.headers.get('x-request-id')).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(res.headers.get('x-request-id')).toMatch(/^[A-Za-z0-9_-]{13,}$/);
+  });
+
+  it('sends the same headers over real HTTP, once each; ids unique, a plain client id kept', async () => {
+    const { serve } = await import('@hono/node-server');
+    for (const secure of [false, true]) {
+      const ctx = await createTestContext(secure ? { ORIGIN: 'https://desk.example.com' } : {});
+      const server = serve({ fetch: ctx.app.fetch, port: 0, hostname: '127.0.0.1' });
+      await new Promise((r) => server.once('listening', r));
+      const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      try {
+        const viaRequest = await ctx.app.request('/healthz');
+        const expected = [...viaRequest.headers.keys()].filter((k) => k !== 'x-request-id').sort();
+        expect(expected).toContain('content-security-policy');
+        expect(expected.includes('strict-transport-security')).toBe(secure);
+        const ids = new Set<string>();
+        for (const path of ['/healthz', '/admin/api/cases', '/api/v1/nothing']) {
+          const res = await fetch(`${base}${path}`);
+          await res.arrayBuffer();
+          for (const name of expected.filter((k) => k !== 'content-type' && k !== 'cache-control'))
+            expect(res.headers.get(name), `${path} ${name}`).toBe(viaRequest.headers.get(name)); // a repeated header would read "a, a"
+          ids.add(res.headers.get('x-request-id')!);
+        }
+        expect(ids.size).toBe(3);
+        const kept = await fetch(`${base}/healthz`, { headers: { 'x-request-id': 'trace-42' } });
+        expect(kept.headers.get('x-request-id')).toBe('trace-42');
+        const replaced = await fetch(`${base}/healthz`, { headers: { 'x-request-id': 'bad id <script>' } });
+        expect(replaced.headers.get('x-request-id')).toMatch(/^[A-Za-z0-9_-]{13,}$/);
+      } finally {
+        await new Promise((r) => server.close(r));
+      }
+    }
   });
 
   it('answers unknown API paths with the flat JSON error body, never the SPA', async () => {
