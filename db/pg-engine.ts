@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { Column, SQL, Table, is } from 'drizzle-orm';
+import { Column, SQL, Table, is, sql } from 'drizzle-orm';
 import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { columnTwin, pgTwin } from './schema-pg.ts';
@@ -99,6 +99,14 @@ function adapt(pgdb: PgDb, guard: () => void, inTransaction: boolean): Tx {
     async exec(query: SQL): Promise<void> {
       guard();
       await pgdb.execute(query);
+    },
+    async statement<R>(text: string, params: unknown[]): Promise<R[]> {
+      guard();
+      const parts = text.split('?');
+      if (parts.length !== params.length + 1) throw new Error(`statement: ${parts.length - 1} placeholders, ${params.length} parameters`);
+      const chunks: SQL[] = [sql.raw(parts[0]!)];
+      for (let i = 0; i < params.length; i++) chunks.push(sql`${params[i]}`, sql.raw(parts[i + 1]!));
+      return (await pgdb.execute(sql.join(chunks))).rows as R[];
     },
   };
 }

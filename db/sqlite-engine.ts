@@ -177,6 +177,9 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
         const q = dialect.sqlToQuery(query);
         await run(q.sql, q.params, 'run');
       },
+      async statement<R>(text: string, params: unknown[]): Promise<R[]> {
+        return (await run(text, params, 'objects')).rows as R[];
+      },
     });
 
   const tx = withRaw(

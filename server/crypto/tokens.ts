@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, hash, timingSafeEqual } from 'node:crypto';
 
 export type Random = (bytes: number) => Buffer;
 
@@ -8,7 +8,8 @@ export function generateToken(random: Random): string {
 }
 
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  // crypto.hash: the one-shot form (Node ≥ 20.12), without a Hash object per call.
+  return hash('sha256', value, 'hex');
 }
 
 export function hmacHex(key: Buffer, value: string): string {

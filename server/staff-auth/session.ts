@@ -1,7 +1,6 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import type { Deps } from '../deps.ts';
-import { prepareNamed, preparedQuery } from '../../db/prepared.ts';
-import { staff, staffSessions, type StaffRole } from '../../db/schema/index.ts';
+import { staffSessions, type StaffRole } from '../../db/schema/index.ts';
 import { generateToken, sha256Hex } from '../crypto/tokens.ts';
 
 export interface StaffPrincipal {
@@ -23,44 +22,40 @@ export function staffCookieName(secure: boolean): string {
 // minute's granularity is plenty for a 30-minute idle limit.
 const TOUCH_INTERVAL_MS = 60_000;
 
-const sessionLookup = preparedQuery('staff_session_lookup', (db, name) =>
-  prepareNamed(
-    db
-      .select({
-        staffId: staff.id,
-        email: staff.email,
-        name: staff.name,
-        role: staff.role,
-        userId: staff.userId,
-        disabledAt: staff.disabledAt,
-        csrfToken: staffSessions.csrfToken,
-        lastSeenAt: staffSessions.lastSeenAt,
-        expiresAt: staffSessions.expiresAt,
-      })
-      .from(staffSessions)
-      .innerJoin(staff, eq(staff.id, staffSessions.staffId))
-      .where(and(eq(staffSessions.id, sql.placeholder('id')), eq(staffSessions.state, 'active'), isNull(staffSessions.revokedAt)))
-      .limit(1),
-    name,
-  ),
-);
+// Every desk request runs this lookup: one indexed join, as a plain statement (db.statement).
+const SESSION_LOOKUP = `SELECT st.id AS staff_id, st.email, st.name, st.role, st.user_id, st.disabled_at, s.csrf_token, s.last_seen_at, s.expires_at
+  FROM staff_sessions s JOIN staff st ON st.id = s.staff_id
+  WHERE s.id = ? AND s.state = 'active' AND s.revoked_at IS NULL`;
+
+interface SessionRow {
+  staff_id: number;
+  email: string;
+  name: string;
+  role: StaffRole;
+  user_id: number | null;
+  disabled_at: number | null;
+  csrf_token: string | null;
+  last_seen_at: number;
+  expires_at: number;
+}
 
 /** Looks up an active session for a cookie token, enforcing the idle and absolute limits. */
 export async function findStaffSession(deps: Deps, token: string): Promise<StaffPrincipal | 'expired' | null> {
   const now = deps.clock();
   const id = sha256Hex(token);
   // Every desk request runs this lookup: one indexed join, prepared once.
-  const [row] = await sessionLookup(deps.db).execute({ id });
+  const [row] = await deps.db.statement<SessionRow>(SESSION_LOOKUP, [id]);
   if (!row) return null;
-  const idleDeadline = row.lastSeenAt.getTime() + deps.config.staffIdleTimeoutMs;
-  if (row.disabledAt !== null || row.expiresAt <= now || idleDeadline <= now.getTime()) return 'expired';
-  if (now.getTime() - row.lastSeenAt.getTime() >= TOUCH_INTERVAL_MS) {
+  const lastSeen = Number(row.last_seen_at);
+  const idleDeadline = lastSeen + deps.config.staffIdleTimeoutMs;
+  if (row.disabled_at !== null || Number(row.expires_at) <= now.getTime() || idleDeadline <= now.getTime()) return 'expired';
+  if (now.getTime() - lastSeen >= TOUCH_INTERVAL_MS) {
     await deps.db
       .update(staffSessions)
       .set({ lastSeenAt: now })
       .where(and(eq(staffSessions.id, id), gt(staffSessions.expiresAt, now)));
   }
-  return { sessionId: id, staffId: row.staffId, email: row.email, name: row.name, role: row.role, userId: row.userId, csrfToken: row.csrfToken ?? '' };
+  return { sessionId: id, staffId: row.staff_id, email: row.email, name: row.name, role: row.role, userId: row.user_id, csrfToken: row.csrf_token ?? '' };
 }
 
 export function newSessionToken(deps: Deps): { token: string; id: string } {
