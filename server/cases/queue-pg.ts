@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { Db } from '../../db/client.ts';
 import type { ListQuery } from '../platform/list-query.ts';
+import { queueStatuses } from './case-rules.ts';
 import {
   caseWhere,
   listColumns,
@@ -45,6 +46,10 @@ export const pgQueueTuning = {
   maxAnchors: 4000,
   /** Lists whose anchors are remembered, per process (least recently used dropped first). */
   anchorLists: 64,
+  /** How long anchors of a list on the clock (slaBreached) are shifted by the cases that fell due since, rather than read again. */
+  clockReuseMs: 120_000,
+  /** …as long as at most this many fell due meanwhile. */
+  clockMovedLimit: 5_000,
 };
 
 /** `a, b DESC` → `c.a, c.b DESC` (column lists and ORDER BY items of cases). */
@@ -231,32 +236,77 @@ interface Anchors {
   version: number;
   keys: Key[];
   complete: boolean;
+  /** When they were read (lists on the clock are as of that moment). */
+  at: number;
 }
 const anchorCache = new Map<string, Anchors>();
 /** What anchoredPage did, counted (tests and the benchmark read it). */
 export const pgAnchorStats = { reads: 0, seeks: 0, stale: 0 };
 const dialect = new PgDialect();
 
+/** Order of two sort keys in the list (an unset value first going up, last going down). */
+function compareKeys(dir: 'ASC' | 'DESC', a: Key, b: Key): number {
+  let c = 0;
+  if (a[0] !== b[0]) c = a[0] === null ? -1 : b[0] === null ? 1 : a[0] < b[0] ? -1 : 1;
+  if (c === 0) c = a[1] - b[1];
+  return dir === 'ASC' ? c : -c;
+}
+
 /**
- * A deep page of a list that does not depend on the clock: the keys of every
- * stride-th row (positions stride−1, 2·stride−1, …) are remembered per list in
- * this process while case_list_version (migrations-pg 0009: bumped at the
- * commit of any change that can move a case in a list, on any instance) stays
- * the same. The page seeks past the nearest one and skips fewer than `stride`
- * keys; the version is read in the page's own statement, so the page and the
- * anchor it started from are checked against one snapshot. Null when the
- * list changed under it twice (the caller reads the page the plain way).
+ * The keys, in list order, of the cases of a list on the clock whose SLA fell
+ * due in [from, to): they joined the breached list or left the one in time.
+ * Null when more than clockMovedLimit fell due (read the anchors again).
  */
-async function anchoredPage(db: Db, shape: Shape, q: ListQuery<CaseSortField>, now: Date, me: number): Promise<RawCase[] | null> {
+async function fellDue(db: Db, shape: Shape, q: ListQuery<CaseSortField>, me: number, from: number, to: number): Promise<Key[] | null> {
+  const filter: Record<string, unknown> = { ...q.filter };
+  delete filter.slaBreached;
+  if (filter.status === undefined) filter.status = [...queueStatuses]; // as slaBreached implies
+  const gte = filter.slaDueAt_gte === undefined ? from : Math.max(from, Date.parse(String(filter.slaDueAt_gte)));
+  const lte = filter.slaDueAt_lte === undefined ? to - 1 : Math.min(to - 1, Date.parse(String(filter.slaDueAt_lte)));
+  if (!(gte <= lte)) return [];
+  filter.slaDueAt_gte = new Date(gte).toISOString();
+  filter.slaDueAt_lte = new Date(lte).toISOString();
+  const where = caseWhere(filter, new Date(to), me, 'pg');
+  const limit = pgQueueTuning.clockMovedLimit;
+  const rows = await db.rows<{ sort_key: number | null; id: number }>(
+    sql`SELECT ${sql.raw(shape.column)} AS sort_key, id FROM cases${where ? sql` WHERE ${where}` : sql``} LIMIT ${limit + 1}`,
+  );
+  if (rows.length > limit) return null;
+  return rows.map((r): Key => [r.sort_key === null ? null : Number(r.sort_key), Number(r.id)]).sort((a, b) => compareKeys(q.sortOrder, a, b));
+}
+
+/**
+ * A deep page: the keys of every stride-th row (positions stride−1,
+ * 2·stride−1, …) are remembered per list in this process while
+ * case_list_version (migrations-pg 0009: bumped at the commit of any change
+ * that can move a case in a list, on any instance) stays the same. The page
+ * seeks past the nearest one and skips fewer than `stride` keys; the version
+ * is read in the page's own statement, so the page and the anchor it started
+ * from are checked against one snapshot. A list on the clock (slaBreached)
+ * changes as cases fall due: for up to clockReuseMs its anchors are shifted by
+ * the cases whose SLA fell due since they were read (fellDue), as SQLite's
+ * queue does. Null when the list changed under it twice (the caller reads the
+ * page the plain way).
+ */
+async function anchoredPage(db: Db, shape: Shape, q: ListQuery<CaseSortField>, now: Date, me: number, clock?: '<' | '>='): Promise<RawCase[] | null> {
   const stride = pgQueueTuning.stride;
+  const nowMs = now.getTime();
   const wanted = Math.min(Math.floor(q.offset / stride), pgQueueTuning.maxAnchors) - 1; // anchor i sits at position (i + 1)·stride − 1
-  const listKey = dialect.sqlToQuery(sql`${ordered(shape, q, now, me, shape.keys, 0)} ORDER BY ${shape.order}`);
-  const cacheKey = `${stride}\u0000${listKey.sql}\u0000${JSON.stringify(listKey.params)}`;
+  // The list as the client names it: a list on the clock has the same key at every moment.
+  const cacheKey = JSON.stringify([stride, q.filter, q.sortField, q.sortOrder, me]);
   const withVersion = (inner: SQL, orderBy: string) =>
     sql`SELECT v.v AS list_version, p.* FROM case_list_version v LEFT JOIN (${inner}) p ON true WHERE v.id = 1 ORDER BY ${sql.raw(prefixed('p', orderBy))}`;
   for (let attempt = 0; attempt < 2; attempt++) {
     let entry = anchorCache.get(cacheKey);
     let fresh = false;
+    // A list on the clock: anchors read a while ago are shifted by the cases that fell due since.
+    let moved: Key[] = [];
+    if (entry && clock && entry.at !== nowMs) {
+      const usable = nowMs > entry.at && nowMs - entry.at <= pgQueueTuning.clockReuseMs && (entry.keys.length > wanted || entry.complete);
+      const fell = usable ? await fellDue(db, shape, q, me, entry.at, nowMs) : null;
+      if (fell) moved = fell;
+      else entry = undefined;
+    }
     // Read (or extend) the anchors up to the one this page needs.
     if (!entry || (entry.keys.length <= wanted && !entry.complete)) {
       const from = entry?.keys.at(-1);
@@ -273,7 +323,7 @@ async function anchoredPage(db: Db, shape: Shape, q: ListQuery<CaseSortField>, n
       if (entry && entry.version !== version) entry = undefined;
       if (!entry) {
         if (from) continue; // the list changed since the first anchors: start again
-        entry = { version, keys: [], complete: false };
+        entry = { version, keys: [], complete: false, at: nowMs };
       }
       const got = read.filter((r) => r.id !== null);
       for (const r of got) if (Number(r.n) % stride === 0) entry.keys.push([r.sort_key === null ? null : Number(r.sort_key), Number(r.id)]);
@@ -282,16 +332,32 @@ async function anchoredPage(db: Db, shape: Shape, q: ListQuery<CaseSortField>, n
       anchorCache.set(cacheKey, entry);
       if (anchorCache.size > pgQueueTuning.anchorLists) anchorCache.delete(anchorCache.keys().next().value!);
     }
-    const i = Math.min(wanted, entry.keys.length - 1);
+    // Rows up to and including anchor j now: (j + 1)·stride, plus the cases that joined up to it (or minus those that left).
+    const sign = clock === '>=' ? -1 : 1;
+    const keys = entry.keys;
+    const upTo = (j: number) => {
+      let lo = 0;
+      let hi = moved.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compareKeys(q.sortOrder, moved[mid]!, keys[j]!) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return (j + 1) * stride + sign * lo;
+    };
+    let i = Math.min(wanted, keys.length - 1);
+    while (i >= 0 && upTo(i) > q.offset) i--;
+    // Cases that fell due moved the first anchor past this offset: the page is near the top, read it plainly.
+    if (i < 0 && moved.length > 0) return null;
     if (i < 0) {
       // The list is shorter than a stride: empty past it, if it still is.
       if (fresh) return [];
-      const [now] = await db.rows<{ v: number }>(sql`SELECT v FROM case_list_version WHERE id = 1`);
-      if (Number(now!.v) === entry.version) return [];
+      const [current] = await db.rows<{ v: number }>(sql`SELECT v FROM case_list_version WHERE id = 1`);
+      if (Number(current!.v) === entry.version && (!clock || entry.at === nowMs)) return [];
       anchorCache.delete(cacheKey);
       continue;
     }
-    const skip = q.offset - (i + 1) * stride;
+    const skip = q.offset - upTo(i);
     const rows = await db.rows<RawCase & { list_version: number }>(
       withVersion(
         sql`SELECT ${sql.raw(prefixed('c', listColumns))} FROM cases c JOIN (${ordered(shape, q, now, me, shape.keys, skip + q.limit, entry.keys[i])} ORDER BY ${shape.order} LIMIT ${q.limit} OFFSET ${skip}) k ON c.id = k.id`,
@@ -355,10 +421,10 @@ export async function listCasesPg(
 ): Promise<CaseListResult> {
   const bounds = await slaBounds(db, spec);
   const { page, total, estimate } = statements(q, spec, now, me, options.total !== false, bounds);
-  // Lists of ids or of one user are short; lists on the clock (SLA breached or not) change every moment.
-  const seekable =
-    q.offset >= Math.max(pgQueueTuning.deferredJoinFrom, pgQueueTuning.stride) && !spec.ids && spec.userId === undefined && !spec.sla.some((c) => c.clock);
-  const raw = (seekable ? await anchoredPage(db, shapeOf(q, spec, now, me, bounds), q, now, me) : null) ?? (await db.rows<RawCase>(page));
+  // Lists of ids or of one user are short: no anchors.
+  const clock = spec.sla.find((c) => c.clock)?.op as '<' | '>=' | undefined;
+  const seekable = q.offset >= Math.max(pgQueueTuning.deferredJoinFrom, pgQueueTuning.stride) && !spec.ids && spec.userId === undefined;
+  const raw = (seekable ? await anchoredPage(db, shapeOf(q, spec, now, me, bounds), q, now, me, clock) : null) ?? (await db.rows<RawCase>(page));
   const rows = raw.map((r) => rawListView(r, now.getTime()));
   if (!total) return { rows, total: null, totalIsEstimate: false };
   // A page that is not full ends the list: the total is where it ends.

@@ -538,8 +538,9 @@ function afterKey(column: string, dir: 'ASC' | 'DESC', key: number | null, id: n
 /**
  * `SELECT columns … ORDER BY sort` over the plan's arms (each arm split
  * further by a seek). Past a seek, bounds on the sort column on the seek's
- * side are implied (the anchor row passed them) and are left out, so the
- * seek is the range SQLite uses rather than a looser bound.
+ * side are implied (the anchor row passed them) and are left out of the
+ * ranges of set values, so the seek is the range SQLite uses rather than a
+ * looser bound.
  */
 function orderedSelect(plan: Plan, columns: string, seek?: { key: number | null; id: number }): Cond {
   const ranges = seek ? afterKey(plan.column, plan.dir, seek.key, seek.id) : [undefined];
@@ -549,7 +550,9 @@ function orderedSelect(plan: Plan, columns: string, seek?: { key: number | null;
   for (const arm of plan.arms) {
     const kept = seek ? arm.conds.filter((c) => !(c.bound?.column === plan.column && c.bound.side === impliedSide)) : arm.conds;
     for (const range of ranges) {
-      const conds = range ? [...kept, range] : kept;
+      // The range of unset sort values (after every set one going down) is not bounded by the anchor:
+      // it keeps every condition (a breached list's `sla_due_at < now` must still leave out unset SLAs).
+      const conds = range ? [...(range.sql.includes('IS NULL') ? arm.conds : kept), range] : kept;
       parts.push(`SELECT ${columns} FROM ${arm.from}${conds.length ? ` WHERE ${conds.map((c) => c.sql).join(' AND ')}` : ''}`);
       for (const c of conds) params.push(...c.params);
     }

@@ -285,6 +285,17 @@ describe.skipIf(testEngine === 'pg')('the queue at scale answers what the plain 
     await byRisk();
   });
 
+  it('a deep page down the SLA leaves out open cases without one when the filter bounds the SLA', async () => {
+    // Rows with no SLA come last going down; past an anchor, only the ranges of set SLAs are bounded by it.
+    const db = ctx.deps.database.sqlite!.writer;
+    db.prepare(`UPDATE cases SET sla_due_at = NULL WHERE id IN (SELECT id FROM cases WHERE status = 'in_review' ORDER BY id LIMIT 40)`).run();
+    for (const name of ['breached', 'open + breached', 'view sla at risk', 'sla due last 7d'])
+      for (const offset of [0, 40, 300, 1000]) {
+        const f = queueFilters.find((x) => x.name === name)!;
+        await compare({ filter: f.filter(fc), sortField: 'slaDueAt', sortOrder: 'DESC', offset, limit: 25 }, `${name} sla DESC @${offset}`);
+      }
+  });
+
   it('a page asked again comes from memory until a change a list shows; SLA breaches are worked out at each asking', async () => {
     const path = `/admin/api/cases?filter=${encodeURIComponent(JSON.stringify({ status: 'submitted' }))}&sort=${encodeURIComponent('["slaDueAt","DESC"]')}&range=${encodeURIComponent('[0,9]')}`;
     type Row = { id: number; version: number; firstApproverId: number | null; slaBreached: boolean; slaDueAt: string | null };
