@@ -5,6 +5,8 @@ import type { ListQuery } from '../platform/list-query.ts';
 import { queueStatuses } from './case-rules.ts';
 import {
   caseWhere,
+  compareKeys,
+  type Key,
   listColumns,
   parseCaseFilter,
   rawListView,
@@ -229,8 +231,6 @@ function statements(
   };
 }
 
-type Key = [key: number | null, id: number];
-
 /** Remembered keys of every stride-th row of a deep list, for the case_list_version they were read at. */
 interface Anchors {
   version: number;
@@ -242,15 +242,6 @@ interface Anchors {
 const anchorCache = new Map<string, Anchors>();
 /** What anchoredPage did, counted (tests and the benchmark read it). */
 export const pgAnchorStats = { reads: 0, seeks: 0, stale: 0 };
-const dialect = new PgDialect();
-
-/** Order of two sort keys in the list (an unset value first going up, last going down). */
-function compareKeys(dir: 'ASC' | 'DESC', a: Key, b: Key): number {
-  let c = 0;
-  if (a[0] !== b[0]) c = a[0] === null ? -1 : b[0] === null ? 1 : a[0] < b[0] ? -1 : 1;
-  if (c === 0) c = a[1] - b[1];
-  return dir === 'ASC' ? c : -c;
-}
 
 /**
  * The keys, in list order, of the cases of a list on the clock whose SLA fell

@@ -626,10 +626,10 @@ function remember<V>(map: Map<string, V>, key: string, value: V, max: number) {
   if (map.size > max) map.delete(map.keys().next().value!);
 }
 
-type Key = [key: number | null, id: number];
+export type Key = [key: number | null, id: number];
 
 /** Order of two sort keys in the list (NULL first ascending, last descending, like SQLite). */
-function compareKeys(dir: 'ASC' | 'DESC', a: Key, b: Key): number {
+export function compareKeys(dir: 'ASC' | 'DESC', a: Key, b: Key): number {
   let c = 0;
   if (a[0] !== b[0]) c = a[0] === null ? -1 : b[0] === null ? 1 : a[0] < b[0] ? -1 : 1;
   if (c === 0) c = a[1] - b[1];
