@@ -127,6 +127,8 @@ export default defineConfig(({ mode }) => {
       setupFiles: ['tests/setup-async-timeout.ts'],
       environment: 'node',
       pool: 'forks',
+      // Two cores on the CI machine: vitest's default (cores − 1) would run the files one by one.
+      maxWorkers: 2,
       testTimeout: 30_000,
       hookTimeout: 60_000,
       projects: [
