@@ -214,12 +214,14 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
 
   const { lastWhen, count } = journalHead(sqliteMigrationsFolder);
   let pingStatement: Database.Statement | undefined;
+  const dataVersion = reader.prepare('PRAGMA data_version').pluck();
   let closed = false;
   return {
     engine: 'sqlite',
     db,
     name: scratch ? 'sqlite (test database)' : `sqlite:${file}`,
     sqlite: { writer, reader },
+    dataVersion: () => dataVersion.get() as number,
     async ping() {
       (pingStatement ??= reader.prepare('SELECT 1')).get();
     },

@@ -58,6 +58,15 @@ export interface DatabaseHandle {
   readonly sqlite?: { writer: import('better-sqlite3').Database; reader: import('better-sqlite3').Database };
   /** PostgreSQL only: the pool. */
   readonly pool?: import('pg').Pool;
+  /**
+   * SQLite only: a stamp of the committed state as the reader connection sees
+   * it (PRAGMA data_version, about a microsecond). The same number twice means
+   * no connection committed in between (this process's writer, another
+   * process such as the CLI), so rows read at the first stamp are still what
+   * the database holds. PostgreSQL has no such cheap signal across instances:
+   * undefined there, and callers read again.
+   */
+  dataVersion?(): number;
   ping(): Promise<void>;
   migrationStatus(): Promise<MigrationStatus>;
   close(): Promise<void>;

@@ -33,7 +33,7 @@ export function caseListView(c: CaseRow, now: Date) {
   };
 }
 
-export type CaseListItem = ReturnType<typeof caseListView>;
+export type CaseListItem = ReturnType<typeof caseListView> & { ownAccount?: true };
 
 const listOf = (filter: Record<string, unknown>, key: string, allowed: readonly string[]): string[] | undefined => {
   const v = filter[key];
@@ -570,7 +570,16 @@ class QueueCache {
   readonly cells = new Map<string, { version: number; cells: Cell[] }>();
   readonly pages = new Map<
     string,
-    { version: number; rows: readonly CaseListItem[]; dueAt: (number | null)[]; total: number | null; totalIsEstimate: boolean }
+    {
+      version: number;
+      /** The data version at which `version` was last found current. */
+      stamp: number;
+      rows: readonly CaseListItem[];
+      dueAt: (number | null)[];
+      total: number | null;
+      totalIsEstimate: boolean;
+      json?: string;
+    }
   >();
   trace?: Cond[];
   /** Runs a function in one read transaction (made once: better-sqlite3 builds a wrapper per call of transaction()). */
@@ -859,11 +868,17 @@ export interface CaseListResult {
   /** null when the caller asked for no total. */
   total: number | null;
   totalIsEstimate: boolean;
+  /** With `json: true`: the rows as JSON text (a remembered page keeps its text). */
+  json?: string;
 }
 
 export interface ListCasesOptions {
   /** false: skip the total (Prefer: count=none). */
   total?: boolean;
+  /** The signed-in person's own user account: its cases are flagged `ownAccount: true` (the desk offers no action on them). */
+  ownUserId?: number | null;
+  /** true: also answer the rows as JSON text (`json`), kept with a remembered page. */
+  json?: boolean;
   /** Collects every statement run, with its parameters (the benchmark replays them raw). */
   trace?: { sql: string; params: unknown[] }[];
 }
@@ -881,27 +896,41 @@ export async function listCases(
   options: ListCasesOptions = {},
 ): Promise<CaseListResult> {
   const spec = parseCaseFilter(q.filter, now, me);
-  if (spec.never) return { rows: [], total: options.total === false ? null : 0, totalIsEstimate: false };
+  const own = options.ownUserId ?? null;
+  if (spec.never) return withJson({ rows: [], total: options.total === false ? null : 0, totalIsEstimate: false }, options);
   if (database.engine === 'pg') {
     const { listCasesPg } = await import('./queue-pg.ts');
-    return listCasesPg(database.db, q, spec, now, me, options);
+    const result = await listCasesPg(database.db, q, spec, now, me, options);
+    return withJson({ ...result, rows: result.rows.map((r) => flagOwn(r, own)) }, options);
   }
   const cache = queueCache(database.sqlite!.reader);
   const nowMs = now.getTime();
   // A page of a list that does not depend on the clock is remembered for the
   // case_list_version it was read at (bumped by any change to a case that a
   // list can show or be ordered by): the desk asks for the same queue page
-  // over and over, and one version read answers it. slaBreached is worked out
-  // again for the moment of asking.
+  // over and over, and one version read answers it; no read at all while the
+  // database's data version has not moved (nothing was committed since). The
+  // page keeps its JSON text; slaBreached is worked out again for the moment
+  // of asking (and the text made again when it changed).
   const pageKey =
     options.trace || spec.sla.some((c) => c.clock)
       ? undefined
-      : JSON.stringify([q.filter, q.sortField, q.sortOrder, q.offset, q.limit, options.total !== false, me]);
+      : JSON.stringify([q.filter, q.sortField, q.sortOrder, q.offset, q.limit, options.total !== false, me, own]);
+  const stamp = pageKey === undefined ? 0 : database.dataVersion!();
   if (pageKey !== undefined) {
     const kept = cache.pages.get(pageKey);
-    if (kept && kept.version === cache.version()) {
+    if (kept && (kept.stamp === stamp || kept.version === cache.version())) {
+      kept.stamp = stamp;
       rememberedPageStats.hits++;
-      return { rows: kept.rows.map((row, i) => breachedAt(row, kept.dueAt[i]!, nowMs)), total: kept.total, totalIsEstimate: kept.totalIsEstimate };
+      let same = true;
+      const rows = kept.rows.map((row, i) => {
+        const now = breachedAt(row, kept.dueAt[i]!, nowMs);
+        if (now !== row) same = false;
+        return now;
+      });
+      const result: CaseListResult = { rows, total: kept.total, totalIsEstimate: kept.totalIsEstimate };
+      if (options.json) result.json = same ? (kept.json ??= JSON.stringify(rows)) : JSON.stringify(rows);
+      return result;
     }
   }
   cache.trace = options.trace;
@@ -909,21 +938,24 @@ export async function listCases(
     // One read transaction: case_counts, anchors and rows from the same snapshot.
     return cache.inTransaction((): CaseListResult => {
       const plan = planCaseList(cache, spec, q.sortField, q.sortOrder);
-      if (plan.arms.length === 0) return { rows: [], total: options.total === false ? null : 0, totalIsEstimate: false };
+      if (plan.arms.length === 0) return withJson({ rows: [], total: options.total === false ? null : 0, totalIsEstimate: false }, options);
       const raw = pageRows(cache, plan, q.offset, q.limit, nowMs);
-      const rows = raw.map((r) => rawListView(r, nowMs));
+      const rows = raw.map((r) => flagOwn(rawListView(r, nowMs), own));
       const result: CaseListResult =
         options.total === false ? { rows, total: null, totalIsEstimate: false } : { rows, ...totalOf(cache, plan, spec, q, rows.length, now, me) };
+      if (options.json) result.json = JSON.stringify(rows);
       if (pageKey !== undefined)
         remember(
           cache.pages,
           pageKey,
           {
             version: cache.version(),
+            stamp,
             rows: Object.freeze(rows.map((r) => Object.freeze(r))),
             dueAt: raw.map((r) => r.sla_due_at),
             total: result.total,
             totalIsEstimate: result.totalIsEstimate,
+            json: result.json,
           },
           queueTuning.rememberedPages,
         );
@@ -932,6 +964,16 @@ export async function listCases(
   } finally {
     cache.trace = undefined;
   }
+}
+
+function withJson(result: CaseListResult, options: ListCasesOptions): CaseListResult {
+  if (options.json) result.json = JSON.stringify(result.rows);
+  return result;
+}
+
+/** A case about the signed-in person's own account is flagged, so the desk offers no action on it. */
+function flagOwn(row: CaseListItem, own: number | null): CaseListItem {
+  return own !== null && row.userId === own ? { ...row, ownAccount: true } : row;
 }
 
 /** How often a remembered page answered (tests read it). */

@@ -39,23 +39,59 @@ interface SessionRow {
   expires_at: number;
 }
 
+/**
+ * Sessions read at a data version (SQLite): while the database's data version
+ * has not moved, nothing was committed since (no sign-out, no revocation, no
+ * disabled account, from this process or the CLI), so the row read then is the
+ * row now. The idle and absolute limits are still checked against the clock on
+ * every request. Per database handle; least recently used dropped first.
+ */
+const readSessions = new WeakMap<object, Map<string, { stamp: number; row: SessionRow; principal: StaffPrincipal }>>();
+const KEPT_SESSIONS = 1000;
+
 /** Looks up an active session for a cookie token, enforcing the idle and absolute limits. */
 export async function findStaffSession(deps: Deps, token: string): Promise<StaffPrincipal | 'expired' | null> {
-  const now = deps.clock();
+  const now = deps.clock().getTime();
   const id = sha256Hex(token);
-  // Every desk request runs this lookup: one indexed join, prepared once.
-  const [row] = await deps.db.statement<SessionRow>(SESSION_LOOKUP, [id]);
-  if (!row) return null;
+  const stamp = deps.database.dataVersion?.();
+  let kept = stamp === undefined ? undefined : readSessions.get(deps.database)?.get(id);
+  if (kept === undefined || kept.stamp !== stamp) {
+    // Every desk request that is not answered from above runs this lookup: one indexed join, prepared once.
+    const [row] = await deps.db.statement<SessionRow>(SESSION_LOOKUP, [id]);
+    if (!row) {
+      readSessions.get(deps.database)?.delete(id);
+      return null;
+    }
+    const principal: StaffPrincipal = Object.freeze({
+      sessionId: id,
+      staffId: row.staff_id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      userId: row.user_id,
+      csrfToken: row.csrf_token ?? '',
+    });
+    kept = { stamp: stamp ?? 0, row, principal };
+    if (stamp !== undefined) {
+      let sessions = readSessions.get(deps.database);
+      if (!sessions) readSessions.set(deps.database, (sessions = new Map()));
+      sessions.delete(id);
+      sessions.set(id, kept);
+      if (sessions.size > KEPT_SESSIONS) sessions.delete(sessions.keys().next().value!);
+    }
+  }
+  const { row } = kept;
   const lastSeen = Number(row.last_seen_at);
   const idleDeadline = lastSeen + deps.config.staffIdleTimeoutMs;
-  if (row.disabled_at !== null || Number(row.expires_at) <= now.getTime() || idleDeadline <= now.getTime()) return 'expired';
-  if (now.getTime() - lastSeen >= TOUCH_INTERVAL_MS) {
+  if (row.disabled_at !== null || Number(row.expires_at) <= now || idleDeadline <= now) return 'expired';
+  if (now - lastSeen >= TOUCH_INTERVAL_MS) {
+    // The write moves the data version: the next request reads the touched row.
     await deps.db
       .update(staffSessions)
-      .set({ lastSeenAt: now })
-      .where(and(eq(staffSessions.id, id), gt(staffSessions.expiresAt, now)));
+      .set({ lastSeenAt: new Date(now) })
+      .where(and(eq(staffSessions.id, id), gt(staffSessions.expiresAt, new Date(now))));
   }
-  return { sessionId: id, staffId: row.staff_id, email: row.email, name: row.name, role: row.role, userId: row.user_id, csrfToken: row.csrf_token ?? '' };
+  return kept.principal;
 }
 
 export function newSessionToken(deps: Deps): { token: string; id: string } {
