@@ -81,6 +81,43 @@ describe('platform', () => {
     expect(((await res.json()) as { code: string }).code).toBe('payload_too_large');
   });
 
+  it('limits bodies over real HTTP, with Content-Length and chunked, and reads a body within the limit', async () => {
+    const { serve } = await import('@hono/node-server');
+    const { request } = await import('node:http');
+    const ctx = await createTestContext({ BODY_LIMIT_BYTES: '2048' });
+    const server = serve({ fetch: ctx.app.fetch, port: 0, hostname: '127.0.0.1' });
+    await new Promise((r) => server.once('listening', r));
+    const port = (server.address() as { port: number }).port;
+    // One request on its own connection; `chunked` sends the body in pieces without a Content-Length.
+    const send = (body: string, options: { chunked?: boolean; type?: string } = {}) =>
+      new Promise<{ status: number; code?: string; connection?: string }>((resolve, reject) => {
+        const headers: Record<string, string> = { 'content-type': options.type ?? 'application/json' };
+        if (!options.chunked) headers['content-length'] = String(Buffer.byteLength(body));
+        const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/api/v1/auth/login', headers, agent: false }, (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode!, code: JSON.parse(text || '{}').code, connection: res.headers.connection }));
+        });
+        req.on('error', reject);
+        if (options.chunked) for (let i = 0; i < body.length; i += 500) req.write(body.slice(i, i + 500));
+        else req.write(body);
+        req.end();
+      });
+    try {
+      const big = JSON.stringify({ email: 'a@b.test', password: 'x'.repeat(5000) });
+      const small = JSON.stringify({ email: 'nobody@b.test', password: 'wrong password here' });
+      expect(await send(big)).toMatchObject({ status: 413, code: 'payload_too_large', connection: 'close' });
+      expect(await send(big, { chunked: true })).toMatchObject({ status: 413, code: 'payload_too_large' });
+      // Within the limit the body is read and validated: an unknown account, the same answer as a wrong password.
+      expect(await send(small)).toMatchObject({ status: 401, code: 'invalid_credentials' });
+      expect(await send(small, { chunked: true })).toMatchObject({ status: 401, code: 'invalid_credentials' });
+      expect(await send('{"email":', { chunked: true })).toMatchObject({ status: 400, code: 'invalid_json' });
+      expect(await send('email=a', { type: 'application/x-www-form-urlencoded' })).toMatchObject({ status: 415, code: 'unsupported_media_type' });
+    } finally {
+      server.close();
+    }
+  });
+
   it('answers malformed JSON and wrong shapes with 400 and per-field details', async () => {
     const ctx = await createTestContext();
     const bad = await ctx.app.request('/admin/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":' });
