@@ -139,3 +139,42 @@ export async function countRequest(
   if (row!.count <= limit) return { ok: true };
   return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((row!.windowStartedAt.getTime() + windowMs - now.getTime()) / 1000)) };
 }
+
+/**
+ * takeToken's budget kept in this process's memory, for one-instance
+ * deployments (SQLite): the same windows and counts, without a database write
+ * on every sign-in step. Bounded: past `maxKeys` the keys whose window has
+ * ended are dropped, then the oldest windows (a flood of new addresses gives
+ * the oldest ones a fresh budget rather than growing without end).
+ */
+export class MemoryBudgets {
+  private readonly windows = new Map<string, { count: number; windowStartedAt: number }>();
+
+  constructor(private readonly maxKeys = 100_000) {}
+
+  take(key: string, now: Date, limit: number, windowMs: number): { ok: true } | { ok: false; retryAfterSeconds: number } {
+    const at = now.getTime();
+    let bucket = this.windows.get(key);
+    if (!bucket || at - bucket.windowStartedAt >= windowMs) {
+      // A new window goes to the end of the map, which stays in order of window start.
+      this.windows.delete(key);
+      bucket = { count: 0, windowStartedAt: at };
+      this.windows.set(key, bucket);
+      if (this.windows.size > this.maxKeys) this.sweep(at, windowMs);
+    }
+    bucket.count++;
+    if (bucket.count <= limit) return { ok: true };
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((bucket.windowStartedAt + windowMs - at) / 1000)) };
+  }
+
+  get size(): number {
+    return this.windows.size;
+  }
+
+  private sweep(at: number, windowMs: number) {
+    for (const [key, bucket] of this.windows) {
+      if (this.windows.size <= this.maxKeys && at - bucket.windowStartedAt < windowMs) break;
+      this.windows.delete(key);
+    }
+  }
+}

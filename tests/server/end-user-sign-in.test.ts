@@ -138,4 +138,22 @@ describe('end-user sign-in', () => {
     client.token = 'x'.repeat(43);
     expect((await client.get('/api/v1/me/security')).status).toBe(401);
   });
+
+  it('holds the per-address sign-in budget (USER_SIGNIN_IP_LIMIT_PER_MINUTE): 429 with Retry-After, per address, back after the minute', async () => {
+    const ctx = await createTestContext({ USER_SIGNIN_IP_LIMIT_PER_MINUTE: '4' });
+    const user = await makeEndUser(ctx);
+    const client = new UserClient(ctx, '203.0.113.77');
+    for (let i = 0; i < 4; i++) expect((await client.signIn(user.email)).status).toBe(200);
+    const over = await client.signIn(user.email);
+    expect(over.status).toBe(429);
+    expect(over.body.code).toBe('rate_limited');
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(over.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    // Another address has its own budget.
+    expect((await new UserClient(ctx, '203.0.113.78').signIn(user.email)).status).toBe(200);
+    ctx.clock.advance(30_000);
+    expect((await client.signIn(user.email)).status).toBe(429);
+    ctx.clock.advance(31_000);
+    expect((await client.signIn(user.email)).status).toBe(200);
+  });
 });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { createTestContext, signedInStaff } from './helpers.ts';
 import { auditEvents } from '../../db/schema/index.ts';
+import { MemoryBudgets } from '../../server/platform/rate-limit.ts';
 
 describe('platform', () => {
   it('answers /healthz', async () => {
@@ -116,6 +117,21 @@ describe('platform', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('keeps in-memory request budgets bounded: ended windows go first, then the oldest', () => {
+    const budgets = new MemoryBudgets(100);
+    const t0 = new Date('2026-12-01T10:00:00Z');
+    for (let i = 0; i < 100; i++) expect(budgets.take(`ip:a:${i}`, t0, 1, 60_000).ok).toBe(true);
+    expect(budgets.take('ip:a:5', t0, 1, 60_000).ok).toBe(false);
+    // A minute later every window has ended: a new key sweeps them all.
+    const later = new Date(t0.getTime() + 60_000);
+    expect(budgets.take('ip:b:0', later, 1, 60_000).ok).toBe(true);
+    expect(budgets.size).toBeLessThanOrEqual(100);
+    // A flood of new keys within one window drops the oldest, never grows past the bound.
+    for (let i = 1; i < 500; i++) budgets.take(`ip:b:${i}`, later, 1, 60_000);
+    expect(budgets.size).toBe(100);
+    expect(budgets.take('ip:b:499', later, 1, 60_000).ok).toBe(false);
   });
 
   it('answers malformed JSON and wrong shapes with 400 and per-field details', async () => {
