@@ -9,6 +9,8 @@ export type AppEnv = {
     requestId: string;
     staff?: StaffPrincipal;
     staffSessionProblem?: 'expired';
+    /** SQLite's data version as this request began (read once, by the staff session lookup; see DatabaseHandle.dataVersion). */
+    dataVersion?: number;
     user?: UserPrincipal;
     serviceAccount?: ServicePrincipal;
   };

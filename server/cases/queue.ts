@@ -879,6 +879,8 @@ export interface ListCasesOptions {
   ownUserId?: number | null;
   /** true: also answer the rows as JSON text (`json`), kept with a remembered page. */
   json?: boolean;
+  /** SQLite's data version read earlier in this request (the session lookup's): saves reading it again. */
+  dataVersion?: number;
   /** Collects every statement run, with its parameters (the benchmark replays them raw). */
   trace?: { sql: string; params: unknown[] }[];
 }
@@ -916,7 +918,9 @@ export async function listCases(
     options.trace || spec.sla.some((c) => c.clock)
       ? undefined
       : JSON.stringify([q.filter, q.sortField, q.sortOrder, q.offset, q.limit, options.total !== false, me, own]);
-  const stamp = pageKey === undefined ? 0 : database.dataVersion!();
+  // A stamp read earlier in the request is older, never newer, than the page it checks: a page valid
+  // at that stamp is the page as of that moment (and one kept at it is checked again at the next).
+  const stamp = pageKey === undefined ? 0 : (options.dataVersion ?? database.dataVersion!());
   if (pageKey !== undefined) {
     const kept = cache.pages.get(pageKey);
     if (kept && (kept.stamp === stamp || kept.version === cache.version())) {

@@ -87,6 +87,7 @@ export function caseRoutes(deps: Deps) {
         total: !countNone,
         ownUserId: principal.userId,
         json: true,
+        dataVersion: c.get('dataVersion'),
       });
       c.header(
         'Content-Range',

@@ -16,7 +16,10 @@ export function loadStaffSession(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = getCookie(c, cookieName);
     if (token) {
-      const found = await findStaffSession(deps, token);
+      // Read once per request: the session and a remembered queue page are both checked against it.
+      const stamp = deps.database.dataVersion?.();
+      if (stamp !== undefined) c.set('dataVersion', stamp);
+      const found = await findStaffSession(deps, token, stamp);
       if (found === 'expired') c.set('staffSessionProblem', 'expired');
       else if (found) c.set('staff', found);
     }

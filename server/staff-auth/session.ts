@@ -49,11 +49,14 @@ interface SessionRow {
 const readSessions = new WeakMap<object, Map<string, { stamp: number; row: SessionRow; principal: StaffPrincipal }>>();
 const KEPT_SESSIONS = 1000;
 
-/** Looks up an active session for a cookie token, enforcing the idle and absolute limits. */
-export async function findStaffSession(deps: Deps, token: string): Promise<StaffPrincipal | 'expired' | null> {
+/**
+ * Looks up an active session for a cookie token, enforcing the idle and
+ * absolute limits. `stamp`: the data version read before (as the request
+ * began); a row kept at that version is the row as of that moment.
+ */
+export async function findStaffSession(deps: Deps, token: string, stamp = deps.database.dataVersion?.()): Promise<StaffPrincipal | 'expired' | null> {
   const now = deps.clock().getTime();
   const id = sha256Hex(token);
-  const stamp = deps.database.dataVersion?.();
   let kept = stamp === undefined ? undefined : readSessions.get(deps.database)?.get(id);
   if (kept === undefined || kept.stamp !== stamp) {
     // Every desk request that is not answered from above runs this lookup: one indexed join, prepared once.

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it, beforeAll } from 'vitest';
 import { count, sql } from 'drizzle-orm';
 import { cases } from '../../db/schema/index.ts';
@@ -308,12 +309,18 @@ describe.skipIf(testEngine === 'pg')('the queue at scale answers what the plain 
     const hits = rememberedPageStats.hits;
     expect(await page()).toEqual(first);
     expect(rememberedPageStats.hits).toBe(hits + 1);
-    // Columns the rows show but no filter or sort uses: the page is read again.
+    // A commit from another connection (as the CLI's) that no list shows: the data version moves, the list's does not.
     const db = ctx.deps.database.sqlite!.writer;
+    const other = new Database(db.name);
+    other.prepare('UPDATE staff SET name = name WHERE id = ?').run(me);
+    expect(await page()).toEqual(first);
+    expect(rememberedPageStats.hits).toBe(hits + 2);
+    // A case changed from that connection, in columns the rows show but no filter or sort uses: the page is read again.
     const target = first.rows[3]!;
-    db.prepare('UPDATE cases SET version = version + 1, first_approver_id = ? WHERE id = ?').run(me, target.id);
+    other.prepare('UPDATE cases SET version = version + 1, first_approver_id = ? WHERE id = ?').run(me, target.id);
+    other.close();
     let changed = await page();
-    expect(rememberedPageStats.hits).toBe(hits + 1);
+    expect(rememberedPageStats.hits).toBe(hits + 2);
     expect(changed.rows[3]).toMatchObject({ id: target.id, version: target.version + 1, firstApproverId: me });
     // Its SLA moved an hour ahead: first of the list, in time.
     const due = ctx.clock().getTime() + 3_600_000 + 433_123; // later than any other submitted case
@@ -323,9 +330,9 @@ describe.skipIf(testEngine === 'pg')('the queue at scale answers what the plain 
     // The clock passes the SLA of the first case still in time: no change to any case, yet the row says breached.
     const q = { filter: { status: 'submitted' }, sortField: 'slaDueAt' as const, sortOrder: 'DESC' as const, offset: 0, limit: 10 };
     expect((await listCases(ctx.deps.database, q, ctx.clock(), me)).rows).toEqual(changed.rows);
-    expect(rememberedPageStats.hits).toBe(hits + 2);
-    const later = await listCases(ctx.deps.database, q, new Date(due + 1), me);
     expect(rememberedPageStats.hits).toBe(hits + 3);
+    const later = await listCases(ctx.deps.database, q, new Date(due + 1), me);
+    expect(rememberedPageStats.hits).toBe(hits + 4);
     expect(later.rows[0]).toMatchObject({ id: target.id, slaBreached: true });
     expect(later.rows).toEqual(changed.rows.map((r) => ({ ...r, slaBreached: r.slaDueAt !== null && Date.parse(r.slaDueAt) <= due })));
   });
