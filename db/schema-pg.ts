@@ -87,7 +87,9 @@ function twin<T extends SQLiteTable>(table: T): T {
     const extras = [];
     for (const ix of config.indexes) {
       const cols = ix.config.columns.map((c) => byName(c as Column)) as [PgColumn, ...PgColumn[]];
-      extras.push(ix.config.unique ? uniqueIndex(ix.config.name).on(...cols) : index(ix.config.name).on(...cols));
+      const built = ix.config.unique ? uniqueIndex(ix.config.name).on(...cols) : index(ix.config.name).on(...cols);
+      // A partial index keeps its condition (written as plain SQL text that both dialects read alike).
+      extras.push(ix.config.where ? built.where(ix.config.where) : built);
     }
     for (const fk of config.foreignKeys) {
       const ref = fk.reference();

@@ -100,7 +100,8 @@ const q = {
       db
         .select()
         .from(auditEvents)
-        .where(and(eq(auditEvents.targetType, 'case'), eq(auditEvents.targetId, p('targetId')), ne(auditEvents.action, 'case.view')))
+        // The condition as written in audit_events_target_story_idx (a literal, not a parameter), so that partial index serves it.
+        .where(and(eq(auditEvents.targetType, 'case'), eq(auditEvents.targetId, p('targetId')), sql`action <> 'case.view'`))
         .orderBy(asc(auditEvents.id))
         .limit(200),
       name,

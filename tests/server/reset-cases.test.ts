@@ -448,6 +448,40 @@ describe('masking and reveal', () => {
   });
 });
 
+describe('the case screen', () => {
+  it('keeps views out of the timeline, and reads the story through its own index however often the case was viewed', async () => {
+    const ctx = await createTestContext();
+    const { user } = await makeRecoverableUser(ctx);
+    const { caseId } = await submittedCase(ctx, user.email, [{ method: 'security_questions', answers: ANSWERS }]);
+    const agent = await signedInStaff(ctx, 'agent');
+    const open = async () => {
+      const res = await agent.client.get(`/admin/api/cases/${caseId}`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { timeline: { action: string }[] }).timeline;
+    };
+    const first = await open();
+    expect(first.length).toBeGreaterThan(0);
+    for (let i = 0; i < 150; i++) await open();
+    const again = await open();
+    expect(again).toEqual(first);
+    expect(again.some((e) => e.action === 'case.view')).toBe(false);
+    // Every view is still audited.
+    const views = await ctx.deps.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'case.view'), eq(auditEvents.targetId, String(caseId))));
+    expect(views).toHaveLength(152);
+    if (ctx.deps.database.engine === 'sqlite') {
+      const plan = ctx.deps.database
+        .sqlite!.reader.prepare(
+          `EXPLAIN QUERY PLAN SELECT * FROM audit_events WHERE target_type = 'case' AND target_id = ? AND action <> 'case.view' ORDER BY id LIMIT 200`,
+        )
+        .all(String(caseId));
+      expect(JSON.stringify(plan)).toContain('audit_events_target_story_idx');
+    }
+  });
+});
+
 describe('stats', () => {
   it('counts the queue, breaches and decisions', async () => {
     const ctx = await createTestContext();
