@@ -4,7 +4,7 @@ import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http.ts';
 import { AppError } from '../errors.ts';
 import { clientIp } from '../http.ts';
-import { MemoryBudgets, takeToken } from '../platform/rate-limit.ts';
+import { memoryBudgetsFor, takeToken } from '../platform/rate-limit.ts';
 import { requireUser } from './session.ts';
 
 type RouteConfig = Parameters<typeof createRoute>[0];
@@ -13,9 +13,6 @@ type RouteConfig = Parameters<typeof createRoute>[0];
 export function userRoute<const R extends RouteConfig>(deps: Deps, config: R) {
   return createRoute({ ...config, middleware: [requireUser(deps)], security: [{ bearerSession: [] }] } as R);
 }
-
-/** In-process budgets, per database handle (one per app; tests open many). */
-const memoryBudgets = new WeakMap<object, MemoryBudgets>();
 
 /**
  * A per-IP request budget for anonymous endpoints (sign-in, recovery). On
@@ -30,11 +27,8 @@ export function ipBudget(deps: Deps, name: string, limit: number, windowMs: numb
     const ip = clientIp(c, deps.config.trustProxy) ?? 'unknown';
     const key = `ip:${name}:${ip}`;
     let taken: Awaited<ReturnType<typeof takeToken>>;
-    if (deps.database.engine === 'sqlite') {
-      let budgets = memoryBudgets.get(deps.database);
-      if (!budgets) memoryBudgets.set(deps.database, (budgets = new MemoryBudgets()));
-      taken = budgets.take(key, deps.clock(), limit, windowMs);
-    } else taken = await takeToken(deps.db, key, deps.clock(), limit, windowMs);
+    if (deps.database.engine === 'sqlite') taken = memoryBudgetsFor(deps.database).take(key, deps.clock(), limit, windowMs);
+    else taken = await takeToken(deps.db, key, deps.clock(), limit, windowMs);
     if (!taken.ok) throw new AppError('rate_limited', undefined, { retryAfterSeconds: taken.retryAfterSeconds }, taken.retryAfterSeconds);
     await next();
   };

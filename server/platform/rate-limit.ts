@@ -178,3 +178,12 @@ export class MemoryBudgets {
     }
   }
 }
+
+const budgetsByDatabase = new WeakMap<object, MemoryBudgets>();
+
+/** The in-process budgets that go with one database handle (one per app; tests open many). */
+export function memoryBudgetsFor(database: object): MemoryBudgets {
+  let budgets = budgetsByDatabase.get(database);
+  if (!budgets) budgetsByDatabase.set(database, (budgets = new MemoryBudgets()));
+  return budgets;
+}

@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http.ts';
 import { AppError } from '../errors.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
-import { countRequest } from '../platform/rate-limit.ts';
+import { countRequest, memoryBudgetsFor } from '../platform/rate-limit.ts';
 import { serviceAccounts, serviceKeys, serviceScopes, type ServiceScope } from '../../db/schema/index.ts';
 import type { AuditActor } from '../audit/audit-log.ts';
 
@@ -36,8 +36,8 @@ export function parseScopes(stored: string): ServiceScope[] {
  * Only service keys are accepted here; staff cookies are never read and end-user
  * session tokens do not have the key's shape, so both get the same 401 as a
  * missing, unknown, revoked or expired key (no hint which one it was).
- * Then the per-key request budget (counted in the database, so it holds across
- * instances): 429 with Retry-After beyond it.
+ * Then the per-key request budget (in the database on PostgreSQL, so it holds
+ * across instances; in memory on SQLite, one instance): 429 with Retry-After beyond it.
  */
 export function serviceAuth(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -53,7 +53,13 @@ export function serviceAuth(deps: Deps): MiddlewareHandler<AppEnv> {
       .where(and(eq(serviceKeys.keyHash, sha256Hex(key)), isNull(serviceKeys.revokedAt), isNull(serviceAccounts.revokedAt)))
       .limit(1);
     if (!row || (row.expiresAt && row.expiresAt <= now)) throw new AppError('unauthenticated', 'The service key is not valid.');
-    const budget = await countRequest(deps.db, `service-key:${row.keyId}`, now, deps.config.serviceRateLimitPerMinute, 60_000);
+    // SQLite serves from one instance: the budget is counted in memory (no write per call); PostgreSQL
+    // instances share it in the database.
+    const budgetKey = `service-key:${row.keyId}`;
+    const budget =
+      deps.database.engine === 'sqlite'
+        ? memoryBudgetsFor(deps.database).take(budgetKey, now, deps.config.serviceRateLimitPerMinute, 60_000)
+        : await countRequest(deps.db, budgetKey, now, deps.config.serviceRateLimitPerMinute, 60_000);
     if (!budget.ok) throw new AppError('rate_limited', undefined, { retryAfterSeconds: budget.retryAfterSeconds }, budget.retryAfterSeconds);
     c.set('serviceAccount', { id: row.id, name: row.name, scopes: parseScopes(row.scopes), keyId: row.keyId });
     await next();

@@ -8,8 +8,9 @@
  * ratio gate ÷ hello is the figure to read, the absolute numbers are noisy.
  *
  * The gate's cost per call: the key lookup (one indexed read), the per-key
- * budget (one upsert on rate_limit_buckets, countRequest, so the limit holds
- * across instances), and the user read (one indexed read).
+ * budget (on PostgreSQL one upsert on rate_limit_buckets, countRequest, so the
+ * limit holds across instances; in memory on SQLite), and the user read (one
+ * indexed read).
  */
 import { Worker } from 'node:worker_threads';
 import { randomBytes } from 'node:crypto';
