@@ -928,9 +928,9 @@ export async function listCases(
       rememberedPageStats.hits++;
       let same = true;
       const rows = kept.rows.map((row, i) => {
-        const now = breachedAt(row, kept.dueAt[i]!, nowMs);
-        if (now !== row) same = false;
-        return now;
+        const current = breachedAt(row, kept.dueAt[i]!, nowMs);
+        if (current !== row) same = false;
+        return current;
       });
       const result: CaseListResult = { rows, total: kept.total, totalIsEstimate: kept.totalIsEstimate };
       if (options.json) result.json = same ? (kept.json ??= JSON.stringify(rows)) : JSON.stringify(rows);

@@ -1,5 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../db/client.ts';
+import type { DatabaseHandle } from '../../db/types.ts';
 import { prepareNamed, preparedQuery } from '../../db/prepared.ts';
 import { rateLimitBuckets } from '../../db/schema/index.ts';
 
@@ -179,11 +180,26 @@ export class MemoryBudgets {
   }
 }
 
-const budgetsByDatabase = new WeakMap<object, MemoryBudgets>();
-
 /** The in-process budgets that go with one database handle (one per app; tests open many). */
-export function memoryBudgetsFor(database: object): MemoryBudgets {
+const budgetsByDatabase = new WeakMap<DatabaseHandle, MemoryBudgets>();
+
+/**
+ * A request budget checked before any work (per client address, per service
+ * key): counted in this process's memory on SQLite, which serves from one
+ * instance (no write per request; a restart starts the window again), and in
+ * the database on PostgreSQL, where the instances share it (countRequest).
+ * Budgets counted with their cause inside a transaction (SMS and email sends,
+ * case steps) use takeToken on the transaction instead.
+ */
+export async function requestBudget(
+  database: DatabaseHandle,
+  key: string,
+  now: Date,
+  limit: number,
+  windowMs: number,
+): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+  if (database.engine !== 'sqlite') return countRequest(database.db, key, now, limit, windowMs);
   let budgets = budgetsByDatabase.get(database);
   if (!budgets) budgetsByDatabase.set(database, (budgets = new MemoryBudgets()));
-  return budgets;
+  return budgets.take(key, now, limit, windowMs);
 }

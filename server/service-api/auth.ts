@@ -5,7 +5,7 @@ import type { Deps } from '../deps.ts';
 import type { AppEnv } from '../http.ts';
 import { AppError } from '../errors.ts';
 import { sha256Hex } from '../crypto/tokens.ts';
-import { countRequest, memoryBudgetsFor } from '../platform/rate-limit.ts';
+import { requestBudget } from '../platform/rate-limit.ts';
 import { serviceAccounts, serviceKeys, serviceScopes, type ServiceScope } from '../../db/schema/index.ts';
 import type { AuditActor } from '../audit/audit-log.ts';
 
@@ -53,13 +53,7 @@ export function serviceAuth(deps: Deps): MiddlewareHandler<AppEnv> {
       .where(and(eq(serviceKeys.keyHash, sha256Hex(key)), isNull(serviceKeys.revokedAt), isNull(serviceAccounts.revokedAt)))
       .limit(1);
     if (!row || (row.expiresAt && row.expiresAt <= now)) throw new AppError('unauthenticated', 'The service key is not valid.');
-    // SQLite serves from one instance: the budget is counted in memory (no write per call); PostgreSQL
-    // instances share it in the database.
-    const budgetKey = `service-key:${row.keyId}`;
-    const budget =
-      deps.database.engine === 'sqlite'
-        ? memoryBudgetsFor(deps.database).take(budgetKey, now, deps.config.serviceRateLimitPerMinute, 60_000)
-        : await countRequest(deps.db, budgetKey, now, deps.config.serviceRateLimitPerMinute, 60_000);
+    const budget = await requestBudget(deps.database, `service-key:${row.keyId}`, now, deps.config.serviceRateLimitPerMinute, 60_000);
     if (!budget.ok) throw new AppError('rate_limited', undefined, { retryAfterSeconds: budget.retryAfterSeconds }, budget.retryAfterSeconds);
     c.set('serviceAccount', { id: row.id, name: row.name, scopes: parseScopes(row.scopes), keyId: row.keyId });
     await next();
