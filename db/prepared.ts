@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Tx } from './types.ts';
 
 /**
@@ -27,4 +28,14 @@ export function preparedQuery<D extends Tx, Q>(name: string, build: (db: D, name
 /** `builder.prepare(name)`: typed as SQLite's prepare() (no name), named on PostgreSQL. */
 export function prepareNamed<B extends { prepare(): unknown }>(builder: B, name: string): ReturnType<B['prepare']> {
   return (builder.prepare as (name?: string) => ReturnType<B['prepare']>).call(builder, name);
+}
+
+/**
+ * A placeholder for an UPDATE's `set()`. drizzle wraps it in a Param bound to
+ * the column, so the value given to `execute()` goes through the column's
+ * encoder (a Date becomes SQLite's integer) as in `values()`; only set()'s
+ * types leave placeholders out. `T` is the column's value type.
+ */
+export function setPlaceholder<T>(name: string): T {
+  return sql.placeholder(name) as unknown as T;
 }

@@ -1,5 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { prepareNamed, preparedQuery } from '../../db/prepared.ts';
+import { prepareNamed, preparedQuery, setPlaceholder } from '../../db/prepared.ts';
+import type { DbOrTx } from '../../db/client.ts';
 import type { Deps } from '../deps.ts';
 import type { RequestContext } from '../http.ts';
 import { AppError } from '../errors.ts';
@@ -59,6 +60,17 @@ const challengeById = preparedQuery('login_challenge_by_id', (db, name) =>
       .from(loginChallenges)
       .where(eq(loginChallenges.id, sql.placeholder('id')))
       .limit(1),
+    name,
+  ),
+);
+
+const consumeChallenge = preparedQuery('login_challenge_consume', (tx: DbOrTx, name) =>
+  prepareNamed(
+    tx
+      .update(loginChallenges)
+      .set({ consumedAt: setPlaceholder<Date>('now') })
+      .where(and(eq(loginChallenges.id, sql.placeholder('id')), isNull(loginChallenges.consumedAt)))
+      .returning({ id: loginChallenges.id }),
     name,
   ),
 );
@@ -146,7 +158,11 @@ export async function loginWithPassword(deps: Deps, input: { email: string; pass
   return { status: '2fa_required', challengeId, methods: [...new Set(factors.map((f) => f.type))] };
 }
 
-/** Sign-in step 2: the challenge pattern over any active tool. */
+/**
+ * Sign-in step 2: the challenge pattern over any active tool. A proof that
+ * checks out, the challenge used up, the session, the sighting and the audit
+ * event commit in one transaction.
+ */
 export async function loginWithSecondFactor(
   deps: Deps,
   input: ProofInput & { challengeId: string },
@@ -157,6 +173,7 @@ export async function loginWithSecondFactor(
   if (!challenge || challenge.consumedAt || challenge.expiresAt <= deps.clock()) throw new AppError('challenge_expired');
   const user = (await userById(deps.db).execute({ id: challenge.userId }))[0]!;
   if (user.status === 'frozen') throw new AppError('account_frozen');
+  let token: string | undefined;
   const result = await challengeOrVerify(
     deps,
     user.id,
@@ -169,31 +186,26 @@ export async function loginWithSecondFactor(
       savePasskeyChallenge: async (value) => {
         await deps.db.update(loginChallenges).set({ webauthnChallenge: value }).where(eq(loginChallenges.id, id));
       },
+      completeIn: async (tx, verified) => {
+        const now = deps.clock();
+        // Used once: a second answer to the same challenge (a race, a replay) finds it consumed.
+        if ((await consumeChallenge(tx).execute({ id, now })).length !== 1) throw new AppError('challenge_expired');
+        token = await createUserSession(tx, deps, user.id, ctx, ['pwd', amrOfFactor(verified.method), 'mfa']);
+        await recordSighting(tx, user.id, ctx, now);
+        await recordAuditEvent(tx, now, {
+          actor: { type: 'user', id: user.id },
+          action: 'user.login',
+          target: { type: 'user', id: user.id },
+          ip: ctx.ip,
+          requestId: ctx.requestId,
+          details: { secondFactor: verified.method, factorId: verified.factorId },
+        });
+      },
     },
     ctx,
   );
   if (result.status !== 'verified') return result;
-  const now = deps.clock();
-  const token = await deps.db.transaction(async (tx) => {
-    const consumed = await tx
-      .update(loginChallenges)
-      .set({ consumedAt: now })
-      .where(and(eq(loginChallenges.id, id), isNull(loginChallenges.consumedAt)))
-      .returning({ id: loginChallenges.id });
-    if (consumed.length !== 1) throw new AppError('challenge_expired');
-    const t = await createUserSession(tx, deps, user.id, ctx, ['pwd', amrOfFactor(result.method), 'mfa']);
-    await recordSighting(tx, user.id, ctx, now);
-    await recordAuditEvent(tx, now, {
-      actor: { type: 'user', id: user.id },
-      action: 'user.login',
-      target: { type: 'user', id: user.id },
-      ip: ctx.ip,
-      requestId: ctx.requestId,
-      details: { secondFactor: result.method, factorId: result.factorId },
-    });
-    return t;
-  });
-  return { status: 'verified', token };
+  return { status: 'verified', token: token! };
 }
 
 export async function logoutUser(deps: Deps, principal: UserPrincipal, ctx: RequestContext): Promise<void> {

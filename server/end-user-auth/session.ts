@@ -22,15 +22,46 @@ export function amrOfFactor(method: string): string {
   return method === 'totp' ? 'otp' : method === 'sms' ? 'sms' : 'pop'; // a passkey: proof of possession of a key
 }
 
+// Every sign-in that ends in a session runs these: prepared once per db / tx (db/prepared.ts).
+const insertSession = preparedQuery('user_session_insert', (db: DbOrTx, name) =>
+  prepareNamed(
+    db.insert(userSessions).values({
+      id: sql.placeholder('id'),
+      userId: sql.placeholder('userId'),
+      createdAt: sql.placeholder('now'),
+      lastSeenAt: sql.placeholder('now'),
+      expiresAt: sql.placeholder('expiresAt'),
+      ip: sql.placeholder('ip'),
+      userAgent: sql.placeholder('userAgent'),
+      amr: sql.placeholder('amr'),
+    }),
+    name,
+  ),
+);
+const upsertSighting = preparedQuery('user_sighting_upsert', (db: DbOrTx, name) =>
+  prepareNamed(
+    db
+      .insert(userSightings)
+      .values({
+        userId: sql.placeholder('userId'),
+        kind: sql.placeholder('kind'),
+        value: sql.placeholder('value'),
+        firstSeenAt: sql.placeholder('now'),
+        lastSeenAt: sql.placeholder('now'),
+      })
+      .onConflictDoUpdate({ target: [userSightings.userId, userSightings.kind, userSightings.value], set: { lastSeenAt: sql`excluded.last_seen_at` } }),
+    name,
+  ),
+);
+
 /** Issues a bearer token; only its SHA-256 is stored. `amr`: how the user proved who they are (RFC 8176). */
 export async function createUserSession(tx: DbOrTx, deps: Deps, userId: number, ctx: Partial<RequestContext>, amr: string[] = ['pwd']): Promise<string> {
   const now = deps.clock();
   const token = generateToken(deps.random);
-  await tx.insert(userSessions).values({
+  await insertSession(tx).execute({
     id: sha256Hex(token),
     userId,
-    createdAt: now,
-    lastSeenAt: now,
+    now,
     expiresAt: new Date(now.getTime() + USER_SESSION_TTL_MS),
     ip: ctx.ip ?? null,
     userAgent: ctx.userAgent ?? null,
@@ -48,16 +79,8 @@ export async function revokeAllUserSessions(tx: DbOrTx, userId: number, now: Dat
 
 /** Remembers the IP and device a user signed in from (the "never seen before" risk signal). */
 export async function recordSighting(tx: DbOrTx, userId: number, ctx: { ip: string | null; deviceId?: string | null }, now: Date): Promise<void> {
-  for (const [kind, value] of [
-    ['ip', ctx.ip],
-    ['device', ctx.deviceId],
-  ] as const) {
-    if (!value) continue;
-    await tx
-      .insert(userSightings)
-      .values({ userId, kind, value, firstSeenAt: now, lastSeenAt: now })
-      .onConflictDoUpdate({ target: [userSightings.userId, userSightings.kind, userSightings.value], set: { lastSeenAt: now } });
-  }
+  if (ctx.ip) await upsertSighting(tx).execute({ userId, kind: 'ip', value: ctx.ip, now });
+  if (ctx.deviceId) await upsertSighting(tx).execute({ userId, kind: 'device', value: ctx.deviceId, now });
 }
 
 const userSessionLookup = preparedQuery('user_session_lookup', (db, name) =>

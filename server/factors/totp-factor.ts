@@ -1,4 +1,5 @@
-import { and, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNull, lt, or, sql } from 'drizzle-orm';
+import { prepareNamed, preparedQuery, setPlaceholder } from '../../db/prepared.ts';
 import QRCode from 'qrcode';
 import type { Deps } from '../deps.ts';
 import type { DbOrTx } from '../../db/client.ts';
@@ -17,6 +18,24 @@ export async function createTotpSetup(deps: Deps, email: string) {
   return { secret, otpauthUri, qrDataUrl, advice: TOTP_ADVICE };
 }
 
+// Every TOTP sign-in step runs this compare-and-swap: prepared once per tx (db/prepared.ts).
+const saveTimeStep = preparedQuery('totp_time_step_swap', (tx: DbOrTx, name) =>
+  prepareNamed(
+    tx
+      .update(userFactors)
+      .set({ totpLastTimeStep: setPlaceholder<number>('timeStep'), lastUsedAt: setPlaceholder<Date>('now') })
+      .where(
+        and(
+          eq(userFactors.id, sql.placeholder('id')),
+          eq(userFactors.status, 'active'),
+          or(isNull(userFactors.totpLastTimeStep), lt(userFactors.totpLastTimeStep, sql.placeholder('timeStep'))),
+        ),
+      )
+      .returning({ id: userFactors.id }),
+    name,
+  ),
+);
+
 export type FactorCheck = { ok: true } | { ok: false; reason: string };
 
 /**
@@ -28,16 +47,6 @@ export async function verifyTotpFactor(tx: DbOrTx, deps: Deps, factor: FactorRow
   const now = deps.clock();
   const check = checkTotpCode(openTotpSecret(deps, factor), code, now, factor.totpLastTimeStep);
   if (!check.ok) return check;
-  const swapped = await tx
-    .update(userFactors)
-    .set({ totpLastTimeStep: check.timeStep, lastUsedAt: now })
-    .where(
-      and(
-        eq(userFactors.id, factor.id),
-        eq(userFactors.status, 'active'),
-        or(isNull(userFactors.totpLastTimeStep), lt(userFactors.totpLastTimeStep, check.timeStep)),
-      ),
-    )
-    .returning({ id: userFactors.id });
+  const swapped = await saveTimeStep(tx).execute({ id: factor.id, timeStep: check.timeStep, now });
   return swapped.length === 1 ? { ok: true } : { ok: false, reason: 'replayed' };
 }

@@ -1,4 +1,5 @@
 import type { Deps } from '../deps.ts';
+import type { Tx } from '../../db/types.ts';
 import type { RequestContext } from '../http.ts';
 import { AppError } from '../errors.ts';
 import { checkCode, type CodePurpose } from '../codes/one-time-codes.ts';
@@ -22,10 +23,19 @@ export interface ChallengeSlot {
   stage: string; // for the audit trail: login, operation, step_up
   loadPasskeyChallenge(): Promise<string | null>;
   savePasskeyChallenge(challenge: string | null): Promise<void>;
+  /**
+   * What a success does, in the transaction that accepts the proof (the TOTP
+   * time step or SMS code used up, the failure count reset): the two commit
+   * together or not at all, in one write transaction. A throw rolls the proof
+   * back too (it can be sent again).
+   */
+  completeIn?(tx: Tx, verified: Verified): Promise<void>;
 }
 
+export type Verified = { status: 'verified'; factorId: number; method: FactorType };
+
 export type ChallengeOrVerified =
-  | { status: 'verified'; factorId: number; method: FactorType }
+  | Verified
   | { status: 'challenge_sent'; method: 'sms'; sentTo: string }
   | { status: 'challenge'; method: 'passkey'; passkeyOptions: unknown };
 
@@ -72,6 +82,7 @@ export async function challengeOrVerify(deps: Deps, userId: number, input: Proof
           const check = await verifyTotpFactor(tx, deps, factor, code);
           if (check.ok) {
             await verificationSucceeded(tx, userId);
+            await slot.completeIn?.(tx, { status: 'verified', factorId: factor.id, method: 'totp' });
             return { ok: true as const, factorId: factor.id };
           }
           reason = check.reason;
@@ -83,6 +94,7 @@ export async function challengeOrVerify(deps: Deps, userId: number, input: Proof
       const factor = factors.find((f) => f.phoneHash === check.destinationHash);
       if (!factor) return { ok: false as const, reason: 'phone_changed' };
       await verificationSucceeded(tx, userId);
+      await slot.completeIn?.(tx, { status: 'verified', factorId: factor.id, method: 'sms' });
       return { ok: true as const, factorId: factor.id };
     });
     if (!result.ok) throw await fail(result.reason);
@@ -94,6 +106,10 @@ export async function challengeOrVerify(deps: Deps, userId: number, input: Proof
   await slot.savePasskeyChallenge(null); // a challenge is good for one answer
   const check = await verifyPasskeyAssertion(deps, factors, input.response, challenge, ctx);
   if (!check.ok) throw await fail(check.reason);
-  await deps.db.transaction(async (tx) => await verificationSucceeded(tx, userId));
-  return { status: 'verified', factorId: check.factor.id, method: 'passkey' };
+  const verified: Verified = { status: 'verified', factorId: check.factor.id, method: 'passkey' };
+  await deps.db.transaction(async (tx) => {
+    await verificationSucceeded(tx, userId);
+    await slot.completeIn?.(tx, verified);
+  });
+  return verified;
 }

@@ -76,9 +76,13 @@ async function recordFailureIn(db: DbOrTx, key: string, now: Date, policy: Failu
   return lockedUntil ? Math.ceil(policy.lockMs / 1000) : 0;
 }
 
-/** A success resets the consecutive-failure count. */
+const deleteBucket = preparedQuery('rate_limit_bucket_delete', (db: DbOrTx, name) =>
+  prepareNamed(db.delete(rateLimitBuckets).where(eq(rateLimitBuckets.key, sql.placeholder('key'))), name),
+);
+
+/** A success resets the consecutive-failure count (every successful verification runs this: prepared). */
 export async function clearFailures(db: DbOrTx, key: string): Promise<void> {
-  await db.delete(rateLimitBuckets).where(eq(rateLimitBuckets.key, key));
+  await deleteBucket(db).execute({ key });
 }
 
 /**
