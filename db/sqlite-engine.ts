@@ -10,6 +10,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { drizzle as drizzleRemote } from 'drizzle-orm/sqlite-proxy';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import { AsyncMutex } from './async-lock.ts';
+import { startCheckpointer } from './checkpointer.ts';
 import { journalHead } from './migration-journal.ts';
 import type { DatabaseHandle, Db, Tx } from './types.ts';
 
@@ -136,6 +137,12 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
   if (options.migrate !== false && !scratch) migrate(drizzleSync(writer), { migrationsFolder: sqliteMigrationsFolder });
   const reader = new Database(file);
   configure(reader, !scratch);
+  // A scratch database (tests) syncs nothing, so checkpointing in the commit costs little there.
+  const checkpointer = scratch
+    ? undefined
+    : startCheckpointer(file, writer, {
+        onError: (err) => process.emitWarning(`SQLite checkpoints are back in the commits: ${err.message}`, 'RebindCheckpointWarning'),
+      });
   const writes = new StatementCache(writer);
   const reads = new StatementCache(reader);
   const mutex = new AsyncMutex();
@@ -234,6 +241,7 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
     async close() {
       if (closed) return;
       closed = true;
+      await checkpointer?.stop();
       const release = await mutex.acquire();
       try {
         reader.close();

@@ -39,7 +39,7 @@ const envSchema = z.object({
   SIGNIN_LOCK_MINUTES: minutes(15),
   USER_SIGNIN_IP_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
   ARGON2_THREADS: z.coerce.number().int().min(1).max(256).optional(),
-  ARGON2_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  ARGON2_NICE: z.union([z.literal('idle'), z.coerce.number().int().min(0).max(19)]).default('idle'),
   WITHDRAWAL_LOCK_HOURS: hours(24),
   RESET_WITHDRAWAL_LOCK_HOURS: hours(48),
   REBIND_LINK_HOURS: hours(72),
@@ -87,8 +87,8 @@ export interface Config {
   userSigninIpLimitPerMinute: number;
   /** Threads hashing and verifying passwords (argon2); undefined: one per core. */
   argon2Threads?: number;
-  /** Their nice value (0–19): higher yields the CPU to request handling sooner. */
-  argon2Nice: number;
+  /** Their CPU priority: a nice value (0–19; higher yields the CPU to request handling sooner) or 'idle' (Linux SCHED_IDLE: they run when no other thread wants the core). */
+  argon2Nice: number | 'idle';
   demoSeed: boolean;
   withdrawalLockMs: number;
   resetWithdrawalLockMs: number;

