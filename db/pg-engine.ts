@@ -7,6 +7,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { columnTwin, pgTwin } from './schema-pg.ts';
 import { journalHead } from './migration-journal.ts';
+import { transactionGuardEnabled } from './async-lock.ts';
 import type { DatabaseHandle, Db, Tx } from './types.ts';
 
 export const pgMigrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations-pg');
@@ -172,16 +173,17 @@ export async function openPostgres(url: string, options: { migrate?: boolean; sc
     }
   }
 
+  const guard = transactionGuardEnabled();
   const guardTop = () => {
-    if (als.getStore()?.open) throw new Error("The top-level db was used inside a transaction: use the transaction callback's tx.");
+    if (guard && als.getStore()?.open) throw new Error("The top-level db was used inside a transaction: use the transaction callback's tx.");
   };
   const db = adapt(root, guardTop, false) as Db;
   (db as { transaction: Db['transaction'] }).transaction = async <T>(fn: (tx: Tx) => Promise<T>): Promise<T> => {
-    if (als.getStore()?.open) throw new Error("Nested transaction: pass the open transaction's tx instead.");
+    if (guard && als.getStore()?.open) throw new Error("Nested transaction: pass the open transaction's tx instead.");
     for (let attempt = 1; ; attempt++) {
       const token = { open: true };
       try {
-        return await root.transaction((ptx) => als.run(token, () => fn(adapt(ptx, () => undefined, true))));
+        return await root.transaction((ptx) => (guard ? als.run(token, () => fn(adapt(ptx, () => undefined, true))) : fn(adapt(ptx, () => undefined, true))));
       } catch (err) {
         if (attempt >= 4 || !RETRYABLE.has(errorCode(err) ?? '')) throw err;
         await new Promise((resolve) => setTimeout(resolve, 5 * attempt * Math.random()));

@@ -9,7 +9,7 @@ import { drizzle as drizzleSync } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { drizzle as drizzleRemote } from 'drizzle-orm/sqlite-proxy';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
-import { AsyncMutex } from './async-lock.ts';
+import { AsyncMutex, transactionGuardEnabled } from './async-lock.ts';
 import { startCheckpointer } from './checkpointer.ts';
 import { journalHead } from './migration-journal.ts';
 import type { DatabaseHandle, Db, Tx } from './types.ts';
@@ -123,7 +123,7 @@ interface TxToken {
  *     last committed state and never an open transaction's writes;
  *   - AsyncLocalStorage marks the transaction's async context, so the
  *     top-level db used inside it throws instead of deadlocking or reading
- *     around the transaction.
+ *     around the transaction (outside production: see transactionGuardEnabled).
  */
 export function openSqlite(path: string, options: { migrate?: boolean } = {}): DatabaseHandle {
   const scratch = path === ':memory:';
@@ -150,7 +150,11 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
   const owner = {};
   const dialect = new SQLiteAsyncDialect();
 
+  const guard = transactionGuardEnabled();
+  /** The transaction open on the writer, if any (SQLite has one at a time). */
+  let openToken: TxToken | undefined;
   const insideOwnTransaction = () => {
+    if (!guard) return false;
     const token = als.getStore();
     return token !== undefined && token.open && token.owner === owner;
   };
@@ -168,7 +172,7 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
   };
 
   const inTransaction = async (text: string, params: unknown[], method: Method | 'objects') => {
-    if (!insideOwnTransaction()) throw new Error("A transaction's tx was used outside its transaction.");
+    if (guard ? !insideOwnTransaction() : !openToken?.open) throw new Error("A transaction's tx was used outside its transaction.");
     return execute(writes, text, params, method);
   };
 
@@ -203,10 +207,11 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
     if (insideOwnTransaction()) throw new Error("Nested transaction: pass the open transaction's tx instead.");
     const release = await mutex.acquire();
     const token: TxToken = { open: true, owner };
+    openToken = token;
     try {
       writer.exec('BEGIN IMMEDIATE');
       try {
-        const result = await als.run(token, () => fn(tx));
+        const result = guard ? await als.run(token, () => fn(tx)) : await fn(tx);
         writer.exec('COMMIT');
         return result;
       } catch (err) {
@@ -215,6 +220,7 @@ export function openSqlite(path: string, options: { migrate?: boolean } = {}): D
       }
     } finally {
       token.open = false;
+      if (openToken === token) openToken = undefined;
       release();
     }
   };

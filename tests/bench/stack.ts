@@ -370,6 +370,8 @@ function check(name: string, r: LoadResult, expected: number) {
 
 export async function runStackBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rebind-stack-'));
+  // The data layer as a production server runs it: without the AsyncLocalStorage guard (db/async-lock.ts).
+  process.env.REBIND_TX_GUARD ??= 'off';
   try {
     console.error(`stack bench: setting up (${CASES} cases, ${2 * ROUNDS * TOTP_BLOCKS * TOTP_SAMPLES + 1} end users) …`);
     const { deps, passwordHash, totpUsers, fixture } = await setUp(dir);

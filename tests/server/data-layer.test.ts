@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { eq, sql } from 'drizzle-orm';
 import { rateLimitBuckets, users } from '../../db/schema/index.ts';
 import { createTestContext } from './helpers.ts';
+import type { Tx } from '../../db/types.ts';
 
 const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const now = new Date('2026-11-26T09:00:00Z');
@@ -84,6 +85,40 @@ describe('transactions that await', () => {
     expect(await reason(deps.db.transaction(async () => deps.db.transaction(async () => 1)))).toMatch(/[Nn]ested transaction/);
     // The failed attempts left nothing locked.
     expect(await deps.db.transaction(async (tx) => (await tx.select().from(users)).length)).toBe(0);
+  });
+
+  it('in production (no AsyncLocalStorage guard) still commits, rolls back, and refuses a tx kept past its transaction', async () => {
+    const { openDatabase } = await import('../../db/client.ts');
+    const saved = process.env.REBIND_TX_GUARD;
+    process.env.REBIND_TX_GUARD = 'off';
+    try {
+      const handle = await openDatabase({ path: ':memory:' });
+      const db = handle.db;
+      let kept: Tx | undefined;
+      await db.transaction(async (tx) => {
+        kept = tx;
+        await tx.insert(users).values(newUser('kept@example.com'));
+      });
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.insert(users).values(newUser('rolled-back@example.com'));
+          throw new Error('no');
+        }),
+      ).rejects.toThrow('no');
+      expect((await db.select().from(users)).map((u) => u.email)).toEqual(['kept@example.com']);
+      const reason = await kept!
+        .select()
+        .from(users)
+        .then(
+          () => 'no error',
+          (err: Error & { cause?: Error }) => `${err.message} ${err.cause?.message ?? ''}`,
+        );
+      expect(reason).toMatch(/used outside its transaction/);
+      await handle.close();
+    } finally {
+      if (saved === undefined) delete process.env.REBIND_TX_GUARD;
+      else process.env.REBIND_TX_GUARD = saved;
+    }
   });
 
   it('runs raw SQL with the same placeholders on either engine', async () => {
