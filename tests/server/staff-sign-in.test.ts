@@ -238,4 +238,16 @@ describe('staff sign-in: password, then TOTP', () => {
     sqlite.close();
     expect((await other.client.get('/admin/api/cases')).status).toBe(401);
   });
+  it('finds the session cookie among others, and a quoted or altered value is no session', async () => {
+    const ctx = await createTestContext();
+    const agent = await signedInStaff(ctx, 'agent');
+    const [name, token] = agent.client.cookie.split('=') as [string, string];
+    const me = (cookie: string) => ctx.app.request('/admin/api/auth/me', { headers: { cookie } });
+    expect((await me(`theme=dark; ${name}=${token}; lang=en`)).status).toBe(200);
+    expect((await me(`theme=dark;${name}=${token}`)).status).toBe(200);
+    expect((await me(`${name}="${token}"`)).status).toBe(401);
+    expect((await me(`${name}=${token}%3D`)).status).toBe(401);
+    expect((await me(`x${name}=${token}`)).status).toBe(401);
+    expect((await me(`${name}=`)).status).toBe(401);
+  });
 });
