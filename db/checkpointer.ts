@@ -81,6 +81,7 @@ export function startCheckpointer(
       if (!worker || !running) return;
       running = false;
       const exited = new Promise<void>((resolve) => worker!.once('exit', () => resolve()));
+      worker.ref(); // until it has stopped: an unreferenced worker would let the process end with close() still waiting
       worker.postMessage('stop');
       await exited;
     },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -49,6 +50,25 @@ describe.runIf(!process.env.REBIND_TEST_ENGINE)('SQLite checkpoints off the requ
       const again = await openDatabase({ path: file });
       expect(Number((await again.db.rows<{ n: number }>(sql`SELECT count(*) AS n FROM filler`))[0]!.n)).toBe(4000);
       await again.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.runIf(!process.env.REBIND_TEST_ENGINE)('closing a database with its checkpoint thread', () => {
+  it('lets a script that opens and closes a database end normally (the thread is waited for, not left to hold or drop the process)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rebind-close-'));
+    try {
+      const script = join(dir, 'close.mts');
+      writeFileSync(
+        script,
+        `import { openDatabase } from ${JSON.stringify(join(process.cwd(), 'db/client.ts'))};\nconst handle = await openDatabase({ path: process.argv[2] });\nawait handle.close();\nconsole.log('closed');\n`,
+      );
+      // An unsettled top-level await ends Node with exit code 13: execFileSync throws on it.
+      const out = execFileSync('node_modules/.bin/tsx', [script, join(dir, 'rebind.db')], { encoding: 'utf8' });
+      expect(out.trim()).toBe('closed');
+      expect(existsSync(join(dir, 'rebind.db-wal'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
