@@ -56,7 +56,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP ?? 2);
 /** TOTP steps per block; each round has TOTP_BLOCKS idle blocks and as many saturated ones, alternating. */
 const TOTP_SAMPLES = Number(process.env.BENCH_TOTP_SAMPLES ?? 150);
-const TOTP_BLOCKS = Number(process.env.BENCH_TOTP_BLOCKS ?? 3);
+const TOTP_BLOCKS = Number(process.env.BENCH_TOTP_BLOCKS ?? 6);
 /** BENCH_SCHED=1 (Linux): per thread of this process, CPU time and time spent waiting for a core during each TOTP block. */
 const SCHED = process.env.BENCH_SCHED === '1' && existsSync('/proc/self/task');
 const CASES = 3000;
