@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../../db/client.ts';
+import { BACKSTOP_PAGES } from '../../db/checkpointer.ts';
 import { argon2Hash, argon2Verify, configureArgon2 } from '../../server/crypto/argon2-pool.ts';
 
 /**
@@ -21,10 +22,10 @@ describe.runIf(!process.env.REBIND_TEST_ENGINE)('SQLite checkpoints off the requ
     try {
       const handle = await openDatabase({ path: file });
       const writer = handle.sqlite!.writer;
-      expect(writer.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+      expect(writer.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
       await handle.db.exec(sql`CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)`);
       const before = statSync(file).size;
-      // ~8 MB through the WAL in one commit (2000 pages of 4 KiB): past SQLite's own autocheckpoint of 1000 pages.
+      // ~8 MB through the WAL in one commit (2000 pages of 4 KiB): past SQLite's default autocheckpoint of 1000 pages.
       await handle.db.transaction(async (tx) => {
         for (let i = 0; i < 2000; i++) await tx.exec(sql`INSERT INTO filler (body) VALUES (randomblob(4000))`);
       });
@@ -73,6 +74,33 @@ describe.runIf(!process.env.REBIND_TEST_ENGINE)('closing a database with its che
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe.runIf(!process.env.REBIND_TEST_ENGINE)('the WAL under writes that never pause', () => {
+  it('stays bounded: the writer checkpoints itself past the backstop, and the file is cut back when the WAL starts over', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rebind-wal-bound-'));
+    const file = join(dir, 'rebind.db');
+    try {
+      const handle = await openDatabase({ path: file });
+      await handle.db.exec(sql`CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)`);
+      // 3 × the backstop in small commits, back to back (a seed, a burst): the checkpoint thread is never quite done.
+      let largest = 0;
+      for (let i = 0; i < 3 * BACKSTOP_PAGES; i += 50) {
+        await handle.db.transaction(async (tx) => {
+          for (let j = 0; j < 50; j++) await tx.exec(sql`INSERT INTO filler (body) VALUES (randomblob(3900))`);
+        });
+        // Rewrite the same rows too: the database stays small while the WAL would keep growing.
+        await handle.db.exec(sql`DELETE FROM filler`);
+        if (i % 1000 === 0) largest = Math.max(largest, statSync(`${file}-wal`).size);
+      }
+      largest = Math.max(largest, statSync(`${file}-wal`).size);
+      // Without the backstop this reaches ~3 × 40 MB; with it, one backstop's worth and a little.
+      expect(largest).toBeLessThan(1.3 * BACKSTOP_PAGES * 4096);
+      await handle.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 /** Scheduling policy of each thread of this process (field 41 of /proc/…/stat: 0 normal, 5 SCHED_IDLE). */
