@@ -122,6 +122,28 @@ export async function checkUserPassword(
   return user;
 }
 
+/** A sign-in that succeeded: the session (its token returned), the sighting and the audit event, in the caller's transaction. */
+async function signedIn(
+  tx: DbOrTx,
+  deps: Deps,
+  userId: number,
+  ctx: UserContext,
+  now: Date,
+  second: { method: string; factorId: number } | null,
+): Promise<string> {
+  const token = await createUserSession(tx, deps, userId, ctx, second ? ['pwd', amrOfFactor(second.method), 'mfa'] : ['pwd']);
+  await recordSighting(tx, userId, ctx, now);
+  await recordAuditEvent(tx, now, {
+    actor: { type: 'user', id: userId },
+    action: 'user.login',
+    target: { type: 'user', id: userId },
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    details: second ? { secondFactor: second.method, factorId: second.factorId } : { secondFactor: null },
+  });
+  return token;
+}
+
 export type LoginResult = { token: string } | { status: '2fa_required'; challengeId: string; methods: string[] };
 
 /** Sign-in step 1. An account without any tool gets a session at once (and reminders to bind one). */
@@ -131,19 +153,7 @@ export async function loginWithPassword(deps: Deps, input: { email: string; pass
   const factors = await activeFactors(deps.db, user.id);
   const now = deps.clock();
   if (factors.length === 0) {
-    const token = await deps.db.transaction(async (tx) => {
-      const t = await createUserSession(tx, deps, user.id, ctx);
-      await recordSighting(tx, user.id, ctx, now);
-      await recordAuditEvent(tx, now, {
-        actor: { type: 'user', id: user.id },
-        action: 'user.login',
-        target: { type: 'user', id: user.id },
-        ip: ctx.ip,
-        requestId: ctx.requestId,
-        details: { secondFactor: null },
-      });
-      return t;
-    });
+    const token = await deps.db.transaction(async (tx) => await signedIn(tx, deps, user.id, ctx, now, null));
     return { token };
   }
   const challengeId = generateToken(deps.random);
@@ -190,16 +200,7 @@ export async function loginWithSecondFactor(
         const now = deps.clock();
         // Used once: a second answer to the same challenge (a race, a replay) finds it consumed.
         if ((await consumeChallenge(tx).execute({ id, now })).length !== 1) throw new AppError('challenge_expired');
-        token = await createUserSession(tx, deps, user.id, ctx, ['pwd', amrOfFactor(verified.method), 'mfa']);
-        await recordSighting(tx, user.id, ctx, now);
-        await recordAuditEvent(tx, now, {
-          actor: { type: 'user', id: user.id },
-          action: 'user.login',
-          target: { type: 'user', id: user.id },
-          ip: ctx.ip,
-          requestId: ctx.requestId,
-          details: { secondFactor: verified.method, factorId: verified.factorId },
-        });
+        token = await signedIn(tx, deps, user.id, ctx, now, verified);
       },
     },
     ctx,
