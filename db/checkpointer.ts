@@ -56,8 +56,6 @@ const WAL_SIZE_LIMIT = 16 * 1024 * 1024;
 export interface Checkpointer {
   /** Stops the thread (after its current checkpoint); the caller closes its connections afterwards. */
   stop(): Promise<void>;
-  /** Whether the worker runs; false when the writer has gone back to checkpointing itself. */
-  readonly running: boolean;
 }
 
 export function startCheckpointer(
@@ -87,9 +85,6 @@ export function startCheckpointer(
     options.onError?.(err as Error);
   }
   return {
-    get running() {
-      return running;
-    },
     async stop() {
       if (!worker || !running) return;
       running = false;

@@ -15,11 +15,20 @@ import { argon2Hash, argon2Verify, configureArgon2 } from '../../server/crypto/a
 const linux = process.platform === 'linux' && existsSync('/proc/self/task');
 const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Runs `fn` in a new temporary directory, removed afterwards. */
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'rebind-off-the-loop-'));
+  try {
+    await fn(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe.runIf(!process.env.REBIND_TEST_ENGINE)('SQLite checkpoints off the request path', () => {
   it('commits only append to the WAL; a checkpoint thread moves the pages into the database file, and closing leaves no WAL', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rebind-checkpoint-'));
-    const file = join(dir, 'rebind.db');
-    try {
+    await inTempDir(async (dir) => {
+      const file = join(dir, 'rebind.db');
       const handle = await openDatabase({ path: file });
       const writer = handle.sqlite!.writer;
       expect(writer.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_PAGES);
@@ -51,16 +60,13 @@ describe.runIf(!process.env.REBIND_TEST_ENGINE)('SQLite checkpoints off the requ
       const again = await openDatabase({ path: file });
       expect(Number((await again.db.rows<{ n: number }>(sql`SELECT count(*) AS n FROM filler`))[0]!.n)).toBe(4000);
       await again.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe.runIf(!process.env.REBIND_TEST_ENGINE)('closing a database with its checkpoint thread', () => {
-  it('lets a script that opens and closes a database end normally (the thread is waited for, not left to hold or drop the process)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rebind-close-'));
-    try {
+  it('lets a script that opens and closes a database end normally (the thread is waited for, not left to hold or drop the process)', async () => {
+    await inTempDir(async (dir) => {
       const script = join(dir, 'close.mts');
       writeFileSync(
         script,
@@ -70,17 +76,14 @@ describe.runIf(!process.env.REBIND_TEST_ENGINE)('closing a database with its che
       const out = execFileSync('node_modules/.bin/tsx', [script, join(dir, 'rebind.db')], { encoding: 'utf8' });
       expect(out.trim()).toBe('closed');
       expect(existsSync(join(dir, 'rebind.db-wal'))).toBe(false);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe.runIf(!process.env.REBIND_TEST_ENGINE)('the WAL under writes that never pause', () => {
   it('stays bounded: the writer checkpoints itself past the backstop, and the file is cut back when the WAL starts over', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'rebind-wal-bound-'));
-    const file = join(dir, 'rebind.db');
-    try {
+    await inTempDir(async (dir) => {
+      const file = join(dir, 'rebind.db');
       const handle = await openDatabase({ path: file });
       await handle.db.exec(sql`CREATE TABLE filler (id INTEGER PRIMARY KEY, body BLOB NOT NULL)`);
       // 3 × the backstop in small commits, back to back (a seed, a burst): the checkpoint thread is never quite done.
@@ -97,9 +100,7 @@ describe.runIf(!process.env.REBIND_TEST_ENGINE)('the WAL under writes that never
       // Without the backstop this reaches ~3 × 40 MB; with it, one backstop's worth and a little.
       expect(largest).toBeLessThan(1.3 * BACKSTOP_PAGES * 4096);
       await handle.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   }, 60_000);
 });
 
